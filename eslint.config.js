@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The detection core is pure: plain data in, plain data out. No I/O, clock, env or logger.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/db/**', '**/queue/**', '**/api/**', '**/cli/**', '**/ingest/**', '**/config/**', '**/logger*'], message: 'src/core is pure: pass data in as arguments.' },
+            { group: ['pg', 'pg-*', 'kysely', 'kysely-*', 'bullmq', 'ioredis', 'pino', 'pino-*', '@electric-sql/*', 'node:fs', 'fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:process'], message: 'src/core is pure: no I/O.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'src/core must not read the environment.' }, { name: 'fetch', message: 'src/core never fetches.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'pass `now` in.' }, { object: 'Math', property: 'random', message: 'use a seeded PRNG.' }],
+    },
+  },
+);

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+
+export function registerEvalCommand(_program: Command): void {
+  // placeholder until the command lands
+}
