@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
+import { registerBatchesCommand } from './batches.ts';
+import { registerEvalCommand } from './eval.ts';
+import { registerIngestCommand } from './ingest.ts';
+import { registerMigrateCommand } from './migrate.ts';
 import { registerNetworksCommand } from './networks.ts';
 import { registerSimulateCommand } from './simulate.ts';
-import { registerEvalCommand } from './eval.ts';
+import { registerWorkerCommand } from './worker.ts';
 
 export function registerCommands(program: Command): void {
+  registerIngestCommand(program);
+  registerBatchesCommand(program);
+  registerMigrateCommand(program);
+  registerWorkerCommand(program);
   registerNetworksCommand(program);
   registerSimulateCommand(program);
   registerEvalCommand(program);

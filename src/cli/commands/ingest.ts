@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { detectFormat, parseColumnMapping, readRecords } from '../../ingest/index.ts';
+import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
+import { ingestRepository } from '../../db/ingest-repository.ts';
+import type { IngestBatch } from '../../db/schema/index.ts';
+import { produceIngest, waitForBatch } from '../../queue/ingest-producer.ts';
+import { openIngestQueue, openMigratedDb } from '../../services.ts';
+import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
+import { n, rate, safe, secs } from '../format.ts';
+
+const FORMATS: InputFormat[] = ['ndjson', 'x-v2', 'twitter-v1', 'ira-538', 'ira-by-author', 'cnt-csv', 'csv'];
+
+interface IngestFlags {
+  format?: string;
+  map?: string;
+  timezone?: string;
+  platform?: string;
+  workers?: string;
+  enqueueOnly?: boolean;
+  progress?: boolean;
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('ingest posts from a file, a folder, or - (stdin) through the ingest queue into the database')
+    .argument('<input>', 'file (plain or gzip), folder, or - for stdin')
+    .option('-f, --format <format>', `input format (default: detected): ${FORMATS.join(', ')}`)
+    .option('-m, --map <mapping>', 'column mapping for --format csv: "post_id=id,account.id=user,text=text,posted_at=created_at" or a JSON file')
+    .option('--timezone <tz>', 'time zone of timestamps without one (e.g. America/New_York)', 'UTC')
+    .option('--platform <name>', 'platform for formats that do not say', 'x')
+    .option('-w, --workers <n>', 'with REDIS_URL: chunks this process also works itself (0 = only enqueue)')
+    .option('--enqueue-only', 'with REDIS_URL: queue the chunks and exit; workers elsewhere write them')
+    .option('--no-progress', 'no progress output')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done (also with rejected records), 2 input unreadable or bad option, 3 database or Redis unreachable.',
+    )
+    .action((input: string, flags: IngestFlags) => runCommand(() => ingestCommand(input, flags)));
+}
+
+async function ingestCommand(input: string, flags: IngestFlags): Promise<number> {
+  const { config, log } = cliContext();
+  if (flags.format && !FORMATS.includes(flags.format as InputFormat)) {
+    throw new UsageError(`unknown --format "${flags.format}"; use one of ${FORMATS.join(', ')}`);
+  }
+  const mapping = flags.map ? parseColumnMapping(flags.map) : null;
+  if (mapping && flags.format && flags.format !== 'csv') throw new UsageError('--map goes with --format csv');
+  const targets = await resolveTargets(input, (flags.format as InputFormat | undefined) ?? (mapping ? 'csv' : undefined));
+
+  const db = await openMigratedDb(config, log);
+  const local = flags.enqueueOnly ? 0 : flags.workers !== undefined ? parseWorkers(flags.workers) : config.ingest.concurrency;
+  let handle;
+  try {
+    handle = await openIngestQueue(config, db, log, local);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const showProgress = flags.progress !== false;
+  const tty = Boolean(process.stderr.isTTY);
+  let worst: number = EXIT.ok;
+  try {
+    for (const t of targets) {
+      const readOpts: ReadOptions = {
+        format: t.format,
+        mapping,
+        timezone: flags.timezone,
+        defaultPlatform: flags.platform,
+        maxTextBytes: config.ingest.maxTextBytes,
+        maxLineBytes: config.ingest.maxLineBytes,
+      };
+      const started = Date.now();
+      const label = t.input === '-' ? 'stdin' : t.input;
+      let lastPrint = 0;
+      let read = 0;
+      const progress = (b: IngestBatch | null) => {
+        if (!showProgress) return;
+        const now = Date.now();
+        if (!tty && now - lastPrint < 2000) return;
+        lastPrint = now;
+        const done = b ? b.accepted + b.duplicates + b.rejected : 0;
+        const line = `${label}: read ${n(read)}, written ${n(done)} (${n(b?.accepted ?? 0)} new, ${n(b?.duplicates ?? 0)} dup, ${n(b?.rejected ?? 0)} rejected), ${n(rate(done, now - started))} posts/s`;
+        process.stderr.write(tty ? `\r\u001b[2K${bar(done, read)} ${line}` : `${line}\n`);
+      };
+      const produced = await produceIngest({
+        db,
+        queue: handle.queue,
+        records: readRecords(t.input === '-' ? process.stdin : t.input, readOpts),
+        source: 'cli',
+        format: t.format,
+        fileName: t.input === '-' ? '-' : path.resolve(t.input),
+        chunkSize: config.ingest.chunkSize,
+        maxQueued: config.ingest.maxQueuedChunks,
+        onRead: (r) => {
+          read = r.records;
+        },
+      });
+      if (flags.enqueueOnly) {
+        process.stdout.write(`batch ${produced.batchId}: ${n(produced.records)} records queued in ${produced.chunks} chunks\n`);
+        continue;
+      }
+      await handle.queue.drain();
+      const batch = await waitForBatch(db, produced.batchId, { onProgress: progress });
+      if (showProgress && tty) process.stderr.write('\n');
+      const rejected = await ingestRepository(db.kysely).rejectedOf(batch.id, 5);
+      process.stdout.write(summary(batch, label, t.format, Date.now() - started, rejected));
+      if (produced.readError && produced.chunks === 0) worst = EXIT.input;
+      if (batch.status === 'failed') worst = Math.max(worst, EXIT.failure);
+    }
+  } finally {
+    await handle.close();
+    await db.close();
+  }
+  return worst;
+}
+
+function parseWorkers(v: string): number {
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < 0 || k > 64) throw new UsageError(`--workers: expected 0 to 64, got "${v}"`);
+  return k;
+}
+
+function bar(done: number, total: number): string {
+  const w = 20;
+  const f = total > 0 ? Math.min(w, Math.round((done / total) * w)) : 0;
+  return `[${'#'.repeat(f)}${'.'.repeat(w - f)}]`;
+}
+
+function summary(
+  b: IngestBatch,
+  label: string,
+  format: string,
+  ms: number,
+  rejected: { line: number; file: string; reason: string }[],
+): string {
+  const lines = [
+    `batch ${b.id}  ${safe(label)} (${format})  ${b.status}`,
+    `  accepted    ${n(b.accepted)}`,
+    `  duplicates  ${n(b.duplicates)}`,
+    `  rejected    ${n(b.rejected)}`,
+    `  time        ${secs(ms)} (${n(rate(b.total, ms))} records/s)`,
+  ];
+  if (b.error) lines.push(`  note        ${safe(b.error)}`);
+  if (rejected.length) {
+    lines.push('  first rejected:');
+    for (const r of rejected) lines.push(`    ${safe(path.basename(r.file))}:${r.line}  ${safe(r.reason)}`);
+    if (b.rejected > rejected.length) lines.push(`    … see: coordwatch batches ${b.id}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface Target {
+  input: string;
+  format: InputFormat;
+}
+
+/** Check the input can be read at all before anything is written. */
+async function resolveTargets(input: string, format: InputFormat | undefined): Promise<Target[]> {
+  if (input === '-') return [{ input, format: format ?? 'ndjson' }];
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(input);
+  } catch {
+    throw new UsageError(`cannot read input: ${input}: no such file or folder`);
+  }
+  if (st.isDirectory()) {
+    if (format === 'ira-by-author' || fs.existsSync(path.join(input, 'authors.csv'))) {
+      return [{ input, format: 'ira-by-author' }];
+    }
+    const files = fs
+      .readdirSync(input)
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => path.join(input, f))
+      .filter((f) => fs.statSync(f).isFile())
+      .sort();
+    if (files.length === 0) throw new UsageError(`cannot read input: ${input}: empty folder`);
+    const out: Target[] = [];
+    for (const f of files) out.push({ input: f, format: format ?? (await detectFormat(f)) });
+    return out;
+  }
+  return [{ input, format: format ?? (await detectFormat(input)) }];
+}

@@ -1,0 +1,139 @@
+import type { CorePost } from '../types.ts';
+
+/**
+ * The action index: for every post, the objects it acts on (the repost target, its
+ * normalised text, its links, its hashtag sequence, its media), and for every object,
+ * which accounts acted on it and when. Clustering (co-set links, cohesion), the null
+ * model and the evidence all read it; it is built once per analysis in O(posts).
+ *
+ * Object keys carry a kind prefix: `r:` repost target, `t:` normalised text, `u:` link,
+ * `h:` ordered hashtag sequence, `m:` media hash.
+ */
+
+export interface Share {
+  account: string;
+  t: number;
+  post: string;
+}
+
+export interface ActionIndex {
+  /** the analysed posts, by key */
+  posts: Map<string, CorePost>;
+  /** each account's posts, sorted by time */
+  postsByAccount: Map<string, CorePost[]>;
+  /** the object keys of each post */
+  objectsOfPost: Map<string, string[]>;
+  /** every share of each object, sorted by time */
+  shares: Map<string, Share[]>;
+  /** distinct accounts that acted on each object */
+  sharers: Map<string, number>;
+  /** each account's distinct objects */
+  objectsOfAccount: Map<string, Set<string>>;
+}
+
+export interface ActionOptions {
+  /** a text needs this many tokens to be an object of its own ("lol" is not coordination) */
+  minTextTokens: number;
+  /** a hashtag sequence needs this many tags (DESIGN C5: 3+) */
+  minHashtags: number;
+  /** how links are normalised; identity when the caller has nothing better */
+  normalizeUrl?: (url: string) => string;
+}
+
+export const DEFAULT_ACTION_OPTIONS: ActionOptions = { minTextTokens: 4, minHashtags: 3 };
+
+const URL_RE = /\bhttps?:\/\/\S+/giu;
+// letters and digits of any script survive; punctuation, symbols and emoji separate tokens
+const NON_WORD_RE = /[^\p{L}\p{N}#@_]+/gu;
+const INVISIBLE_RE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/gu;
+
+/** Lower-cased, link-free, punctuation-free text; tokens joined by single spaces. */
+export function textKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(INVISIBLE_RE, '')
+    .replace(URL_RE, ' ')
+    .toLowerCase()
+    .replace(NON_WORD_RE, ' ')
+    .trim()
+    .replace(/\s+/gu, ' ');
+}
+
+export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
+  const out: string[] = [];
+  if (post.repost_of) {
+    // a repost carries the original's text and links: the repost target is the one action
+    out.push(`r:${post.repost_of}`);
+    return out;
+  }
+  const key = textKey(post.text);
+  if (key && key.split(' ').length >= opts.minTextTokens) out.push(`t:${key}`);
+  const seen = new Set<string>();
+  for (const raw of post.urls) {
+    const u = opts.normalizeUrl ? opts.normalizeUrl(raw) : raw;
+    if (u && !seen.has(u)) {
+      seen.add(u);
+      out.push(`u:${u}`);
+    }
+  }
+  if (post.hashtags.length >= opts.minHashtags) out.push(`h:${post.hashtags.map((h) => h.toLowerCase()).join(' ')}`);
+  for (const m of post.media_hashes) out.push(`m:${m}`);
+  return out;
+}
+
+export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions = DEFAULT_ACTION_OPTIONS): ActionIndex {
+  const index: ActionIndex = {
+    posts: new Map(),
+    postsByAccount: new Map(),
+    objectsOfPost: new Map(),
+    shares: new Map(),
+    sharers: new Map(),
+    objectsOfAccount: new Map(),
+  };
+  for (const p of posts) {
+    index.posts.set(p.key, p);
+    let list = index.postsByAccount.get(p.account);
+    if (!list) index.postsByAccount.set(p.account, (list = []));
+    list.push(p);
+    const objs = objectsOf(p, opts);
+    index.objectsOfPost.set(p.key, objs);
+    let mine = index.objectsOfAccount.get(p.account);
+    if (!mine) index.objectsOfAccount.set(p.account, (mine = new Set()));
+    for (const o of objs) {
+      let s = index.shares.get(o);
+      if (!s) index.shares.set(o, (s = []));
+      s.push({ account: p.account, t: p.t, post: p.key });
+      if (!mine.has(o)) {
+        mine.add(o);
+        index.sharers.set(o, (index.sharers.get(o) ?? 0) + 1);
+      }
+    }
+  }
+  for (const list of index.postsByAccount.values()) list.sort(byTimeThenKey);
+  for (const s of index.shares.values()) s.sort((a, b) => a.t - b.t || (a.post < b.post ? -1 : a.post > b.post ? 1 : 0));
+  return index;
+}
+
+function byTimeThenKey(a: CorePost, b: CorePost): number {
+  return a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/**
+ * Drop repeated captures of the same action: one account, the same second, the same
+ * beginning of text (or repost target). Collections that overlap (two snapshots of a
+ * timeline) otherwise double every count that follows.
+ */
+export function dedupePosts(posts: readonly CorePost[]): CorePost[] {
+  const seen = new Set<string>();
+  const out: CorePost[] = [];
+  for (const p of posts) {
+    // the text decides, not the repost id: two captures of one retweet may carry different
+    // (truncated) texts and hence different synthetic repost keys
+    const body = textKey(p.text).slice(0, 40) || p.repost_of || p.key;
+    const k = `${p.account}\u0000${p.t}\u0000${body}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(p);
+  }
+  return out;
+}

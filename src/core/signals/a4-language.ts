@@ -1,0 +1,170 @@
+import type { SignalParams } from './params.ts';
+import type { AccountSignalInput, SignalResult } from './types.ts';
+import { pct, plural, ramp, realPosts, round, str } from './util.ts';
+
+// Longer posts are scanned only this far: artefacts show early, and the cost stays bounded.
+const SCAN_CHARS = 20_000;
+const MIN_LATIN_LETTERS = 8;
+
+// Twitter's "no language" codes.
+const NO_LANG = new Set(['und', 'zxx', 'qme', 'qam', 'qct', 'qht', 'qst', 'qlm', 'art', '']);
+
+export interface TextScripts {
+  latin: number;
+  han: number;
+  kana: number;
+  hangul: number;
+  cyrillic: number;
+  arabic: number;
+  letters: number;
+  /** full-width / CJK punctuation and forms (U+3000–U+303F, U+FF00–U+FFEF) */
+  fullwidth: number;
+  /** up to 6 distinct artefact characters, for the reason */
+  samples: string[];
+}
+
+/** Count letters by script and CJK punctuation in a text. */
+export function scanScripts(text: string): TextScripts {
+  const r: TextScripts = { latin: 0, han: 0, kana: 0, hangul: 0, cyrillic: 0, arabic: 0, letters: 0, fullwidth: 0, samples: [] };
+  const s = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
+  const sample = (ch: string) => {
+    if (r.samples.length < 6 && !r.samples.includes(ch)) r.samples.push(ch);
+  };
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) {
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+        r.latin++;
+        r.letters++;
+      }
+      continue;
+    }
+    if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) {
+      r.fullwidth++;
+      sample(ch);
+      continue;
+    }
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x2a6df) || (c >= 0xf900 && c <= 0xfaff)) {
+      r.han++;
+      r.letters++;
+      sample(ch);
+    } else if (c >= 0x3040 && c <= 0x30ff) {
+      r.kana++;
+      r.letters++;
+      sample(ch);
+    } else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) {
+      r.hangul++;
+      r.letters++;
+      sample(ch);
+    } else if (c >= 0x0400 && c <= 0x04ff) {
+      r.cyrillic++;
+      r.letters++;
+    } else if (c >= 0x0600 && c <= 0x06ff) {
+      r.arabic++;
+      r.letters++;
+    } else if (/\p{L}/u.test(ch)) {
+      r.letters++;
+      if (/\p{Script=Latin}/u.test(ch)) r.latin++;
+    }
+  }
+  return r;
+}
+
+function langKey(lang: unknown, sc: TextScripts): string | null {
+  const l = str(lang);
+  if (l !== null) {
+    const base = l.trim().toLowerCase().split(/[-_]/)[0].slice(0, 12);
+    if (!NO_LANG.has(base)) return base;
+  }
+  // No usable label: a non-Latin script that dominates the text still names a language family.
+  if (sc.letters < 5) return null;
+  const cjk = sc.han + sc.kana;
+  if (sc.kana / sc.letters >= 0.2) return 'ja';
+  if (cjk / sc.letters >= 0.6) return 'zh';
+  if (sc.hangul / sc.letters >= 0.6) return 'ko';
+  if (sc.cyrillic / sc.letters >= 0.6) return 'ru';
+  if (sc.arabic / sc.letters >= 0.6) return 'ar';
+  return null;
+}
+
+/** A4: CJK punctuation or characters inside Latin-script (English) posts; language switches. */
+export function languageSignal(input: AccountSignalInput, params: SignalParams): SignalResult {
+  const p = params.a4;
+  const posts = realPosts(input.posts);
+  let latinPosts = 0;
+  let artefactPosts = 0;
+  let fullwidth = 0;
+  let cjkChars = 0;
+  const samples: string[] = [];
+  const langs = new Map<string, number>();
+  for (const post of posts) {
+    const text = str(post.text) ?? '';
+    const sc = scanScripts(text);
+    const key = langKey(post.lang, sc);
+    if (key !== null) langs.set(key, (langs.get(key) ?? 0) + 1);
+    const latinDominant = sc.latin >= MIN_LATIN_LETTERS && (key === 'en' || sc.latin / Math.max(1, sc.letters) >= 0.6);
+    if (!latinDominant) continue;
+    latinPosts++;
+    const cjk = sc.han + sc.kana + sc.hangul;
+    if (sc.fullwidth > 0 || cjk > 0) {
+      artefactPosts++;
+      fullwidth += sc.fullwidth;
+      cjkChars += cjk;
+      for (const s of sc.samples) if (samples.length < 6 && !samples.includes(s)) samples.push(s);
+    }
+  }
+
+  const artShare = latinPosts ? artefactPosts / latinPosts : 0;
+  const artValue = ramp(artShare, 0, p.artefact_share_full) * Math.min(1, artefactPosts / p.artefact_count_full);
+
+  let langTotal = 0;
+  let main: string | null = null;
+  let mainCount = 0;
+  for (const [k, c] of [...langs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    langTotal += c;
+    if (main === null) {
+      main = k;
+      mainCount = c;
+    }
+  }
+  const switchShare = langTotal ? 1 - mainCount / langTotal : 0;
+  const switchApplicable = langTotal >= p.min_lang_posts;
+  const switchValue = switchApplicable ? p.switch_max * ramp(switchShare, 0, p.switch_share_full) : 0;
+
+  const applicable = latinPosts > 0 || switchApplicable;
+  const value = Math.max(artValue, switchValue);
+  const parts: string[] = [];
+  if (artefactPosts > 0) {
+    const what: string[] = [];
+    if (fullwidth) what.push(`${plural(fullwidth, 'full-width punctuation mark')}`);
+    if (cjkChars) what.push(`${plural(cjkChars, 'CJK character')}`);
+    parts.push(`${artefactPosts} of ${latinPosts} Latin-script posts (${pct(artShare)}) carry CJK artefacts: ${what.join(', ')} (${samples.join(' ')})`);
+  } else if (latinPosts > 0) {
+    parts.push(`no CJK punctuation or characters in ${plural(latinPosts, 'Latin-script post')}`);
+  }
+  if (switchApplicable && switchShare > 0) {
+    const others = [...langs.entries()]
+      .filter(([k]) => k !== main)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, c]) => `${k.replace(/[^a-z0-9]/g, '')} ${c}`);
+    parts.push(`${pct(switchShare)} of ${langTotal} posts are not in ${main} (${others.join(', ')})`);
+  } else if (switchApplicable) {
+    parts.push(`all ${langTotal} posts with a known language are in ${main}`);
+  }
+  return {
+    id: 'A4',
+    value: round(value, 3),
+    applicable,
+    reason: parts.length ? parts.join('; ') : 'no Latin-script posts and too few posts with a known language',
+    details: {
+      latin_posts: latinPosts,
+      artefact_posts: artefactPosts,
+      fullwidth_marks: fullwidth,
+      cjk_chars: cjkChars,
+      main_lang: main,
+      other_lang_share: round(switchShare, 3),
+      langs: Object.fromEntries(langs),
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Worker } from 'bullmq';
+import type { Config } from '../../config/config.ts';
+import type { Logger } from '../logger.ts';
+import { openMigratedDb } from '../services.ts';
+import { createBullWorker } from './job-queue.ts';
+import { QUEUE_INGEST } from './names.ts';
+import { createIngestProcessor } from './processors/ingest.ts';
+import { checkRedis, createRedis } from './redis.ts';
+
+export const WORKER_ROLES = ['ingest'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** stop taking jobs, let the ones in flight finish, close queues, Redis and the pool */
+  close(): Promise<void>;
+}
+
+/** Start the BullMQ workers of the given roles against Redis and Postgres. */
+export async function startWorkers(config: Config, log: Logger, roles: readonly WorkerRole[]): Promise<RunningWorkers> {
+  if (!config.redisUrl) {
+    throw new Error(
+      'workers need REDIS_URL (a queue to take jobs from). Without Redis, `coordwatch ingest` runs the same processors in-process.',
+    );
+  }
+  await checkRedis(config.redisUrl);
+  const db = await openMigratedDb(config, log);
+  const conn = createRedis(config.redisUrl, { forWorker: true });
+  const workers: Worker[] = [];
+  for (const role of roles) {
+    if (role === 'ingest') {
+      workers.push(
+        createBullWorker({
+          name: QUEUE_INGEST,
+          connection: conn,
+          prefix: config.queuePrefix,
+          concurrency: config.ingest.concurrency,
+          processor: createIngestProcessor({ db, log: log.child({ name: 'ingest' }) }),
+          log: log.child({ name: `worker.${role}` }),
+          lockMs: config.jobLockMs,
+        }),
+      );
+    }
+  }
+  log.info({ roles, db: db.kind, concurrency: config.ingest.concurrency }, 'workers started');
+  let closing: Promise<void> | null = null;
+  return {
+    workers,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        conn.disconnect();
+        await db.close();
+        log.info('workers closed');
+      })()),
+  };
+}
+
+/**
+ * Process entry: start, then on SIGTERM/SIGINT stop taking work and finish what is in
+ * flight. A job still running at the timeout is left to BullMQ's stalled-job check,
+ * which hands it to another worker.
+ */
+export async function runWorkerProcess(config: Config, log: Logger, roles: readonly WorkerRole[]): Promise<void> {
+  const running = await startWorkers(config, log, roles);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down: no new jobs, finishing the ones in flight');
+      const timer = setTimeout(() => {
+        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting, in-flight jobs will be retried');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      running.close().then(
+        () => {
+          process.exitCode = 0;
+          resolve();
+        },
+        (err: unknown) => {
+          log.error({ err }, 'error while shutting down');
+          process.exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
