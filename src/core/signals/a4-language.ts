@@ -73,7 +73,7 @@ export function scanScripts(text: string): TextScripts {
 function langKey(lang: unknown, sc: TextScripts): string | null {
   const l = str(lang);
   if (l !== null) {
-    const base = l.trim().toLowerCase().split(/[-_]/)[0].slice(0, 12);
+    const base = l.slice(0, 35).trim().toLowerCase().split(/[-_]/)[0].replace(/[^a-z0-9]/g, '').slice(0, 12);
     if (!NO_LANG.has(base)) return base;
   }
   // No usable label: a non-Latin script that dominates the text still names a language family.
@@ -147,7 +147,7 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
       .filter(([k]) => k !== main)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4)
-      .map(([k, c]) => `${k.replace(/[^a-z0-9]/g, '')} ${c}`);
+      .map(([k, c]) => `${k} ${c}`);
     parts.push(`${pct(switchShare)} of ${langTotal} posts are not in ${main} (${others.join(', ')})`);
   } else if (switchApplicable) {
     parts.push(`all ${langTotal} posts with a known language are in ${main}`);

@@ -1,0 +1,54 @@
+import Graph from 'graphology';
+import type { Edge, EdgeKind } from '../types.ts';
+import type { CoSetLink } from './co-set.ts';
+
+export interface GraphWeights {
+  /** multiplier of each edge kind's rarity-weighted strength */
+  kindWeights: Partial<Record<EdgeKind, number>>;
+  /** multiplier of a co-set link's overlap × shared objects */
+  coSetWeight: number;
+}
+
+export interface PairAttributes {
+  weight: number;
+  kinds: EdgeKind[];
+  coSet: boolean;
+}
+
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+/**
+ * The weighted, undirected account graph. Kinds are combined by summing their
+ * strengths (not raw weights: a co-repost of a post 2,000 accounts reposted must count
+ * for little), each scaled by its kind weight. Nodes and edges are added in sorted order
+ * so that community detection with a seeded rng is reproducible.
+ */
+export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetLink[], w: GraphWeights): Graph {
+  const acc = new Map<string, PairAttributes>();
+  const add = (a: string, b: string, weight: number, kind: EdgeKind | null) => {
+    if (a === b || !(weight > 0)) return;
+    const k = pairKey(a, b);
+    let p = acc.get(k);
+    if (!p) acc.set(k, (p = { weight: 0, kinds: [], coSet: false }));
+    p.weight += weight;
+    if (kind === null) p.coSet = true;
+    else if (!p.kinds.includes(kind)) p.kinds.push(kind);
+  };
+  for (const e of edges) add(e.a, e.b, (w.kindWeights[e.kind] ?? 1) * e.strength, e.kind);
+  for (const l of links) add(l.a, l.b, w.coSetWeight * l.overlap * l.shared.length, null);
+
+  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  const keys = [...acc.keys()].sort();
+  const nodes = new Set<string>();
+  for (const k of keys) for (const n of k.split('\u0000')) nodes.add(n);
+  for (const n of [...nodes].sort()) graph.addNode(n);
+  for (const k of keys) {
+    const [a, b] = k.split('\u0000');
+    const p = acc.get(k)!;
+    p.kinds.sort();
+    graph.addEdge(a, b, p);
+  }
+  return graph;
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../src/db/connection.ts';
+import { migrateToLatest } from '../../src/db/connection.ts';
+import type { Db } from '../../src/db/connection.ts';
+import { ingestRepository } from '../../src/db/ingest-repository.ts';
+import { createTestDatabase } from '../helpers/services.ts';
+import type { TestDatabase } from '../helpers/services.ts';
+import { post } from '../helpers/posts.ts';
+
+// The same repository behaviour on the real Postgres and on the embedded PGlite.
+const backends: [string, () => Promise<{ db: Db; done: () => Promise<void> }>][] = [
+  [
+    'postgres',
+    async () => {
+      const t: TestDatabase = await createTestDatabase();
+      const db = await t.open();
+      return { db, done: async () => { await db.close(); await t.drop(); } };
+    },
+  ],
+  [
+    'pglite',
+    async () => {
+      const db = await openPglite('memory://');
+      await migrateToLatest(db.kysely);
+      return { db, done: () => db.close() };
+    },
+  ],
+];
+
+describe.each(backends)('ingest repository on %s', (_name, make) => {
+  let db: Db;
+  let done: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, done } = await make());
+  });
+  afterAll(async () => {
+    await done();
+  });
+
+  it('writes a chunk with its posts, accounts, sightings and rejected records, and completes the batch', async () => {
+    const repo = ingestRepository(db.kysely);
+    const batchId = await repo.createBatch({ source: 'test', format: 'ndjson', fileName: 'a.ndjson' });
+    const posts = [
+      post({ post_id: '1', urls: ['https://a.example/x'], hashtags: ['MAGA', 'vote'], posted_at: '2024-04-01T12:00:00Z' }),
+      post({ post_id: '2', posted_at: '2024-04-01T12:05:00Z' }, { handle: 'renamed', location: 'Beijing' }),
+      post({ post_id: '3', repost_of: 'rt_abc', text: '', posted_at: '2024-04-01T12:01:00Z' }, { id: 'acct2', handle: 'b' }),
+    ];
+    const r = await repo.writeChunk({
+      batchId,
+      seq: 0,
+      posts,
+      rejected: [{ file: 'a.ndjson', line: 4, raw: '{bad', reason: 'invalid JSON' }],
+    });
+    expect(r).toMatchObject({ written: true, accepted: 3, duplicates: 0, rejected: 1 });
+    expect(r.minPostedAt).toBe(Date.parse('2024-04-01T12:00:00Z'));
+    expect(r.maxPostedAt).toBe(Date.parse('2024-04-01T12:05:00Z'));
+    await repo.sealBatch(batchId, 1);
+    const b = await repo.getBatch(batchId);
+    expect(b).toMatchObject({ status: 'completed', total: 4, accepted: 3, duplicates: 0, rejected: 1, chunks_done: 1, chunks_expected: 1 });
+    expect(typeof b!.id).toBe('number');
+
+    const p1 = await db.kysely.selectFrom('posts').selectAll().where('post_id', '=', '1').executeTakeFirstOrThrow();
+    expect(p1.urls).toEqual(['https://a.example/x']);
+    expect(p1.hashtags).toEqual(['MAGA', 'vote']);
+    expect(p1.mentions).toEqual([]);
+    expect(p1.posted_at.toISOString()).toBe('2024-04-01T12:00:00.000Z');
+    expect(p1.batch_id).toBe(batchId);
+
+    // the account carries the profile of its latest post; both personas are kept as sightings
+    const a = await db.kysely.selectFrom('accounts').selectAll().where('account_id', '=', 'acct1').executeTakeFirstOrThrow();
+    expect(a.handle).toBe('renamed');
+    expect(a.location).toBe('Beijing');
+    expect(a.first_post_at!.toISOString()).toBe('2024-04-01T12:00:00.000Z');
+    expect(a.last_post_at!.toISOString()).toBe('2024-04-01T12:05:00.000Z');
+    const s = await db.kysely.selectFrom('account_sightings').selectAll().where('account_id', '=', 'acct1').orderBy('first_seen_at').execute();
+    expect(s.map((x) => [x.handle, x.posts])).toEqual([['fo29904619', 1], ['renamed', 1]]);
+
+    const rej = await repo.rejectedOf(batchId);
+    expect(rej).toHaveLength(1);
+    expect(rej[0]).toMatchObject({ file: 'a.ndjson', line: 4, raw: '{bad', reason: 'invalid JSON' });
+  });
+
+  it('a retried chunk writes nothing twice', async () => {
+    const repo = ingestRepository(db.kysely);
+    const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const chunk = { batchId, seq: 0, posts: [post({ post_id: 'r1' }, { id: 'racc' })], rejected: [{ file: 'f', line: 9, raw: 'x', reason: 'bad' }] };
+    expect((await repo.writeChunk(chunk)).written).toBe(true);
+    expect(await repo.writeChunk(chunk)).toMatchObject({ written: false, accepted: 0 });
+    const b = await repo.getBatch(batchId);
+    expect(b).toMatchObject({ accepted: 1, rejected: 1, chunks_done: 1 });
+    expect((await repo.rejectedOf(batchId)).length).toBe(1);
+    const s = await db.kysely.selectFrom('account_sightings').select('posts').where('account_id', '=', 'racc').execute();
+    expect(s.map((x) => x.posts)).toEqual([1]);
+  });
+
+  it('the same posts in a new batch count as duplicates and change nothing', async () => {
+    const repo = ingestRepository(db.kysely);
+    const before = await db.kysely.selectFrom('account_sightings').select(['account_id', 'posts']).orderBy('account_id').execute();
+    const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const r = await repo.writeChunk({
+      batchId,
+      seq: 0,
+      posts: [post({ post_id: '1' }), post({ post_id: '2' }), post({ post_id: 'new' }, { id: 'acct9' })],
+      rejected: [],
+    });
+    expect(r).toMatchObject({ accepted: 1, duplicates: 2 });
+    const after = await db.kysely.selectFrom('account_sightings').select(['account_id', 'posts']).where('account_id', '!=', 'acct9').orderBy('account_id').execute();
+    expect(after).toEqual(before);
+  });
+
+  it('a chunk that fails half-way leaves nothing behind', async () => {
+    const repo = ingestRepository(db.kysely);
+    const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const bad = post({ post_id: 'h2', posted_at: 'not-a-time' });
+    await expect(
+      repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'h1' }), bad], rejected: [{ file: 'f', line: 1, raw: 'x', reason: 'r' }] }),
+    ).rejects.toThrow();
+    expect(await db.kysely.selectFrom('posts').select('post_id').where('post_id', '=', 'h1').execute()).toEqual([]);
+    expect(await repo.rejectedOf(batchId)).toEqual([]);
+    expect(await repo.getBatch(batchId)).toMatchObject({ accepted: 0, chunks_done: 0 });
+    // and the chunk can be written once the problem is gone
+    const ok = await repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'h1' })], rejected: [] });
+    expect(ok.written).toBe(true);
+  });
+
+  it('keeps hostile text byte for byte', async () => {
+    const repo = ingestRepository(db.kysely);
+    const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const text = "<img src=x onerror=alert(1)> '; drop table posts; -- \u200b\u202e مرحبا 🇺🇸 , \\ \"";
+    await repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'evil', text, hashtags: ['a,b', '{c}', 'd"e'] })], rejected: [] });
+    const p = await db.kysely.selectFrom('posts').selectAll().where('post_id', '=', 'evil').executeTakeFirstOrThrow();
+    expect(p.text).toBe(text);
+    expect(p.hashtags).toEqual(['a,b', '{c}', 'd"e']);
+  });
+});
