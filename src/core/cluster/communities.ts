@@ -1,6 +1,9 @@
-import type Graph from 'graphology';
-import louvain from 'graphology-communities-louvain';
+import type { AbstractGraph } from 'graphology-types';
+import louvainModule from 'graphology-communities-louvain';
 import { createRng } from '../null-model/prng.ts';
+
+// The package is CommonJS with ESM-style typings: at runtime the default import is the function.
+const louvain = louvainModule as unknown as typeof louvainModule.default;
 
 export interface CommunityOptions {
   /** Louvain resolution: above 1 favours smaller communities */
@@ -14,7 +17,7 @@ export interface CommunityOptions {
  * is not connected inside itself is split into its components, so no cluster ever joins
  * accounts that share nothing. Returned sorted (largest first, then by first member).
  */
-export function detectCommunities(graph: Graph, opts: CommunityOptions): string[][] {
+export function detectCommunities(graph: AbstractGraph, opts: CommunityOptions): string[][] {
   if (graph.order === 0) return [];
   const mapping = louvain(graph, {
     getEdgeWeight: 'weight',
@@ -35,7 +38,7 @@ export function detectCommunities(graph: Graph, opts: CommunityOptions): string[
   return out;
 }
 
-function splitConnected(graph: Graph, members: string[]): string[][] {
+function splitConnected(graph: AbstractGraph, members: string[]): string[][] {
   const inside = new Set(members);
   const seen = new Set<string>();
   const parts: string[][] = [];

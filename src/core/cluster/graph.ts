@@ -1,4 +1,5 @@
-import Graph from 'graphology';
+import { UndirectedGraph } from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
 import type { Edge, EdgeKind } from '../types.ts';
 import type { CoSetLink } from './co-set.ts';
 
@@ -25,7 +26,7 @@ export function pairKey(a: string, b: string): string {
  * for little), each scaled by its kind weight. Nodes and edges are added in sorted order
  * so that community detection with a seeded rng is reproducible.
  */
-export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetLink[], w: GraphWeights): Graph {
+export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetLink[], w: GraphWeights): AbstractGraph {
   const acc = new Map<string, PairAttributes>();
   const add = (a: string, b: string, weight: number, kind: EdgeKind | null) => {
     if (a === b || !(weight > 0)) return;
@@ -39,7 +40,7 @@ export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetL
   for (const e of edges) add(e.a, e.b, (w.kindWeights[e.kind] ?? 1) * e.strength, e.kind);
   for (const l of links) add(l.a, l.b, w.coSetWeight * l.overlap * l.shared.length, null);
 
-  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
   const keys = [...acc.keys()].sort();
   const nodes = new Set<string>();
   for (const k of keys) for (const n of k.split('\u0000')) nodes.add(n);

@@ -1,4 +1,4 @@
-import type Graph from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
 import type { Edge } from '../types.ts';
 import { hashSeed } from '../null-model/prng.ts';
 import type { ActionIndex } from './actions.ts';
@@ -40,7 +40,7 @@ export interface AccountCluster {
 export interface ClusterResult {
   clusters: AccountCluster[];
   links: CoSetLink[];
-  graph: Graph;
+  graph: AbstractGraph;
 }
 
 export function clusterId(members: readonly string[]): string {

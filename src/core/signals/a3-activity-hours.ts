@@ -19,7 +19,10 @@ const HUMAN_HOURLY = [
   0.051, 0.053, 0.056, 0.06, 0.064, 0.066, 0.063, 0.053,
 ];
 const HUMAN_SUM = HUMAN_HOURLY.reduce((a, b) => a + b, 0);
-const LOG_HUMAN = HUMAN_HOURLY.map((h) => Math.log(h / HUMAN_SUM / 7));
+// Individuals vary far more than the population curve (night owls, shift workers): a
+// uniform share keeps any one person's odd hours from looking impossible.
+const HUMAN_UNIFORM = 0.1;
+const LOG_HUMAN = HUMAN_HOURLY.map((h) => Math.log(((1 - HUMAN_UNIFORM) * (h / HUMAN_SUM) + HUMAN_UNIFORM / 24) / 7));
 
 const OFFICE_START = 9;
 const OFFICE_END = 18; // exclusive
@@ -28,6 +31,7 @@ const OFFICE_SLOTS = 5 * (OFFICE_END - OFFICE_START);
 const LOG_OFFICE_IN = Math.log(OFFICE_MASS / OFFICE_SLOTS);
 const LOG_OFFICE_OUT = Math.log((1 - OFFICE_MASS) / (168 - OFFICE_SLOTS));
 
+const SHRINK_POSTS = 3;
 const NIGHT_END = 7; // 00:00–06:59 local counts as night
 
 const CANDIDATE_OFFSETS: number[] = [];
@@ -119,9 +123,11 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
   }
   const claimFit = best(zone.offsets.flatMap((o) => fitsAt(times, o)))!;
   const far = CANDIDATE_OFFSETS.filter((o) => zone.offsets.every((c) => Math.abs(o - c) >= p.min_offset_gap_hours));
-  const altFit = best(far.flatMap((o) => fitsAt(times, o)));
+  const altFit = best(far.flatMap((o) => fitsAt(times, o)).filter((f) => f.profile === 'office'));
   const n = times.length;
-  const meanLlr = altFit ? (altFit.ll - claimFit.ll) / n : -Infinity;
+  // A few pseudo-posts of no evidence shrink the mean for small samples, where the best of
+  // ~30 alternative offsets fits noise.
+  const meanLlr = altFit ? (altFit.ll - claimFit.ll) / (n + SHRINK_POSTS) : -Infinity;
   const value = ramp(meanLlr, p.llr_start, p.llr_full);
 
   const homeNight = Math.min(...zone.offsets.map((o) => share(times, o, (s) => s.hour < NIGHT_END)));

@@ -74,7 +74,7 @@ export interface SignalParams {
 export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
   a1: { young_days: 7, old_days: 365, burst_min_accounts: 5, burst_alpha: 0.01, burst_local_days: 45 },
   a2: { strong_digit_run: 8, min_digit_run: 5 },
-  a3: { min_posts: 10, min_days: 3, min_offset_gap_hours: 5, llr_start: 0.3, llr_full: 1.2 },
+  a3: { min_posts: 10, min_days: 3, min_offset_gap_hours: 5, llr_start: 0.6, llr_full: 1.1 },
   a4: {
     artefact_share_full: 0.3,
     artefact_count_full: 3,

@@ -1,0 +1,75 @@
+import type { AnalyzeParams } from '../src/core/analyze.ts';
+import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/index.ts';
+
+/**
+ * Versioned detection defaults: weights and thresholds of the engine as plain data.
+ * Change a number here → bump DETECTOR_VERSION, so every alert records which rules made it.
+ */
+export const DETECTOR_VERSION = '2026.11-1';
+
+export const DEFAULT_DETECTION: AnalyzeParams = {
+  detectorVersion: DETECTOR_VERSION,
+  dedupe: true,
+  edges: {
+    window: 60,
+    minWeight: 2,
+    kinds: ['co_text', 'co_similar', 'co_link', 'co_repost', 'co_reply', 'co_hashtag_seq', 'co_media'],
+  },
+  actions: { minTextTokens: 4, minHashtags: 3 },
+  cluster: {
+    minSize: 3,
+    resolution: 1,
+    seed: 1,
+    weights: {
+      kindWeights: {
+        co_text: 1,
+        co_similar: 1,
+        co_link: 1,
+        co_repost: 1,
+        co_reply: 1,
+        co_hashtag_seq: 1,
+        co_media: 1,
+        synchrony: 0.5,
+      },
+      coSetWeight: 1,
+    },
+    coSet: { enabled: true, maxSharers: 25, minShared: 2, minOverlap: 0.2 },
+  },
+  nullModel: { rounds: 100, seed: 1, minSpan: 600 },
+  score: {
+    window: 60,
+    weights: {
+      cohesion: 25,
+      repetition: 12,
+      rarity: 10,
+      density: 10,
+      tightness: 8,
+      null_model: 15,
+      kinds: 5,
+      size: 5,
+      account_signals: 10,
+      narratives: 10,
+      watchlist: 20,
+    },
+    severity: { medium: 40, high: 60, critical: 80 },
+    evidence: { texts: 5, links: 10, hashtags: 10, reposts: 10 },
+  },
+  signals: DEFAULT_SIGNAL_PARAMS,
+  signalsFor: 'clusters',
+  flagThreshold: 50,
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Defaults with overrides merged in (objects deeply, arrays replaced). */
+export function detectionParams(overrides: DeepPartial<AnalyzeParams> = {}): AnalyzeParams {
+  return merge(DEFAULT_DETECTION, overrides) as AnalyzeParams;
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (base === null || typeof base !== 'object' || Array.isArray(base) || over === null || typeof over !== 'object' || Array.isArray(over)) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge((base as Record<string, unknown>)[k], v);
+  return out;
+}

@@ -1,0 +1,161 @@
+import type { CanonicalAccount, CorePost, Edge, EdgeKind } from './types.ts';
+import { buildActionIndex, dedupePosts, findClusters } from './cluster/index.ts';
+import type { ActionOptions, ClusterOptions } from './cluster/index.ts';
+import { nullModelTest } from './null-model/index.ts';
+import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
+import { scoreCluster } from './score/index.ts';
+import type { ScoreParams, ScoredCluster } from './score/index.ts';
+import { computeAccountSignals, creationBursts } from './signals/index.ts';
+import type { AccountSighting, AccountSignals, SignalParams } from './signals/index.ts';
+
+/**
+ * The one pure entry point of the detection engine: posts and accounts in, co-action
+ * edges, scored and explained clusters and account signals out. No clock (pass `now`),
+ * no randomness but the seeded kind: the same input and params give the same output.
+ */
+
+export interface AnalyzeInput {
+  posts: readonly CorePost[];
+  accounts: ReadonlyMap<string, CanonicalAccount> | Readonly<Record<string, CanonicalAccount>>;
+  /** earlier profile snapshots per account (A5) */
+  sightings?: ReadonlyMap<string, readonly AccountSighting[]> | Readonly<Record<string, readonly AccountSighting[]>>;
+  /** confirmed accounts from earlier reviews: their presence raises a cluster's score */
+  watchlist?: Iterable<string>;
+  /** post key → ids of the narratives it matches (from the narratives module) */
+  narrativeHits?: ReadonlyMap<string, readonly string[]>;
+  /** narrative id → title, for the explanations */
+  narrativeTitles?: ReadonlyMap<string, string>;
+  /** epoch seconds: the reference time of the analysis */
+  now: number;
+}
+
+export interface AnalyzeParams {
+  detectorVersion: string;
+  /** drop repeated captures of one action (same account, second and text) before anything else */
+  dedupe: boolean;
+  /** options handed to the edge builder (window Δ, min weight, kinds…) */
+  edges: { window: number; minWeight: number; kinds: EdgeKind[] } & Record<string, unknown>;
+  actions: ActionOptions;
+  cluster: ClusterOptions;
+  nullModel: Omit<NullModelOptions, 'window'>;
+  score: ScoreParams;
+  /** account-signal thresholds; null skips the signals */
+  signals: SignalParams | null;
+  /** compute account signals for every account, or only for cluster members (cheaper) */
+  signalsFor: 'all' | 'clusters';
+  /** a cluster at or above this total is flagged (alerts, eval) */
+  flagThreshold: number;
+}
+
+export interface AnalyzeStats {
+  posts: number;
+  /** after dropping repeated captures */
+  uniquePosts: number;
+  accounts: number;
+  edges: number;
+  edgesByKind: Partial<Record<EdgeKind, number>>;
+  coSetLinks: number;
+  graphNodes: number;
+  graphEdges: number;
+  clusters: number;
+  flaggedClusters: number;
+  flaggedAccounts: number;
+}
+
+export interface AnalyzeResult {
+  detectorVersion: string;
+  edges: Edge[];
+  /** highest score first */
+  clusters: ScoredCluster[];
+  /** account id → signals (members only unless signalsFor is 'all') */
+  accountSignals: Map<string, AccountSignals>;
+  /** members of flagged clusters, sorted */
+  flagged: string[];
+  stats: AnalyzeStats;
+}
+
+function toMap<T>(x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | undefined): ReadonlyMap<string, T> {
+  if (!x) return new Map();
+  if (x instanceof Map) return x;
+  return new Map(Object.entries(x as Record<string, T>));
+}
+
+/** Everything after edge building: for callers that already hold the window's edges. */
+export function analyzeEdges(input: AnalyzeInput, rawEdges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+  const posts = params.dedupe ? dedupePosts(input.posts) : [...input.posts];
+  const index = buildActionIndex(posts, params.actions);
+  const edges = [...rawEdges];
+  const { clusters, links, graph } = findClusters(edges, index, params.cluster);
+
+  const accounts = toMap(input.accounts);
+  const sightings = toMap(input.sightings);
+  const accountSignals = new Map<string, AccountSignals>();
+  if (params.signals) {
+    const wanted = params.signalsFor === 'all' ? [...index.postsByAccount.keys()].sort() : [...new Set(clusters.flatMap((c) => c.members))].sort();
+    const known = wanted.map((id) => accounts.get(id)).filter((a): a is CanonicalAccount => !!a);
+    const bursts = creationBursts(known, params.signals.a1);
+    for (const id of wanted) {
+      const account = accounts.get(id) ?? emptyAccount(id);
+      accountSignals.set(
+        id,
+        computeAccountSignals(
+          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, bursts },
+          params.signals,
+        ),
+      );
+    }
+  }
+  const suspicion = params.signals ? new Map([...accountSignals].map(([id, s]) => [id, s.suspicion])) : undefined;
+  const watchlist = input.watchlist ? new Set(input.watchlist) : undefined;
+  const nullOpts: NullModelOptions = { ...params.nullModel, window: params.edges.window };
+
+  const scored = clusters.map((c) => {
+    const nm: NullModelResult = nullModelTest(c.members, index, nullOpts);
+    return scoreCluster(
+      c,
+      { index, nullModel: nm, suspicion, narrativeHits: input.narrativeHits, narrativeTitles: input.narrativeTitles, watchlist },
+      params.score,
+    );
+  });
+  scored.sort((a, b) => b.score.total - a.score.total || b.size - a.size || (a.id < b.id ? -1 : 1));
+
+  const flaggedClusters = scored.filter((c) => c.score.total >= params.flagThreshold);
+  const flagged = [...new Set(flaggedClusters.flatMap((c) => c.members))].sort();
+  const edgesByKind: Partial<Record<EdgeKind, number>> = {};
+  for (const e of edges) edgesByKind[e.kind] = (edgesByKind[e.kind] ?? 0) + 1;
+
+  return {
+    detectorVersion: params.detectorVersion,
+    edges,
+    clusters: scored,
+    accountSignals,
+    flagged,
+    stats: {
+      posts: input.posts.length,
+      uniquePosts: posts.length,
+      accounts: index.postsByAccount.size,
+      edges: edges.length,
+      edgesByKind,
+      coSetLinks: links.length,
+      graphNodes: graph.order,
+      graphEdges: graph.size,
+      clusters: scored.length,
+      flaggedClusters: flaggedClusters.length,
+      flaggedAccounts: flagged.length,
+    },
+  };
+}
+
+function emptyAccount(id: string): CanonicalAccount {
+  return {
+    id,
+    handle: null,
+    display_name: null,
+    bio: null,
+    created_at: null,
+    followers: null,
+    following: null,
+    location: null,
+    avatar_hash: null,
+  };
+}

@@ -1,0 +1,43 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+
+/** Gzip is recognised by its magic bytes, never by the file name. */
+export function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** The decompressed stream ended early or is corrupt; everything before it was delivered. */
+export class GzipStreamError extends Error {
+  override name = 'GzipStreamError';
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const msg = e && typeof e.message === 'string' ? e.message : String(err);
+  if (e && e.code === 'Z_BUF_ERROR') return `truncated gzip stream: ${msg}`;
+  return `corrupt gzip stream: ${msg}`;
+}
+
+/**
+ * Decompresses a chunk stream. Everything zlib could decode is yielded before a truncation or
+ * corruption is reported as a GzipStreamError, so no good record before the damage is lost.
+ * Concatenated gzip members (bgzip, `cat a.gz b.gz`) are read as one stream.
+ */
+export async function* gunzipChunks(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  const input = Readable.from(src, { objectMode: false });
+  // A source failure (fs error) destroys gunzip with that error; we re-classify zlib errors only.
+  const piping = pipeline(input, gunzip).catch(() => undefined);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string' && code.startsWith('Z_')) throw new GzipStreamError(describe(err));
+    throw err;
+  } finally {
+    gunzip.destroy();
+    input.destroy();
+    await piping;
+  }
+}

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import { gunzipChunks, isGzip } from './gzip.ts';
+import { InputError } from './errors.ts';
+
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * A byte stream whose head can be inspected before it is consumed (format sniffing, gzip magic)
+ * without reading the whole input: only the peeked chunks are held.
+ */
+export class PeekableBytes {
+  private readonly it: AsyncIterator<Buffer>;
+  private readonly buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private done = false;
+  /** a failure met while peeking is re-thrown after the peeked bytes have been consumed */
+  private pendingError: unknown = null;
+
+  constructor(src: AsyncIterable<Buffer>) {
+    this.it = src[Symbol.asyncIterator]();
+  }
+
+  /** at least `n` bytes from the start (fewer if the input is shorter) */
+  async head(n: number): Promise<Buffer> {
+    while (this.bufferedBytes < n && !this.done) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await this.it.next();
+      } catch (err) {
+        this.pendingError = err;
+        this.done = true;
+        break;
+      }
+      if (r.done) this.done = true;
+      else if (r.value.length > 0) {
+        this.buffered.push(r.value);
+        this.bufferedBytes += r.value.length;
+      }
+    }
+    return this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered);
+  }
+
+  async *chunks(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      while (this.buffered.length > 0) {
+        const b = this.buffered.shift() as Buffer;
+        this.bufferedBytes -= b.length;
+        yield b;
+      }
+      if (this.pendingError !== null) {
+        const err = this.pendingError;
+        this.pendingError = null;
+        throw err;
+      }
+      while (!this.done) {
+        const r = await this.it.next();
+        if (r.done) this.done = true;
+        else yield r.value;
+      }
+    } finally {
+      if (!this.done) await this.it.return?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.done) {
+      this.done = true;
+      await this.it.return?.();
+    }
+  }
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+  const stream = fs.createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* streamChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer, void, undefined> {
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  }
+}
+
+/** Bytes of one input, gzip removed, head peekable. */
+export interface OpenedInput {
+  name: string;
+  gzip: boolean;
+  bytes: PeekableBytes;
+}
+
+export async function openInput(input: string | NodeJS.ReadableStream, name?: string): Promise<OpenedInput> {
+  let raw: PeekableBytes;
+  let label: string;
+  if (typeof input === 'string' && input !== '-') {
+    try {
+      await fs.promises.access(input, fs.constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new InputError(`${input}: no such file`);
+      throw new InputError(`${input}: cannot be read (${code ?? String(err)})`);
+    }
+    raw = new PeekableBytes(fileChunks(input));
+    label = name ?? input;
+  } else {
+    raw = new PeekableBytes(streamChunks(input === '-' ? process.stdin : (input as NodeJS.ReadableStream)));
+    label = name ?? '-';
+  }
+  const head = await raw.head(2);
+  if (!isGzip(head)) return { name: label, gzip: false, bytes: raw };
+  return { name: label, gzip: true, bytes: new PeekableBytes(gunzipChunks(raw.chunks())) };
+}
