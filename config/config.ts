@@ -32,6 +32,58 @@ export interface Config {
   jobLockMs: number;
   /** port of the worker's Prometheus /metrics (0 = off) */
   metricsPort: number;
+  detect: DetectConfig;
+  alerts: AlertConfig;
+  scans: ScanConfig;
+  webhook: WebhookConfig | null;
+}
+
+export interface DetectConfig {
+  /** queue detection windows after each ingest chunk (else scans only) */
+  streaming: boolean;
+  /** size of a detection window, aligned to the epoch */
+  windowMinutes: number;
+  /** the cluster step joins the stored edges of this many minutes before a window's end */
+  horizonMinutes: number;
+  /** a chunk whose posts fall in more windows than this (a backfill) is left to scans */
+  maxWindowsPerChunk: number;
+  concurrency: number;
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface AlertConfig {
+  /** clusters below this score never open or touch alerts */
+  minScore: number;
+  /** member overlap (of the smaller side) at which a cluster updates an alert */
+  overlap: number;
+  /** a dismissed network comes back after growing by this share of its size… */
+  reopenGrowth: number;
+  /** …and at least this many new members */
+  reopenMinNew: number;
+}
+
+export interface ScanConfig {
+  /** minutes between rolling scans (0 = no schedule) */
+  rollingEveryMinutes: number;
+  rollingHours: number;
+  /** hours between deep scans (0 = no schedule) */
+  deepEveryHours: number;
+  deepDays: number;
+  /** scheduled scans end at the wall clock, or at the latest post (replays of old data) */
+  anchor: 'wall' | 'latest-post';
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** HMAC-SHA256 key for the signature header; null sends unsigned */
+  secret: string | null;
+  minSeverity: 'low' | 'medium' | 'high' | 'critical';
+  attempts: number;
+  backoffMs: number;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +108,32 @@ const intVar = (name: string, def: number, min: number, max: number) =>
         return z.NEVER;
       }
       return n;
+    });
+
+const numVar = (name: string, def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}, got "${v}"`, path: [name] });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const boolVar = (name: string, def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+      if (/^(0|false|no|off)$/i.test(v.trim())) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"`, path: [name] });
+      return z.NEVER;
     });
 
 const urlVar = (name: string, protocols: string[]) =>
@@ -112,6 +190,30 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: intVar('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   JOB_LOCK_MS: intVar('JOB_LOCK_MS', 30_000, 1000, 3_600_000),
   METRICS_PORT: intVar('METRICS_PORT', 0, 0, 65_535),
+  DETECT_STREAMING: boolVar('DETECT_STREAMING', true),
+  DETECT_WINDOW_MINUTES: intVar('DETECT_WINDOW_MINUTES', 10, 1, 1440),
+  DETECT_HORIZON_MINUTES: intVar('DETECT_HORIZON_MINUTES', 120, 1, 10_080),
+  DETECT_MAX_WINDOWS_PER_CHUNK: intVar('DETECT_MAX_WINDOWS_PER_CHUNK', 500, 1, 1_000_000),
+  DETECT_CONCURRENCY: intVar('DETECT_CONCURRENCY', 1, 1, 64),
+  DETECT_ATTEMPTS: intVar('DETECT_ATTEMPTS', 5, 1, 100),
+  DETECT_BACKOFF_MS: intVar('DETECT_BACKOFF_MS', 2000, 0, 3_600_000),
+  ALERT_MIN_SCORE: numVar('ALERT_MIN_SCORE', 50, 0, 100),
+  ALERT_OVERLAP: numVar('ALERT_OVERLAP', 0.5, 0.01, 1),
+  ALERT_REOPEN_GROWTH: numVar('ALERT_REOPEN_GROWTH', 0.5, 0, 100),
+  ALERT_REOPEN_MIN_NEW: intVar('ALERT_REOPEN_MIN_NEW', 3, 1, 1_000_000),
+  SCAN_ROLLING_EVERY_MINUTES: intVar('SCAN_ROLLING_EVERY_MINUTES', 15, 0, 10_080),
+  SCAN_ROLLING_HOURS: intVar('SCAN_ROLLING_HOURS', 24, 1, 720),
+  SCAN_DEEP_EVERY_HOURS: intVar('SCAN_DEEP_EVERY_HOURS', 24, 0, 8760),
+  SCAN_DEEP_DAYS: intVar('SCAN_DEEP_DAYS', 7, 1, 365),
+  SCAN_ANCHOR: z.enum(['wall', 'latest-post']).optional().default('wall'),
+  SCAN_ATTEMPTS: intVar('SCAN_ATTEMPTS', 3, 1, 100),
+  SCAN_BACKOFF_MS: intVar('SCAN_BACKOFF_MS', 10_000, 0, 3_600_000),
+  WEBHOOK_URL: urlVar('WEBHOOK_URL', ['http:', 'https:']),
+  WEBHOOK_SECRET: z.string().optional(),
+  WEBHOOK_MIN_SEVERITY: z.enum(['low', 'medium', 'high', 'critical']).optional().default('high'),
+  WEBHOOK_ATTEMPTS: intVar('WEBHOOK_ATTEMPTS', 8, 1, 100),
+  WEBHOOK_BACKOFF_MS: intVar('WEBHOOK_BACKOFF_MS', 5000, 0, 3_600_000),
+  WEBHOOK_TIMEOUT_MS: intVar('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -146,5 +248,39 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jobLockMs: e.JOB_LOCK_MS,
     metricsPort: e.METRICS_PORT,
+    detect: {
+      streaming: e.DETECT_STREAMING,
+      windowMinutes: e.DETECT_WINDOW_MINUTES,
+      horizonMinutes: e.DETECT_HORIZON_MINUTES,
+      maxWindowsPerChunk: e.DETECT_MAX_WINDOWS_PER_CHUNK,
+      concurrency: e.DETECT_CONCURRENCY,
+      attempts: e.DETECT_ATTEMPTS,
+      backoffMs: e.DETECT_BACKOFF_MS,
+    },
+    alerts: {
+      minScore: e.ALERT_MIN_SCORE,
+      overlap: e.ALERT_OVERLAP,
+      reopenGrowth: e.ALERT_REOPEN_GROWTH,
+      reopenMinNew: e.ALERT_REOPEN_MIN_NEW,
+    },
+    scans: {
+      rollingEveryMinutes: e.SCAN_ROLLING_EVERY_MINUTES,
+      rollingHours: e.SCAN_ROLLING_HOURS,
+      deepEveryHours: e.SCAN_DEEP_EVERY_HOURS,
+      deepDays: e.SCAN_DEEP_DAYS,
+      anchor: e.SCAN_ANCHOR,
+      attempts: e.SCAN_ATTEMPTS,
+      backoffMs: e.SCAN_BACKOFF_MS,
+    },
+    webhook: e.WEBHOOK_URL
+      ? {
+          url: e.WEBHOOK_URL,
+          secret: e.WEBHOOK_SECRET && e.WEBHOOK_SECRET !== '' ? e.WEBHOOK_SECRET : null,
+          minSeverity: e.WEBHOOK_MIN_SEVERITY,
+          attempts: e.WEBHOOK_ATTEMPTS,
+          backoffMs: e.WEBHOOK_BACKOFF_MS,
+          timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        }
+      : null,
   };
 }

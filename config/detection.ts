@@ -13,7 +13,7 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
   edges: {
     window: 60,
     minWeight: 2,
-    kinds: ['co_text', 'co_similar', 'co_link', 'co_repost', 'co_reply', 'co_hashtag_seq', 'co_media'],
+    kinds: ['co_repost', 'co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_media'],
   },
   actions: { minTextTokens: 4, minHashtags: 3 },
   cluster: {
@@ -33,18 +33,17 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
       },
       coSetWeight: 1,
     },
-    coSet: { enabled: true, maxSharers: 25, minShared: 2, minOverlap: 0.2 },
+    coSet: { enabled: true, maxSharers: 25, minShared: 2, alpha: 0.01 },
   },
   nullModel: { rounds: 100, seed: 1, minSpan: 600 },
   score: {
-    window: 60,
     weights: {
-      cohesion: 25,
-      repetition: 12,
+      cohesion: 40,
+      repetition: 8,
       rarity: 10,
       density: 10,
-      tightness: 8,
-      null_model: 15,
+      tightness: 4,
+      null_model: 8,
       kinds: 5,
       size: 5,
       account_signals: 10,
@@ -56,7 +55,8 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
   },
   signals: DEFAULT_SIGNAL_PARAMS,
   signalsFor: 'clusters',
-  flagThreshold: 50,
+  flagThreshold: 45,
+  flagMinCohesion: 0.05,
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m20261126T130000 from './2026-11-26T13-00-00_ingest-foundation.ts';
+import * as m20261126T160000 from './2026-11-26T16-00-00_alerting.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -7,4 +8,5 @@ import * as m20261126T130000 from './2026-11-26T13-00-00_ingest-foundation.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-26T13-00-00_ingest-foundation': m20261126T130000,
+  '2026-11-26T16-00-00_alerting': m20261126T160000,
 };

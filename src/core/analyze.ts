@@ -1,4 +1,7 @@
 import type { CanonicalAccount, CorePost, Edge, EdgeKind } from './types.ts';
+import { buildEdges } from './edges/index.ts';
+import type { EdgeOptions } from './edges/index.ts';
+import { normaliseUrl } from './url.ts';
 import { buildActionIndex, dedupePosts, findClusters } from './cluster/index.ts';
 import type { ActionOptions, ClusterOptions } from './cluster/index.ts';
 import { nullModelTest } from './null-model/index.ts';
@@ -6,6 +9,9 @@ import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
 import { scoreCluster } from './score/index.ts';
 import type { ScoreParams, ScoredCluster } from './score/index.ts';
 import { computeAccountSignals, creationBursts } from './signals/index.ts';
+import { matchNarratives, narrativesForPosts } from './narratives/index.ts';
+import type { CompiledNarratives, NarrativeMatch } from './narratives/index.ts';
+import type { ClusterNarratives } from './score/index.ts';
 import type { AccountSighting, AccountSignals, SignalParams } from './signals/index.ts';
 
 /**
@@ -21,10 +27,8 @@ export interface AnalyzeInput {
   sightings?: ReadonlyMap<string, readonly AccountSighting[]> | Readonly<Record<string, readonly AccountSighting[]>>;
   /** confirmed accounts from earlier reviews: their presence raises a cluster's score */
   watchlist?: Iterable<string>;
-  /** post key → ids of the narratives it matches (from the narratives module) */
-  narrativeHits?: ReadonlyMap<string, readonly string[]>;
-  /** narrative id → title, for the explanations */
-  narrativeTitles?: ReadonlyMap<string, string>;
+  /** compiled narrative lexicons (N1); without them the narrative part is left out */
+  narratives?: CompiledNarratives;
   /** epoch seconds: the reference time of the analysis */
   now: number;
 }
@@ -33,18 +37,24 @@ export interface AnalyzeParams {
   detectorVersion: string;
   /** drop repeated captures of one action (same account, second and text) before anything else */
   dedupe: boolean;
-  /** options handed to the edge builder (window Δ, min weight, kinds…) */
-  edges: { window: number; minWeight: number; kinds: EdgeKind[] } & Record<string, unknown>;
+  /** options handed to the edge builder (kinds, window Δ, min weight…); window defaults to 60 s */
+  edges: EdgeOptions;
   actions: ActionOptions;
   cluster: ClusterOptions;
   nullModel: Omit<NullModelOptions, 'window'>;
-  score: ScoreParams;
+  /** the score's Δ is the edges' window */
+  score: Omit<ScoreParams, 'window'>;
   /** account-signal thresholds; null skips the signals */
   signals: SignalParams | null;
   /** compute account signals for every account, or only for cluster members (cheaper) */
   signalsFor: 'all' | 'clusters';
   /** a cluster at or above this total is flagged (alerts, eval) */
   flagThreshold: number;
+  /**
+   * members of a flagged cluster are flagged only when at least this share of their own
+   * activity is the group's shared work: a bystander Louvain attached by one co-repost is not
+   */
+  flagMinCohesion: number;
 }
 
 export interface AnalyzeStats {
@@ -69,7 +79,7 @@ export interface AnalyzeResult {
   clusters: ScoredCluster[];
   /** account id → signals (members only unless signalsFor is 'all') */
   accountSignals: Map<string, AccountSignals>;
-  /** members of flagged clusters, sorted */
+  /** members of flagged clusters (see flagMinCohesion), sorted */
   flagged: string[];
   stats: AnalyzeStats;
 }
@@ -80,11 +90,29 @@ function toMap<T>(x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | unde
   return new Map(Object.entries(x as Record<string, T>));
 }
 
-/** Everything after edge building: for callers that already hold the window's edges. */
-export function analyzeEdges(input: AnalyzeInput, rawEdges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+/**
+ * The whole engine: drop repeated captures, build the co-action edges, find and score the
+ * clusters. Deterministic for the same input and params.
+ */
+export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResult {
   const posts = params.dedupe ? dedupePosts(input.posts) : [...input.posts];
-  const index = buildActionIndex(posts, params.actions);
-  const edges = [...rawEdges];
+  const edges = buildEdges(posts, params.edges);
+  return run(input, posts, edges, params);
+}
+
+/**
+ * Everything after edge building, for callers that already hold the window's edges (a scan
+ * that loads stored edges). Edges whose evidence names posts not in `input.posts` still
+ * join accounts; they only lose those evidence texts.
+ */
+export function analyzeEdges(input: AnalyzeInput, edges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+  const posts = params.dedupe ? dedupePosts(input.posts) : [...input.posts];
+  return run(input, posts, [...edges], params);
+}
+
+function run(input: AnalyzeInput, posts: CorePost[], edges: Edge[], params: AnalyzeParams): AnalyzeResult {
+  const index = buildActionIndex(posts, { ...params.actions, normalizeUrl: (u) => normaliseUrl(u) ?? u });
+  const window = params.edges.window ?? 60;
   const { clusters, links, graph } = findClusters(edges, index, params.cluster);
 
   const accounts = toMap(input.accounts);
@@ -107,20 +135,21 @@ export function analyzeEdges(input: AnalyzeInput, rawEdges: readonly Edge[], par
   }
   const suspicion = params.signals ? new Map([...accountSignals].map(([id, s]) => [id, s.suspicion])) : undefined;
   const watchlist = input.watchlist ? new Set(input.watchlist) : undefined;
-  const nullOpts: NullModelOptions = { ...params.nullModel, window: params.edges.window };
+  const nullOpts: NullModelOptions = { ...params.nullModel, window };
+  const scoreParams: ScoreParams = { ...params.score, window };
 
+  const memo = new Map<string, NarrativeMatch[]>();
   const scored = clusters.map((c) => {
     const nm: NullModelResult = nullModelTest(c.members, index, nullOpts);
-    return scoreCluster(
-      c,
-      { index, nullModel: nm, suspicion, narrativeHits: input.narrativeHits, narrativeTitles: input.narrativeTitles, watchlist },
-      params.score,
-    );
+    const narratives = input.narratives ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo) : undefined;
+    return scoreCluster(c, { index, nullModel: nm, suspicion, narratives, watchlist }, scoreParams);
   });
   scored.sort((a, b) => b.score.total - a.score.total || b.size - a.size || (a.id < b.id ? -1 : 1));
 
   const flaggedClusters = scored.filter((c) => c.score.total >= params.flagThreshold);
-  const flagged = [...new Set(flaggedClusters.flatMap((c) => c.members))].sort();
+  const flagged = [
+    ...new Set(flaggedClusters.flatMap((c) => c.memberDetails.filter((m) => m.cohesion >= params.flagMinCohesion).map((m) => m.account))),
+  ].sort();
   const edgesByKind: Partial<Record<EdgeKind, number>> = {};
   for (const e of edges) edgesByKind[e.kind] = (edgesByKind[e.kind] ?? 0) + 1;
 
@@ -144,6 +173,27 @@ export function analyzeEdges(input: AnalyzeInput, rawEdges: readonly Edge[], par
       flaggedAccounts: flagged.length,
     },
   };
+}
+
+const NARRATIVE_MEMO_LIMIT = 50_000;
+
+function clusterNarratives(
+  members: readonly string[],
+  byAccount: ReadonlyMap<string, CorePost[]>,
+  compiled: CompiledNarratives,
+  memo: Map<string, NarrativeMatch[]>,
+): ClusterNarratives {
+  const posts = members.flatMap((m) => byAccount.get(m) ?? []);
+  let hit = 0;
+  for (const p of posts) {
+    let m = memo.get(p.text);
+    if (!m) {
+      m = matchNarratives(p.text, compiled);
+      if (memo.size < NARRATIVE_MEMO_LIMIT) memo.set(p.text, m);
+    }
+    if (m.length) hit++;
+  }
+  return { share: posts.length ? hit / posts.length : 0, summaries: narrativesForPosts(posts, compiled) };
 }
 
 function emptyAccount(id: string): CanonicalAccount {

@@ -38,6 +38,11 @@ export interface RecordPosition {
   /** file (or member of a folder) the record came from */
   file: string;
   line: number;
+  /**
+   * 0-based index of the record inside a line or document that holds several (an X API v2 page,
+   * an element of a JSON array, a tweet of a recorded API response); absent otherwise.
+   */
+  item?: number;
 }
 
 export type ParsedRecord =
@@ -95,4 +100,9 @@ export interface Edge {
   strength: number;
   /** evidence, capped */
   evidence: CoEvidence[];
+  /**
+   * `--compat cnt` only: coordination-network-toolkit's directed weights (messages of a with a
+   * partner message of b in the window, and the reverse); `weight` is then the larger of the two.
+   */
+  directed?: { ab: number; ba: number };
 }

@@ -43,7 +43,8 @@ export interface ReadContext {
   maxPostedAtMs: number;
 }
 
-export type RecordStream = AsyncGenerator<ParsedRecord, void, undefined>;
+/** Adapters yield records in batches (one per input chunk) so the per-record cost stays synchronous. */
+export type RecordBatches = AsyncGenerator<ParsedRecord[], void, undefined>;
 
 /** Limits shared by every adapter. */
 export const DEFAULT_MAX_TEXT_BYTES = 65_536;

@@ -3,3 +3,16 @@ export const QUEUE_INGEST = 'ingest';
 
 /** Deterministic job id of an ingest chunk: a re-queued chunk is the same job. */
 export const ingestJobId = (batchId: number, seq: number) => `ingest:${batchId}:${seq}`;
+
+/** Detection windows, queued after ingest chunks land (job id: detectJobId). */
+export const QUEUE_DETECT = 'detect';
+/** Rolling, deep and manual scans. */
+export const QUEUE_SCAN = 'scan';
+/** Outbound webhooks on new and escalating alerts. */
+export const QUEUE_NOTIFY = 'notify';
+
+export const ALL_QUEUES = [QUEUE_INGEST, QUEUE_DETECT, QUEUE_SCAN, QUEUE_NOTIFY] as const;
+
+/** Stable ids of the job schedulers (BullMQ upsertJobScheduler). */
+export const SCHEDULER_ROLLING = 'rolling-scan';
+export const SCHEDULER_DEEP = 'deep-scan';

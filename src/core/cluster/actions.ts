@@ -59,6 +59,15 @@ export function textKey(text: string): string {
     .replace(/\s+/gu, ' ');
 }
 
+const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+
+/** Words, where a CJK character counts as one: Chinese does not put spaces between words. */
+export function tokenCount(key: string): number {
+  const cjk = key.match(CJK_RE)?.length ?? 0;
+  const words = key.split(' ').filter((w) => w.replace(CJK_RE, '').length > 0).length;
+  return words + cjk;
+}
+
 export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
   const out: string[] = [];
   if (post.repost_of) {
@@ -67,7 +76,7 @@ export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
     return out;
   }
   const key = textKey(post.text);
-  if (key && key.split(' ').length >= opts.minTextTokens) out.push(`t:${key}`);
+  if (key && tokenCount(key) >= opts.minTextTokens) out.push(`t:${key}`);
   const seen = new Set<string>();
   for (const raw of post.urls) {
     const u = opts.normalizeUrl ? opts.normalizeUrl(raw) : raw;

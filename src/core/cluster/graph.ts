@@ -6,7 +6,7 @@ import type { CoSetLink } from './co-set.ts';
 export interface GraphWeights {
   /** multiplier of each edge kind's rarity-weighted strength */
   kindWeights: Partial<Record<EdgeKind, number>>;
-  /** multiplier of a co-set link's overlap × shared objects */
+  /** multiplier of a co-set link's rarity-weighted strength */
   coSetWeight: number;
 }
 
@@ -38,7 +38,7 @@ export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetL
     else if (!p.kinds.includes(kind)) p.kinds.push(kind);
   };
   for (const e of edges) add(e.a, e.b, (w.kindWeights[e.kind] ?? 1) * e.strength, e.kind);
-  for (const l of links) add(l.a, l.b, w.coSetWeight * l.overlap * l.shared.length, null);
+  for (const l of links) add(l.a, l.b, w.coSetWeight * l.strength, null);
 
   const graph = new UndirectedGraph({ allowSelfLoops: false });
   const keys = [...acc.keys()].sort();

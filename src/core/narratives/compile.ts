@@ -1,19 +1,14 @@
 import natural from 'natural';
 import { tokenize } from './tokenize.ts';
+import type { StemCache } from './tokenize.ts';
 import type { CompiledNarratives, NarrativeLexicon, PhraseRef, TermRef } from './types.ts';
 
 const { TfIdf } = natural;
-const STOPWORDS = new Set(natural.stopwords);
 
 export const DEFAULT_MIN_SCORE = 0.5;
 
 export class NarrativeLexiconError extends Error {
   override name = 'NarrativeLexiconError';
-}
-
-/** Whether a surface token carries meaning for TF-IDF (not a stopword, not a lone character). */
-export function isContentWord(surface: string): boolean {
-  return surface.length > 1 && !STOPWORDS.has(surface);
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -28,7 +23,7 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
  * examples of all narratives, so words every narrative uses weigh little).
  */
 export function compileNarratives(lexicons: readonly NarrativeLexicon[]): CompiledNarratives {
-  const stemCache = new Map<string, string>();
+  const stemCache: StemCache = new Map();
   const compiled: CompiledNarratives = {
     narratives: [],
     terms: new Map(),
@@ -74,8 +69,8 @@ export function compileNarratives(lexicons: readonly NarrativeLexicon[]): Compil
     for (const t of lex.terms ?? []) addTermOrPhrase(t);
     for (const p of lex.phrases ?? []) addTermOrPhrase(p);
     for (const ex of lex.examples ?? []) {
-      const { seq, surface } = tokenize(ex, stemCache);
-      const stems = seq.filter((_, i) => isContentWord(surface[i]));
+      const { seq, content } = tokenize(ex, stemCache);
+      const stems = seq.filter((_, i) => content[i]);
       if (stems.length === 0) continue;
       compiled.examples.push({ narrative: n, norm: 0 });
       exampleStems.push(stems);

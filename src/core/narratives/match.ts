@@ -1,4 +1,3 @@
-import { isContentWord } from './compile.ts';
 import { tokenize } from './tokenize.ts';
 import type { CompiledNarratives, NarrativeMatch } from './types.ts';
 
@@ -22,7 +21,7 @@ interface Hit {
  * their min_score are returned, best first.
  */
 export function matchNarratives(text: string, compiled: CompiledNarratives): NarrativeMatch[] {
-  const { seq, surface, bag } = tokenize(text, compiled.stem_cache);
+  const { seq, content, bag } = tokenize(text, compiled.stem_cache);
   if (seq.length === 0) return [];
   const hits = new Map<number, Hit>();
   const hitOf = (n: number): Hit => {
@@ -57,7 +56,7 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
 
   // TF-IDF cosine to each example that shares a stem with the text.
   const tf = new Map<string, number>();
-  for (let i = 0; i < seq.length; i++) if (isContentWord(surface[i])) tf.set(seq[i], (tf.get(seq[i]) ?? 0) + 1);
+  for (let i = 0; i < seq.length; i++) if (content[i]) tf.set(seq[i], (tf.get(seq[i]) ?? 0) + 1);
   let norm2 = 0;
   const dots = new Map<number, number>();
   for (const [s, f] of tf) {

@@ -1,6 +1,7 @@
 import natural from 'natural';
 
 const { PorterStemmer } = natural;
+const STOPWORDS = new Set(natural.stopwords);
 
 // Matching looks at this much of a post; longer texts are cut (a 100 KB post is spam or an attack).
 export const MAX_MATCH_CHARS = 20_000;
@@ -9,64 +10,86 @@ const STEM_CACHE_LIMIT = 200_000;
 
 const FORMAT_CHARS = /[\p{Cf}]/gu; // zero-width, bidi controls, soft hyphen: they split words invisibly
 const MARKS = /[\p{M}]/gu;
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’][\p{L}\p{M}]+)*/gu;
 const CAMEL = /(?<=\p{Ll})(?=\p{Lu})/u;
 const ASCII_WORD = /^[a-z]+$/;
+// Most posts are plain ASCII: they skip normalisation and use cheaper patterns.
+const NON_ASCII = /[\u0080-\uffff]/;
+const ASCII_TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)*/g;
+const ASCII_CAMEL = /[a-z][A-Z]/;
+const APOSTROPHES = /['’]/g;
+
+/** A word as matching sees it: its stem, and whether it carries meaning for TF-IDF. */
+export interface StemEntry {
+  stem: string;
+  /** not a stopword and longer than one character */
+  content: boolean;
+}
+
+export type StemCache = Map<string, StemEntry>;
 
 export interface Tokens {
   /** stems in text order (camel-case hashtags split into words) */
   seq: string[];
-  /** lower-case surface forms aligned with seq, for stopword tests */
-  surface: string[];
+  /** per position in seq: does the word count for TF-IDF */
+  content: boolean[];
   /** distinct stems, plus joined camel-case words ("stopthesteal") */
   bag: Set<string>;
 }
 
-export function stemWord(word: string, cache?: Map<string, string>): string {
+function entryOf(word: string): StemEntry {
+  // Full-width letters become ASCII, accents go: "ＲＩＧＧＥＤ" and "élection" read as English.
+  const low = (NON_ASCII.test(word) ? word.normalize('NFKD').replace(MARKS, '') : word).toLowerCase();
+  // Porter is for English words; numbers, other scripts and very long runs stay as they are.
+  const stem = low.length <= MAX_STEM_LEN && ASCII_WORD.test(low) ? PorterStemmer.stem(low) : low;
+  return { stem, content: low.length > 1 && !STOPWORDS.has(low) };
+}
+
+function lookup(word: string, cache: StemCache | undefined): StemEntry {
   const hit = cache?.get(word);
   if (hit !== undefined) return hit;
-  // Porter is for English words; numbers, other scripts and very long runs stay as they are.
-  const s = word.length <= MAX_STEM_LEN && ASCII_WORD.test(word) ? PorterStemmer.stem(word) : word;
+  const e = entryOf(word);
   if (cache) {
     if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
-    cache.set(word, s);
+    cache.set(word, e);
   }
-  return s;
+  return e;
+}
+
+/** The stem of one word, as tokenize() would produce it. */
+export function stemWord(word: string, cache?: StemCache): string {
+  return lookup(word, cache).stem;
 }
 
 /**
  * Unicode-aware tokens: compatibility-normalised (full-width letters become ASCII),
  * accents and invisible characters removed, apostrophes dropped ("don't" → "dont"),
- * lower-cased and Porter-stemmed.
+ * lower-cased and Porter-stemmed. The cache maps surface words to stems (a memo).
  */
-export function tokenize(text: unknown, cache?: Map<string, string>): Tokens {
+export function tokenize(text: unknown, cache?: StemCache): Tokens {
   const seq: string[] = [];
-  const surface: string[] = [];
+  const content: boolean[] = [];
   const bag = new Set<string>();
-  if (typeof text !== 'string' || text.length === 0) return { seq, surface, bag };
-  const clean = (text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text)
-    .replace(FORMAT_CHARS, '')
-    .normalize('NFKD')
-    .replace(MARKS, '');
-  for (const m of clean.matchAll(WORD)) {
-    const raw = m[0].replace(/['’]/g, '');
-    const parts = raw.length <= 40 && CAMEL.test(raw) ? raw.split(CAMEL) : null;
+  if (typeof text !== 'string' || text.length === 0) return { seq, content, bag };
+  const cut = text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
+  const ascii = !NON_ASCII.test(cut);
+  const clean = ascii ? cut : cut.replace(FORMAT_CHARS, '');
+  const add = (word: string) => {
+    const e = lookup(word, cache);
+    seq.push(e.stem);
+    content.push(e.content);
+    bag.add(e.stem);
+  };
+  for (const m of clean.matchAll(ascii ? ASCII_TOKEN : WORD)) {
+    const raw = m[0].includes("'") || m[0].includes('’') ? m[0].replace(APOSTROPHES, '') : m[0];
+    const camel = raw.length <= 40 && (ascii ? ASCII_CAMEL.test(raw) : CAMEL.test(raw));
+    const parts = camel ? raw.split(CAMEL) : null;
     if (parts && parts.length > 1) {
-      for (const part of parts) {
-        const low = part.toLowerCase();
-        const st = stemWord(low, cache);
-        seq.push(st);
-        surface.push(low);
-        bag.add(st);
-      }
-      bag.add(stemWord(raw.toLowerCase(), cache));
+      for (const part of parts) add(part);
+      bag.add(lookup(raw.toLowerCase(), cache).stem);
     } else {
-      const low = raw.toLowerCase();
-      const st = stemWord(low, cache);
-      seq.push(st);
-      surface.push(low);
-      bag.add(st);
+      add(raw);
     }
   }
-  return { seq, surface, bag };
+  return { seq, content, bag };
 }

@@ -1,3 +1,5 @@
+import type { StemCache } from './tokenize.ts';
+
 /** One narrative's lexicon, as an operator writes it in config/narratives/<id>.json. */
 export interface NarrativeLexicon {
   /** stable id, kebab-case, e.g. "election-fraud" */
@@ -77,5 +79,5 @@ export interface CompiledNarratives {
   /** stem → (example, tf-idf weight) */
   postings: Map<string, { example: number; weight: number }[]>;
   examples: { narrative: number; norm: number }[];
-  stem_cache: Map<string, string>;
+  stem_cache: StemCache;
 }

@@ -5,7 +5,7 @@ import type { EdgeKind } from '../types.ts';
 import { clusterEvidence } from './evidence.ts';
 import { clusterFeatures } from './features.ts';
 import { computeParts } from './parts.ts';
-import type { MemberDetail, ScoreParams, ScoredCluster, Severity } from './types.ts';
+import type { ClusterNarratives, MemberDetail, ScoreParams, ScoredCluster, Severity } from './types.ts';
 import { verdictOf } from './verdict.ts';
 
 export type * from './types.ts';
@@ -18,10 +18,8 @@ export interface ScoreContext {
   nullModel: NullModelResult;
   /** account id → suspicion 0..1 (A1–A6 combined) */
   suspicion?: ReadonlyMap<string, number>;
-  /** post key → ids of the narratives it matches */
-  narrativeHits?: ReadonlyMap<string, readonly string[]>;
-  /** narrative id → title, for reasons */
-  narrativeTitles?: ReadonlyMap<string, string>;
+  /** the cluster's narratives, when lexicons were given: share of its posts matching any, and per narrative */
+  narratives?: ClusterNarratives;
   /** confirmed accounts */
   watchlist?: ReadonlySet<string>;
 }
@@ -45,28 +43,8 @@ export function scoreCluster(cluster: AccountCluster, ctx: ScoreContext, params:
     if (s !== undefined) suspicion.push(s);
   }
 
-  let narrativeShare: number | null = null;
-  let topNarrative: string | null = null;
-  const narrativeCounts = new Map<string, number>();
-  if (ctx.narrativeHits) {
-    let hit = 0;
-    for (const m of cluster.members) {
-      for (const p of ctx.index.postsByAccount.get(m) ?? []) {
-        const ids = ctx.narrativeHits.get(p.key);
-        if (!ids?.length) continue;
-        hit++;
-        for (const id of ids) narrativeCounts.set(id, (narrativeCounts.get(id) ?? 0) + 1);
-      }
-    }
-    narrativeShare = f.posts ? hit / f.posts : 0;
-    let best = 0;
-    for (const [id, c] of [...narrativeCounts].sort()) {
-      if (c > best) {
-        best = c;
-        topNarrative = ctx.narrativeTitles?.get(id) ?? id;
-      }
-    }
-  }
+  const narrativeShare = ctx.narratives ? ctx.narratives.share : null;
+  const topNarrative = ctx.narratives?.summaries[0]?.title ?? null;
   const watchlisted = ctx.watchlist ? cluster.members.filter((m) => ctx.watchlist!.has(m)).length : null;
 
   const parts = computeParts(
@@ -96,9 +74,7 @@ export function scoreCluster(cluster: AccountCluster, ctx: ScoreContext, params:
     kinds,
     memberDetails,
     nullModel: ctx.nullModel,
-    narratives: [...narrativeCounts]
-      .map(([id, posts]) => ({ id, posts }))
-      .sort((a, b) => b.posts - a.posts || (a.id < b.id ? -1 : 1)),
+    narratives: ctx.narratives?.summaries ?? [],
     stats: {
       edges: cluster.edges.length,
       links: cluster.links.length,

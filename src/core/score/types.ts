@@ -1,5 +1,6 @@
 import type { EdgeKind } from '../types.ts';
 import type { NullModelResult } from '../null-model/index.ts';
+import type { NarrativeSummary } from '../narratives/index.ts';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -98,8 +99,14 @@ export interface ScoredCluster {
   kinds: (EdgeKind | 'co_set')[];
   memberDetails: MemberDetail[];
   nullModel: NullModelResult;
-  /** narrative ids with the number of the cluster's posts matching each */
-  narratives: { id: string; posts: number }[];
+  /** narratives in the members' posts, most posts first (empty when no lexicons were given) */
+  narratives: NarrativeSummary[];
   /** counts of what holds the cluster together */
   stats: { edges: number; links: number; pairs: number; density: number; sharedObjects: number; posts: number };
+}
+
+export interface ClusterNarratives {
+  /** share of the members' posts matching at least one narrative, 0..1 */
+  share: number;
+  summaries: NarrativeSummary[];
 }

@@ -3,6 +3,8 @@ import { quantile } from './features.ts';
 import type { ClusterEvidence, ScorePart, Severity } from './types.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** "the same post" / "the same 6 posts" */
+const same = (n: number, one: string) => (n === 1 ? `the same ${one}` : `the same ${n} ${one}s`);
 
 function duration(s: number): string {
   if (s < 90) return `${Math.round(s)} s`;
@@ -31,11 +33,11 @@ export function verdictOf(
     f.shared.map((s) => s.sharers).sort((a, b) => a - b),
     0.5,
   );
-  if (rp) what.push(`reposted the same ${plural(rp, 'post')}`);
-  if (tx) what.push(`posted the same ${plural(tx, 'text')}`);
+  if (rp) what.push(`reposted ${same(rp, 'post')}`);
+  if (tx) what.push(`posted ${same(tx, 'text')}`);
   if (similarPairs && !tx) what.push(`posted near-same texts (${plural(similarPairs, 'pair')})`);
-  if (ln) what.push(`pushed the same ${plural(ln, 'link')}`);
-  if (hs) what.push(`used the same ${plural(hs, 'hashtag sequence')}`);
+  if (ln) what.push(`pushed ${same(ln, 'link')}`);
+  if (hs) what.push(`used ${same(hs, 'hashtag sequence')}`);
   if (!what.length) what.push('acted alike');
   const rarity = f.shared.length ? ` (a median of ${medSharers} accounts in all acted on each)` : '';
   const timing = ev.dt.count

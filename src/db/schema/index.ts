@@ -4,8 +4,31 @@ import type { PartialDB as IngestBatches } from './ingest-batches.ts';
 import type { PartialDB as IngestChunks } from './ingest-chunks.ts';
 import type { PartialDB as Posts } from './posts.ts';
 import type { PartialDB as RejectedRecords } from './rejected-records.ts';
+import type { PartialDB as AlertEvents } from './alert-events.ts';
+import type { PartialDB as AlertEvidenceT } from './alert-evidence.ts';
+import type { PartialDB as AlertMembers } from './alert-members.ts';
+import type { PartialDB as Alerts } from './alerts.ts';
+import type { PartialDB as Clusters } from './clusters.ts';
+import type { PartialDB as CoordinationEdges } from './coordination-edges.ts';
+import type { PartialDB as ScanRuns } from './scan-runs.ts';
+import type { PartialDB as Suppressions } from './suppressions.ts';
+import type { PartialDB as Watchlist } from './watchlist.ts';
 
-export type Database = Accounts & AccountSightings & IngestBatches & IngestChunks & Posts & RejectedRecords;
+export type Database = Accounts &
+  AccountSightings &
+  IngestBatches &
+  IngestChunks &
+  Posts &
+  RejectedRecords &
+  AlertEvents &
+  AlertEvidenceT &
+  AlertMembers &
+  Alerts &
+  Clusters &
+  CoordinationEdges &
+  ScanRuns &
+  Suppressions &
+  Watchlist;
 
 export type { Account } from './accounts.ts';
 export type { AccountSighting } from './account-sightings.ts';
@@ -13,3 +36,13 @@ export type { IngestBatch } from './ingest-batches.ts';
 export type { IngestChunk } from './ingest-chunks.ts';
 export type { Post } from './posts.ts';
 export type { RejectedRecord } from './rejected-records.ts';
+export type { AlertEvent, AlertAction } from './alert-events.ts';
+export type { AlertEvidence, EvidenceKind } from './alert-evidence.ts';
+export type { AlertMember, MemberRole } from './alert-members.ts';
+export type { Alert, AlertStatus } from './alerts.ts';
+export { ALERT_STATUSES } from './alerts.ts';
+export type { ClusterRow, ClusterOutcome } from './clusters.ts';
+export type { CoordinationEdge } from './coordination-edges.ts';
+export type { ScanRun, ScanKind, ScanStatus } from './scan-runs.ts';
+export type { Suppression } from './suppressions.ts';
+export type { WatchlistEntry } from './watchlist.ts';

@@ -1,0 +1,41 @@
+/**
+ * Text normalisation for coordwatch's own co-text (C1 exact) and near-same text (C1/C4 MinHash).
+ *
+ * Choices, and why:
+ * - NFKC first, then lowercase: folds full-width letters, ligatures and styled "math" letters
+ *   (𝐓𝐑𝐔𝐌𝐏) that copy-paste campaigns use to dodge exact matching.
+ * - Invisible format characters go (zero-width space/joiners, bidi marks and isolates, BOM, soft
+ *   hyphen, variation selectors, Hangul fillers): they are the classic way to make copies differ.
+ * - URLs go: each tweet gets its own t.co wrapper, so the same pasted text would otherwise never
+ *   match; links are compared on their own in co_link.
+ * - @mentions go (as coordination-network-toolkit does): rings paste the same text at different
+ *   targets. A leading "RT @user:" of a manual retweet goes with it.
+ * - Hashtags stay, words and all: they are part of what was pasted.
+ * - The five common HTML entities are decoded (exports often carry `&amp;`).
+ * - Whitespace collapses to single spaces; the result is trimmed.
+ */
+
+const INVISIBLE_RE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
+const RT_PREFIX_RE = /^\s*rt\s+@[\p{L}\p{N}_]+:?\s*/u;
+const URL_RE = /(?:https?:\/\/|www\.)\S+/gu;
+const MENTION_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu;
+const WS_RE = /\s+/gu;
+const ENTITY_RE = /&(amp|lt|gt|quot|#39);/g;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+export function normaliseText(text: string): string {
+  let s = text.normalize('NFKC').toLowerCase();
+  s = s.replace(INVISIBLE_RE, '');
+  if (s.includes('&')) s = s.replace(ENTITY_RE, (_m, e: string) => ENTITIES[e] ?? '');
+  s = s.replace(RT_PREFIX_RE, '');
+  if (s.includes('http') || s.includes('www.')) s = s.replace(URL_RE, ' ');
+  if (s.includes('@')) s = s.replace(MENTION_RE, '$1 ');
+  return s.replace(WS_RE, ' ').trim();
+}
+
+const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:['’_-][\p{L}\p{N}\p{M}]+)*/gu;
+
+/** Words of an already normalised text (letters, digits and marks; inner apostrophes/hyphens kept). */
+export function wordTokens(normalised: string): string[] {
+  return normalised.match(WORD_RE) ?? [];
+}

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, ScanKind, ScanRun } from './schema/index.ts';
+
+/** Scan runs: every detection over a window, by a job or by hand, with its outcome. */
+export function scanRepository(db: Kysely<Database>) {
+  return {
+    async start(input: { kind: ScanKind; window: { start: Date; end: Date }; params: unknown; jobId: string | null; detectorVersion: string }): Promise<number> {
+      // a run of the same job still "running" was cut short (its worker died): say so
+      if (input.jobId) {
+        await db
+          .updateTable('scan_runs')
+          .set({ status: 'failed', error: 'interrupted: the worker stopped mid-run; the job was retried', finished_at: sql`now()` })
+          .where('job_id', '=', input.jobId)
+          .where('status', '=', 'running')
+          .execute();
+      }
+      const r = await db
+        .insertInto('scan_runs')
+        .values({
+          kind: input.kind,
+          window_start: input.window.start,
+          window_end: input.window.end,
+          params: JSON.stringify(input.params ?? {}),
+          stats: null,
+          error: null,
+          job_id: input.jobId,
+          detector_version: input.detectorVersion,
+          finished_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return r.id;
+    },
+
+    async finish(id: number, status: 'completed' | 'failed' | 'skipped', stats: unknown, error: string | null = null): Promise<void> {
+      await db
+        .updateTable('scan_runs')
+        .set({ status, stats: stats === null ? null : JSON.stringify(stats), error, finished_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async list(opts: { kind?: ScanKind; limit?: number } = {}): Promise<ScanRun[]> {
+      let q = db.selectFrom('scan_runs').selectAll();
+      if (opts.kind) q = q.where('kind', '=', opts.kind);
+      return q.orderBy('id', 'desc').limit(opts.limit ?? 20).execute();
+    },
+
+    async get(id: number): Promise<ScanRun | undefined> {
+      return db.selectFrom('scan_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+  };
+}
+
+export type ScanRepository = ReturnType<typeof scanRepository>;

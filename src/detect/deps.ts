@@ -1,0 +1,20 @@
+import type { Config } from '../../config/config.ts';
+import type { AnalyzeParams } from '../core/analyze.ts';
+import type { Db } from '../db/connection.ts';
+import type { AlertNotice } from '../db/alert-repository.ts';
+import type { Logger } from '../logger.ts';
+import type { IdentityPolicy } from './identity.ts';
+
+/** What detection needs from the outside; processors and the CLI build it. */
+export interface DetectDeps {
+  db: Db;
+  log: Logger;
+  config: Pick<Config, 'detect' | 'alerts' | 'scans'>;
+  params: AnalyzeParams;
+  /** called after the alert transaction commits (webhooks); must not throw for a bad endpoint */
+  onNotices?: (notices: AlertNotice[]) => Promise<void>;
+}
+
+export function identityPolicy(c: Config['alerts']): IdentityPolicy {
+  return { overlap: c.overlap, minScore: c.minScore, reopenGrowth: c.reopenGrowth, reopenMinNew: c.reopenMinNew };
+}

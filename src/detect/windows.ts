@@ -1,0 +1,29 @@
+/**
+ * Detection windows: fixed, epoch-aligned spans, so the same post always falls in the same
+ * window and a window's job id is deterministic.
+ */
+
+export interface TimeWindow {
+  start: Date;
+  end: Date;
+}
+
+export function windowOf(tMs: number, sizeMs: number): TimeWindow {
+  const start = Math.floor(tMs / sizeMs) * sizeMs;
+  return { start: new Date(start), end: new Date(start + sizeMs) };
+}
+
+/** The distinct windows a set of post times falls in, oldest first. */
+export function windowsOf(timesMs: Iterable<number>, sizeMs: number): TimeWindow[] {
+  const starts = new Set<number>();
+  for (const t of timesMs) starts.add(Math.floor(t / sizeMs) * sizeMs);
+  return [...starts].sort((a, b) => a - b).map((s) => ({ start: new Date(s), end: new Date(s + sizeMs) }));
+}
+
+/**
+ * `detect:2016-09-27T01-10` — one job per window, whatever the number of chunks landing in
+ * it. (BullMQ refuses custom ids with more than two colons.)
+ */
+export const detectJobId = (w: TimeWindow) => `detect:${w.start.toISOString().slice(0, 16).replace(':', '-')}`;
+
+export const minutes = (m: number) => m * 60_000;

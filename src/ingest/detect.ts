@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CNT_COLUMNS } from './cnt-csv.ts';
+import { CsvRecordReader } from './csv-records.ts';
+import type { CsvRecord } from './csv-records.ts';
+import { InputError } from './errors.ts';
+import { AUTHORS_FILE } from './ira-by-author.ts';
+import { JsonValueSplitter, looksLikeJsonDocument } from './json-values.ts';
+import type { JsonItem } from './json-values.ts';
+import { openInput } from './source.ts';
+import type { InputFormat } from './types.ts';
+
+/** bytes of (decompressed) head examined to tell the format */
+export const SNIFF_BYTES = 256 * 1024;
+
+const MAGIC: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive'],
+  [[0x42, 0x5a, 0x68], 'a bzip2 file'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'an xz file'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'a zstd file'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'a 7z archive'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF'],
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], 'an SQLite database'],
+  [[0x50, 0x41, 0x52, 0x31], 'a Parquet file'],
+];
+
+type Json = Record<string, unknown>;
+
+/** which JSON format a first record belongs to, or null if it says nothing */
+export function classifyJson(v: unknown): InputFormat | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const o = v as Json;
+  if ('http_interactions' in o || 'statuses' in o) return 'twitter-v1';
+  if ('data' in o || 'includes' in o) return 'x-v2';
+  if ('post_id' in o || ('posted_at' in o && 'account' in o)) return 'ndjson';
+  if ('id_str' in o || ('user' in o && ('text' in o || 'full_text' in o))) return 'twitter-v1';
+  if ('id' in o && 'text' in o && ('author_id' in o || 'author' in o || 'edit_history_tweet_ids' in o)) return 'x-v2';
+  if ('errors' in o) return 'x-v2';
+  return null;
+}
+
+/** which CSV layout a header names */
+export function classifyCsvHeader(header: string[]): InputFormat {
+  const h = header.map((x) => x.trim());
+  if (h.length === CNT_COLUMNS.length && h.every((x, i) => x === CNT_COLUMNS[i])) return 'cnt-csv';
+  const has = (x: string): boolean => h.includes(x);
+  if (has('author') && has('content') && has('publish_date')) return 'ira-538';
+  if (has('author_id') && has('content') && has('publish_date')) return 'ira-by-author';
+  return 'csv';
+}
+
+function startsWith(head: Buffer, magic: number[]): boolean {
+  if (head.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (head[i] !== magic[i]) return false;
+  return true;
+}
+
+function firstJsonValues(head: Buffer, max: number): JsonItem[] {
+  const splitter = new JsonValueSplitter(head.length + 1);
+  const out: JsonItem[] = [];
+  splitter.push(head, out);
+  return out.slice(0, max);
+}
+
+/** Guess from key names in the text when no whole record fits in the head (pages of several MB). */
+function sniffKeys(text: string): InputFormat | null {
+  if (text.includes('"http_interactions"') || text.includes('"id_str"')) return 'twitter-v1';
+  if (/^\s*\{\s*"(data|includes|errors|meta)"\s*:/.test(text)) return 'x-v2';
+  if (text.includes('"post_id"')) return 'ndjson';
+  if (text.includes('"author_id"') && text.includes('"edit_history_tweet_ids"')) return 'x-v2';
+  return null;
+}
+
+/**
+ * The format of an input from its first bytes (gzip already removed). Throws InputError for
+ * binary files and for JSON that is none of the known shapes.
+ */
+export function sniffFormat(headIn: Buffer, name: string): InputFormat {
+  let head = headIn;
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
+    throw new InputError(`${name} is UTF-16 text; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`);
+  }
+  for (const [magic, what] of MAGIC) if (startsWith(head, magic)) throw new InputError(`${name} looks like ${what}, not a supported input; unpack or convert it first`);
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) head = head.subarray(3);
+  let i = 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  // Nothing to read is not an error: the adapters yield nothing.
+  if (i >= head.length) return 'ndjson';
+  const nulAt = head.subarray(0, Math.min(head.length, 4096)).indexOf(0);
+  if (nulAt !== -1 && head.subarray(0, 4096).filter((b) => b === 0).length > 8) {
+    throw new InputError(`${name} looks like binary data (NUL bytes from byte ${nulAt}), not text`);
+  }
+  const first = head[i];
+  if (first === 0x5b || first === 0x7b) {
+    if (looksLikeJsonDocument(head)) {
+      for (const it of firstJsonValues(head, 5)) {
+        if (it.error !== null) continue;
+        try {
+          const f = classifyJson(JSON.parse(it.text));
+          if (f !== null) return f;
+        } catch {
+          // a broken first value: look at the next
+        }
+      }
+      // An array whose first element does not fit in the head: v1.1 timelines are arrays.
+      return first === 0x5b ? 'twitter-v1' : (sniffKeys(head.toString('utf8')) ?? fail(name, 'a JSON document of unknown shape'));
+    }
+    const text = head.toString('utf8');
+    const lines = text.split('\n');
+    let seen = 0;
+    // A last line cut by the head limit is never valid JSON, so trying it is harmless.
+    for (let k = 0; k < lines.length && seen < 20; k++) {
+      const line = lines[k].trim();
+      if (line.length === 0) continue;
+      seen++;
+      try {
+        const f = classifyJson(JSON.parse(line));
+        if (f !== null) return f;
+      } catch {
+        // malformed line: the next one may tell
+      }
+    }
+    return sniffKeys(text) ?? fail(name, 'JSON lines of unknown shape');
+  }
+  const recs: CsvRecord[] = [];
+  const reader = new CsvRecordReader(',', SNIFF_BYTES);
+  const text = head.toString('utf8');
+  let line = 0;
+  for (const l of text.split('\n')) {
+    reader.push({ text: l.endsWith('\r') ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null }, recs);
+    if (recs.length > 0) break;
+  }
+  if (recs.length === 0 || recs[0].fields.length < 2) {
+    const tabs = text.split('\n')[0].split('\t').length;
+    if (tabs >= 2) return 'csv';
+    return fail(name, 'neither JSON nor CSV with a header');
+  }
+  return classifyCsvHeader(recs[0].fields);
+}
+
+function fail(name: string, what: string): never {
+  throw new InputError(`cannot tell the format of ${name}: ${what}; give the format explicitly (ndjson, x-v2, twitter-v1, ira-538, ira-by-author, cnt-csv, csv)`);
+}
+
+/** A folder is the IRA per-author split when authors.csv sits at its top. */
+export async function detectFolder(dir: string): Promise<InputFormat> {
+  if (fs.existsSync(path.join(dir, AUTHORS_FILE))) return 'ira-by-author';
+  throw new InputError(`${dir} is a folder without ${AUTHORS_FILE}: the only folder input is the IRA per-author split`);
+}
+
+/** The format of a file (gzip or not) or folder, from its content. */
+export async function detectFormat(input: string): Promise<InputFormat> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(input);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${input}: no such file or folder` : `${input}: cannot be read (${code ?? String(err)})`);
+  }
+  if (stat.isDirectory()) return detectFolder(input);
+  const opened = await openInput(input);
+  try {
+    return sniffFormat(await opened.bytes.head(SNIFF_BYTES), input);
+  } finally {
+    await opened.bytes.close();
+  }
+}

@@ -1,0 +1,42 @@
+import type { CanonicalPost, ParsedRecord, RecordPosition } from '../core/types.ts';
+import { MAX_RAW_CHARS } from './types.ts';
+
+const MAX_REASON_CHARS = 1000;
+
+export function position(file: string, line: number, item: number | null): RecordPosition {
+  return item === null ? { file, line } : { file, line, item };
+}
+
+/** Raw text kept with a rejected record: capped, and saying so when cut. */
+export function capRaw(raw: string): string {
+  if (raw.length <= MAX_RAW_CHARS) return raw;
+  return `${raw.slice(0, MAX_RAW_CHARS)} …[truncated: ${raw.length} characters in all]`;
+}
+
+export function rejected(file: string, line: number, item: number | null, raw: string, reason: string): ParsedRecord {
+  return {
+    ok: false,
+    pos: position(file, line, item),
+    raw: capRaw(raw),
+    reason: reason.length > MAX_REASON_CHARS ? reason.slice(0, MAX_REASON_CHARS) + '…' : reason,
+  };
+}
+
+export function accepted(post: CanonicalPost, file: string, line: number, item: number | null): ParsedRecord {
+  return { ok: true, post, pos: position(file, line, item) };
+}
+
+/** JSON.parse with the reason a record is rejected for. */
+export function parseJson(text: string): { value: unknown; error: string | null } {
+  try {
+    return { value: JSON.parse(text), error: null };
+  } catch (err) {
+    return { value: undefined, error: `invalid JSON: ${(err as Error).message}` };
+  }
+}
+
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}

@@ -1,0 +1,189 @@
+import type { ParsedRecord } from '../core/types.ts';
+import { readJsonItems } from './json-values.ts';
+import { accepted, kindOf, parseJson, rejected } from './records.ts';
+import type { PeekableBytes } from './source.ts';
+import type { ReadContext, RecordBatches } from './types.ts';
+import type { LooseAccount, LoosePost } from './validate.ts';
+import { validatePost } from './validate.ts';
+
+/**
+ * X / Twitter API v2 responses as twarc writes them: one page per line, `data` (an array, or one
+ * tweet for the filtered stream) with `includes.users` for the authors. Flattened tweets (one
+ * tweet per line with an embedded `author`, twarc2 flatten) are read too.
+ */
+
+type Json = Record<string, unknown>;
+
+interface V2User {
+  id?: unknown;
+  username?: unknown;
+  name?: unknown;
+  description?: unknown;
+  created_at?: unknown;
+  location?: unknown;
+  public_metrics?: { followers_count?: unknown; following_count?: unknown } | null;
+}
+
+interface V2Tweet {
+  id?: unknown;
+  text?: unknown;
+  created_at?: unknown;
+  author_id?: unknown;
+  author?: V2User;
+  lang?: unknown;
+  referenced_tweets?: { type?: unknown; id?: unknown }[] | null;
+  entities?: {
+    urls?: { url?: unknown; expanded_url?: unknown }[] | null;
+    hashtags?: { tag?: unknown }[] | null;
+    mentions?: { username?: unknown }[] | null;
+  } | null;
+}
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function accountOf(id: unknown, u: V2User | undefined): LooseAccount {
+  if (u === undefined) return { id };
+  const m = isObject(u.public_metrics) ? u.public_metrics : null;
+  return {
+    id,
+    handle: u.username,
+    display_name: u.name,
+    bio: u.description,
+    created_at: u.created_at,
+    location: u.location,
+    followers: m?.followers_count,
+    following: m?.following_count,
+  };
+}
+
+/** `entities.*` lists: null when absent, so validation extracts them from the text. */
+function entityList<T>(list: T[] | null | undefined, pick: (e: T) => unknown): string[] | null {
+  if (!Array.isArray(list)) return null;
+  const out: string[] = [];
+  for (const e of list) {
+    const v = isObject(e) ? pick(e) : null;
+    if (typeof v === 'string' && v.length > 0) out.push(v);
+  }
+  return out;
+}
+
+const pickUrl = (e: { url?: unknown; expanded_url?: unknown }): unknown => e.expanded_url ?? e.url;
+const pickTag = (e: { tag?: unknown }): unknown => e.tag;
+const pickUsername = (e: { username?: unknown }): unknown => e.username;
+
+export function v2TweetToLoose(t: V2Tweet, users: Map<string, V2User> | null): LoosePost {
+  let repostOf: unknown = null;
+  let replyTo: unknown = null;
+  if (Array.isArray(t.referenced_tweets)) {
+    for (const r of t.referenced_tweets) {
+      if (!isObject(r)) continue;
+      if (r.type === 'retweeted') repostOf = r.id;
+      else if (r.type === 'replied_to') replyTo = r.id;
+      // quoted: the quote is the account's own post; the quoted id has no canonical field.
+    }
+  }
+  const authorId = t.author_id ?? (isObject(t.author) ? t.author.id : undefined);
+  const user = isObject(t.author) ? t.author : typeof authorId === 'string' && users !== null ? users.get(authorId) : undefined;
+  const ent = isObject(t.entities) ? t.entities : null;
+  return {
+    platform: 'x',
+    post_id: t.id,
+    posted_at: t.created_at,
+    text: t.text,
+    lang: t.lang === 'und' ? null : t.lang,
+    urls: ent === null ? null : entityList(ent.urls, pickUrl),
+    hashtags: ent === null ? null : entityList(ent.hashtags, pickTag),
+    mentions: ent === null ? null : entityList(ent.mentions, pickUsername),
+    repost_of: repostOf,
+    reply_to: replyTo,
+    account: accountOf(authorId, user),
+  };
+}
+
+function errorReason(errors: unknown): string {
+  if (!Array.isArray(errors) || errors.length === 0) return 'API error';
+  const e = errors[0];
+  let msg: string;
+  if (isObject(e)) {
+    const parts = [e.title, e.detail ?? e.message].filter((x): x is string => typeof x === 'string' && x.length > 0);
+    msg = parts.length > 0 ? parts.join(': ') : JSON.stringify(e);
+  } else msg = String(e);
+  return `API error: ${msg}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`;
+}
+
+function usersOf(page: Json): Map<string, V2User> | null {
+  const inc = page.includes;
+  if (!isObject(inc) || !Array.isArray(inc.users)) return null;
+  const m = new Map<string, V2User>();
+  for (const u of inc.users) if (isObject(u) && typeof u.id === 'string') m.set(u.id, u as V2User);
+  return m;
+}
+
+function looksLikeUser(v: unknown): boolean {
+  return isObject(v) && 'username' in v && !('text' in v);
+}
+
+/** Records of one page (or one flattened tweet). */
+export function pageRecords(
+  page: unknown,
+  raw: string,
+  file: string,
+  line: number,
+  pageItem: number | null,
+  ctx: ReadContext,
+  out: ParsedRecord[],
+): void {
+  if (!isObject(page)) {
+    out.push(rejected(file, line, pageItem, raw, `expected a JSON object (an API v2 page), got ${kindOf(page)}`));
+    return;
+  }
+  const mayHaveNul = raw.includes('\\u0000');
+  if (!('data' in page) && 'id' in page && 'text' in page) {
+    const r = validatePost(v2TweetToLoose(page as V2Tweet, null), ctx, mayHaveNul);
+    out.push(typeof r === 'string' ? rejected(file, line, pageItem, raw, r) : accepted(r, file, line, pageItem));
+    return;
+  }
+  const data = page.data;
+  if (data === undefined || data === null) {
+    if ('errors' in page) out.push(rejected(file, line, null, raw, errorReason(page.errors)));
+    else if (isObject(page.meta) && page.meta.result_count === 0) return; // an empty result page: nothing to read, nothing wrong
+    else out.push(rejected(file, line, null, raw, 'page has no data and no errors'));
+    return;
+  }
+  const tweets = Array.isArray(data) ? data : [data];
+  if (tweets.length > 0 && tweets.every(looksLikeUser)) {
+    out.push(rejected(file, line, null, raw, `page has no tweets (users lookup: ${tweets.length} users)`));
+    return;
+  }
+  const users = usersOf(page);
+  const multi = Array.isArray(data);
+  for (let i = 0; i < tweets.length; i++) {
+    const t = tweets[i];
+    const item = multi ? i : null;
+    if (!isObject(t)) {
+      out.push(rejected(file, line, item, JSON.stringify(t) ?? String(t), `expected a tweet object, got ${kindOf(t)}`));
+      continue;
+    }
+    const r = validatePost(v2TweetToLoose(t as V2Tweet, users), ctx, mayHaveNul);
+    out.push(typeof r === 'string' ? rejected(file, line, item, multi ? JSON.stringify(t) : raw, r) : accepted(r, file, line, item));
+  }
+}
+
+export async function* readXv2(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  const file = ctx.file;
+  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
+    const out: ParsedRecord[] = [];
+    for (const it of batch) {
+      if (it.error !== null) {
+        out.push(rejected(file, it.line, it.item, it.text, it.error));
+        continue;
+      }
+      const { value, error } = parseJson(it.text);
+      if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
+      else pageRecords(value, it.text, file, it.line, it.item, ctx, out);
+    }
+    if (out.length > 0) yield out;
+  }
+}
