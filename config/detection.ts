@@ -13,6 +13,8 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
   edges: {
     window: 60,
     minWeight: 2,
+    // the cohesion of near-same-text rings is read from edge evidence: keep enough of it
+    evidenceCap: 32,
     kinds: ['co_repost', 'co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_media'],
   },
   actions: { minTextTokens: 4, minHashtags: 3 },
@@ -38,18 +40,20 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
   nullModel: { rounds: 100, seed: 1, minSpan: 600 },
   score: {
     weights: {
-      cohesion: 40,
+      // cohesion is the tell that holds on real data (debate nights): the rest support it
+      cohesion: 50,
       repetition: 8,
-      rarity: 10,
+      rarity: 8,
       density: 10,
-      tightness: 4,
-      null_model: 8,
-      kinds: 5,
-      size: 5,
+      tightness: 3,
+      null_model: 6,
+      kinds: 3,
+      size: 2,
       account_signals: 10,
       narratives: 10,
       watchlist: 20,
     },
+    cohesionFull: 0.5,
     severity: { medium: 40, high: 60, critical: 80 },
     evidence: { texts: 5, links: 10, hashtags: 10, reposts: 10 },
   },

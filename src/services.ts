@@ -7,6 +7,7 @@ import type { JobQueue } from './queue/job-queue.ts';
 import { QUEUE_INGEST } from './queue/names.ts';
 import { createIngestProcessor } from './queue/processors/ingest.ts';
 import { checkRedis, createRedis } from './queue/redis.ts';
+import { inlineDetectTrigger, redisDetectTrigger } from './queue/alerting.ts';
 import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 
@@ -36,16 +37,28 @@ export async function openIngestQueue(
   log: Logger,
   localWorkers: number,
 ): Promise<IngestQueueHandle> {
-  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }) });
   const policy = { attempts: config.ingest.attempts, backoffMs: config.ingest.backoffMs };
   if (!config.redisUrl) {
+    // Embedded: the windows the chunks touch are detected in-process once they have landed.
+    const trigger = inlineDetectTrigger(config, db, log);
+    const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten });
     // PGlite has one connection: more than one writer at a time only queues up.
     const conc = db.kind === 'pglite' ? 1 : config.ingest.concurrency;
     const queue = new InlineQueue(processor, policy, conc, log);
-    return { queue, workers: [], close: () => queue.close() };
+    return {
+      queue,
+      workers: [],
+      close: async () => {
+        await queue.close();
+        await trigger.close();
+      },
+    };
   }
   await checkRedis(config.redisUrl);
   const conn: Redis = createRedis(config.redisUrl);
+  // With Redis: the windows go on the detect queue for the detect workers.
+  const trigger = redisDetectTrigger(config, conn, log);
+  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten });
   const queue = new RedisQueue(QUEUE_INGEST, conn, config.queuePrefix, policy);
   const workers: Worker[] = [];
   let workerConn: Redis | null = null;
@@ -69,6 +82,7 @@ export async function openIngestQueue(
     close: async () => {
       for (const w of workers) await w.close();
       await queue.close();
+      await trigger.close();
       conn.disconnect();
       workerConn?.disconnect();
     },

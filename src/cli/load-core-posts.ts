@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import type { CanonicalAccount, CanonicalPost, CorePost } from '../core/types.ts';
-import { detectFormat, readRecords, type InputFormat, type ReadOptions } from '../ingest/index.ts';
+import { detectFormat, InputError, readRecords, type InputFormat, type ReadOptions } from '../ingest/index.ts';
 
 /**
  * Loads a file into the compact posts the detection core works on, for `coordwatch networks`,
@@ -98,7 +98,7 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
       header = [];
       for (let k = 0; k < nf; k++) header.push(field(buf, k).replace(/^\ufeff/, '').trim());
       if (header.length < 8 || CNT_HEADER.some((h, i) => header![i] !== h)) {
-        throw new Error(`${path}: not coordination-network-toolkit CSV (header ${header.slice(0, 8).join(',')})`);
+        throw new InputError(`${path}: not coordination-network-toolkit CSV (header ${header.slice(0, 8).join(',')})`);
       }
       return;
     }
@@ -233,7 +233,7 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
     const tail = Buffer.concat([carry, Buffer.from('\n')]);
     if (scan(tail, 0) < tail.length) rejected++;
   }
-  if (header === null) throw new Error(`${path}: empty file`);
+  if (header === null) throw new InputError(`${path}: empty file`);
   return { posts, accounts, rejected, duplicates, format: 'cnt-csv' };
 }
 

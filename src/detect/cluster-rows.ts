@@ -58,12 +58,14 @@ export function evidenceRows(c: ScoredCluster): EvidenceRow[] {
       kind: 'repost',
       key: r.target,
       post_ids: [r.target],
-      description: `${r.members} members reposted ${r.target}${r.sharers > r.members ? ` (${r.sharers} accounts in all)` : ''}`,
+      description: `${r.members} members reposted ${r.text ? `"${clip(r.text, 100)}" (${r.target})` : r.target}${r.sharers > r.members ? `, ${r.sharers} accounts in all` : ''}`,
       data: r,
     });
   }
   return rows;
 }
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s).replace(/\s+/g, ' ');
 
 export function roleOf(d: MemberDetail, maxDegree: number): MemberRole {
   if (d.degree >= 2 && d.degree === maxDegree) return 'hub';

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.ts';
 import type { AnalyzeParams } from '../core/analyze.ts';
+import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertNotice } from '../db/alert-repository.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +12,8 @@ export interface DetectDeps {
   log: Logger;
   config: Pick<Config, 'detect' | 'alerts' | 'scans'>;
   params: AnalyzeParams;
+  /** compiled lexicons (N1); without them the narrative part of the score is left out */
+  narratives?: CompiledNarratives;
   /** called after the alert transaction commits (webhooks); must not throw for a bad endpoint */
   onNotices?: (notices: AlertNotice[]) => Promise<void>;
 }

@@ -7,7 +7,7 @@ import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
 import { countPosts, loadAccounts, loadPosts } from './load.ts';
-import { buildWindowEdges, clusterEdges } from './run-engine.ts';
+import { buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow } from './run-engine.ts';
 import { minutes } from './windows.ts';
 import type { TimeWindow } from './windows.ts';
 
@@ -40,10 +40,10 @@ export interface ClusterStepResult {
 export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: string | null): Promise<WindowResult> {
   const { db, params } = deps;
   const scans = scanRepository(db.kysely);
-  const runId = await scans.start({ kind: 'window', window: w, params: { window: params.edges.window, minWeight: params.edges.minWeight, kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });
+  const runId = await scans.start({ kind: 'window', window: w, params: { window: edgeWindow(params), minWeight: edgeMinWeight(params), kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });
   const started = performance.now();
   try {
-    const range = { start: w.start, end: new Date(w.end.getTime() + params.edges.window * 1000) };
+    const range = { start: w.start, end: new Date(w.end.getTime() + edgeWindow(params) * 1000) };
     let posts = 0;
     let edges: Edge[] = [];
     let passes = 0;
@@ -59,7 +59,7 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
         const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
         return first >= s && first < e;
       };
-      edges = (await buildWindowEdges(loaded, params)).filter((x) => x.evidence.some(inside));
+      edges = buildWindowEdges(loaded, params).filter((x) => x.evidence.some(inside));
       await edgeRepository(db.kysely).replaceWindow(w, edges, params.detectorVersion);
       if ((await countPosts(db.kysely, range)) === posts) break;
     }
@@ -82,14 +82,14 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
 export async function clusterStep(deps: DetectDeps, end: Date, scanRunId: number | null): Promise<ClusterStepResult> {
   const { db, params, config } = deps;
   const from = new Date(end.getTime() - minutes(config.detect.horizonMinutes));
-  const edges = (await edgeRepository(db.kysely).rolling(from, end)).filter((e) => e.weight >= params.edges.minWeight);
+  const edges = (await edgeRepository(db.kysely).rolling(from, end)).filter((e) => e.weight >= edgeMinWeight(params));
   if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, clusters: 0, applied: null };
   const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
-  const posts = await loadPosts(db.kysely, { start: from, end: new Date(end.getTime() + params.edges.window * 1000) }, { accounts: keys });
+  const posts = await loadPosts(db.kysely, { start: from, end: new Date(end.getTime() + edgeWindow(params) * 1000) }, { accounts: keys });
   const accounts = await loadAccounts(db.kysely, keys);
   const alerts = alertRepository(db.kysely);
   const watchlist = await alerts.watchlist();
-  const res = clusterEdges({ posts, accounts, watchlist, now: end.getTime() / 1000 }, edges, params);
+  const res = clusterEdges({ posts, accounts, watchlist, narratives: deps.narratives, now: end.getTime() / 1000 }, edges, params);
   metrics.clustersFound.inc(res.clusters.length);
   const { notices, ...applied } = await alerts.applyClusters(
     { clusters: res.clusters, accountSignals: res.accountSignals, window: { start: from, end }, scanRunId, detectorVersion: params.detectorVersion },

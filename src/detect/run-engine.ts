@@ -1,43 +1,17 @@
-import { analyzeEdges } from '../core/analyze.ts';
+import { analyze, analyzeEdges } from '../core/analyze.ts';
 import type { AnalyzeInput, AnalyzeParams, AnalyzeResult } from '../core/analyze.ts';
+import { dedupePosts } from '../core/cluster/index.ts';
+import { buildEdges } from '../core/edges/index.ts';
 import type { CorePost, Edge } from '../core/types.ts';
-import { fallbackEdges } from './fallback-edges.ts';
 
 /**
  * The one place the alerting side calls the detection core, so a change of the engine's
  * signatures touches only this file.
  */
 
-type BuildEdges = (posts: readonly CorePost[], params: AnalyzeParams) => Edge[];
-
-let builder: Promise<{ build: BuildEdges; source: 'core' | 'fallback' }> | null = null;
-
-/** The core's edge builder when it is there, else the stand-in. */
-function edgeBuilder(): Promise<{ build: BuildEdges; source: 'core' | 'fallback' }> {
-  builder ??= (async () => {
-    // a variable specifier: the module may not exist yet in this checkout
-    const spec = '../core/edges/index.ts';
-    try {
-      const m = (await import(spec)) as { buildEdges?: (posts: readonly CorePost[], opts: AnalyzeParams['edges']) => Edge[] };
-      if (typeof m.buildEdges === 'function') {
-        const core = m.buildEdges;
-        return { build: (posts, params) => core(posts, params.edges), source: 'core' as const };
-      }
-    } catch {
-      // not there yet
-    }
-    return { build: (posts, params) => fallbackEdges(posts, params.edges, params.actions), source: 'fallback' as const };
-  })();
-  return builder;
-}
-
-export async function engineSource(): Promise<'core' | 'fallback'> {
-  return (await edgeBuilder()).source;
-}
-
-/** Co-action edges of a window's posts. */
-export async function buildWindowEdges(posts: readonly CorePost[], params: AnalyzeParams): Promise<Edge[]> {
-  return (await edgeBuilder()).build(posts, params);
+/** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
+export function buildWindowEdges(posts: readonly CorePost[], params: AnalyzeParams): Edge[] {
+  return buildEdges(params.dedupe ? dedupePosts(posts) : posts, params.edges);
 }
 
 /** Clusters, scores and explanations from edges already built (the cluster step). */
@@ -46,7 +20,10 @@ export function clusterEdges(input: AnalyzeInput, edges: readonly Edge[], params
 }
 
 /** The whole engine over one window: edges, then clusters (scans). */
-export async function analyzeWindow(input: AnalyzeInput, params: AnalyzeParams): Promise<AnalyzeResult> {
-  const edges = await buildWindowEdges(input.posts, params);
-  return analyzeEdges(input, edges, params);
+export function analyzeWindow(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResult {
+  return analyze(input, params);
 }
+
+/** The engine's Δ in seconds and minimum edge weight, with its defaults. */
+export const edgeWindow = (params: AnalyzeParams) => params.edges.window ?? 60;
+export const edgeMinWeight = (params: AnalyzeParams) => params.edges.minWeight ?? 2;

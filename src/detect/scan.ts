@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
-import { detectionParams } from '../../config/detection.ts';
 import type { AnalyzeParams } from '../core/analyze.ts';
-import type { EdgeKind } from '../core/types.ts';
 import { alertRepository } from '../db/alert-repository.ts';
 import type { ApplyResult } from '../db/alert-repository.ts';
 import { scanRepository } from '../db/scan-repository.ts';
@@ -11,7 +9,7 @@ import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
 import { countAlerts } from './detect-window.ts';
 import { latestPostTime, loadAccounts, loadPosts, loadSightings } from './load.ts';
-import { analyzeWindow } from './run-engine.ts';
+import { analyzeWindow, edgeMinWeight, edgeWindow } from './run-engine.ts';
 import type { TimeWindow } from './windows.ts';
 
 export type ScanType = Exclude<ScanKind, 'window'>;
@@ -31,10 +29,12 @@ export interface ScanResult {
 /** Scans of one kind run once at a time across all replicas: this session lock says who. */
 const scanLockKey = (kind: ScanType) => 0x636f_0100 + ['rolling', 'deep', 'manual'].indexOf(kind);
 
-/** Deep scans add the long-horizon signals: synchrony (C6) and persona drift from sightings (A5). */
+/**
+ * Deep scans add the long-horizon signals: persona drift from the stored sightings (A5),
+ * and all accounts' signals. Synchrony (C6) joins here once the core builds its edges.
+ */
 export function deepParams(base: AnalyzeParams): AnalyzeParams {
-  const kinds: EdgeKind[] = base.edges.kinds.includes('synchrony') ? base.edges.kinds : [...base.edges.kinds, 'synchrony'];
-  return detectionParams({ ...base, edges: { ...base.edges, kinds } });
+  return { ...base, signalsFor: 'all' };
 }
 
 /** Where a scheduled scan's window ends: now, or the latest post (replaying old data). */
@@ -84,7 +84,7 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
   const runId = await scans.start({
     kind,
     window: w,
-    params: { window: params.edges.window, minWeight: params.edges.minWeight, kinds: params.edges.kinds, minScore: config.alerts.minScore, overlap: config.alerts.overlap },
+    params: { window: edgeWindow(params), minWeight: edgeMinWeight(params), kinds: params.edges.kinds, minScore: config.alerts.minScore, overlap: config.alerts.overlap },
     jobId,
     detectorVersion: params.detectorVersion,
   });
@@ -96,7 +96,7 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
     const sightings = kind === 'deep' ? await loadSightings(db.kysely, keys) : undefined;
     const alerts = alertRepository(db.kysely);
     const watchlist = await alerts.watchlist();
-    const res = await analyzeWindow({ posts, accounts, sightings, watchlist, now: w.end.getTime() / 1000 }, params);
+    const res = analyzeWindow({ posts, accounts, sightings, watchlist, narratives: deps.narratives, now: w.end.getTime() / 1000 }, params);
     metrics.clustersFound.inc(res.clusters.length);
     const { notices, ...applied } = await alerts.applyClusters(
       { clusters: res.clusters, accountSignals: res.accountSignals, window: w, scanRunId: runId, detectorVersion: params.detectorVersion },

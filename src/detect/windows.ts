@@ -21,9 +21,9 @@ export function windowsOf(timesMs: Iterable<number>, sizeMs: number): TimeWindow
 }
 
 /**
- * `detect:2016-09-27T01-10` — one job per window, whatever the number of chunks landing in
- * it. (BullMQ refuses custom ids with more than two colons.)
+ * `detect:2016-09-27T01:10` — one job per window, whatever the number of chunks landing in
+ * it. (BullMQ takes a custom id with a colon only when it has exactly two.)
  */
-export const detectJobId = (w: TimeWindow) => `detect:${w.start.toISOString().slice(0, 16).replace(':', '-')}`;
+export const detectJobId = (w: TimeWindow) => `detect:${w.start.toISOString().slice(0, 16)}`;
 
 export const minutes = (m: number) => m * 60_000;

@@ -8,7 +8,16 @@ import type { ReadContext, RecordBatches } from './types.ts';
 import { validatePost } from './validate.ts';
 
 /** coordination-network-toolkit's 8-column CSV. */
-export const CNT_COLUMNS = ['message_id', 'user_id', 'username', 'repost_id', 'reply_id', 'message', 'timestamp', 'urls'] as const;
+export const CNT_COLUMNS = [
+  'message_id',
+  'user_id',
+  'username',
+  'repost_id',
+  'reply_id',
+  'message',
+  'timestamp',
+  'urls',
+] as const;
 
 /** space-separated, as the toolkit writes them */
 function splitUrls(s: string): string[] {
@@ -21,11 +30,18 @@ export async function* readCntCsv(bytes: PeekableBytes, ctx: ReadContext): Recor
   const file = ctx.file;
   const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
   let checked = false;
-  for await (const { header, rows } of readCsvBatches(lines, ',', ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    ',',
+    ctx.maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
     if (!checked) {
       checked = true;
       if (header.length !== 8 || header.some((h, i) => h !== CNT_COLUMNS[i])) {
-        throw new InputError(`${file}: not a coordination-network-toolkit CSV: the header must be ${CNT_COLUMNS.join(',')}, got ${header.join(',').slice(0, 300)}`);
+        throw new InputError(
+          `${file}: not a coordination-network-toolkit CSV: the header must be ${CNT_COLUMNS.join(',')}, got ${header.join(',').slice(0, 300)}`,
+        );
       }
     }
     const out: ParsedRecord[] = new Array(rows.length);
@@ -53,7 +69,10 @@ export async function* readCntCsv(bytes: PeekableBytes, ctx: ReadContext): Recor
         },
         ctx,
       );
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
+      out[i] =
+        typeof v === 'string'
+          ? rejected(file, r.line, null, r.raw, v)
+          : accepted(v, file, r.line, null);
     }
     yield out;
   }

@@ -36,12 +36,17 @@ function compileValue(field: string, spec: string, header: string[], file: strin
   const columnIndex = (name: string): number => {
     const i = header.indexOf(name);
     if (i === -1) {
-      throw new InputError(`${file}: the column mapping names column "${name}" for ${field}, which the CSV header does not have (columns: ${header.join(', ').slice(0, 500)})`);
+      throw new InputError(
+        `${file}: the column mapping names column "${name}" for ${field}, which the CSV header does not have (columns: ${header.join(', ').slice(0, 500)})`,
+      );
     }
     return i;
   };
   if (spec.startsWith('const:')) return { kind: 'const', value: spec.slice(6) };
-  if (!spec.includes('{')) return field === 'platform' ? { kind: 'const', value: spec } : { kind: 'col', index: columnIndex(spec) };
+  if (!spec.includes('{'))
+    return field === 'platform'
+      ? { kind: 'const', value: spec }
+      : { kind: 'col', index: columnIndex(spec) };
   const parts: Part[] = [];
   let i = 0;
   while (i < spec.length) {
@@ -52,7 +57,8 @@ function compileValue(field: string, spec: string, header: string[], file: strin
     }
     if (open > i) parts.push(spec.slice(i, open));
     const close = spec.indexOf('}', open);
-    if (close === -1) throw new InputError(`column mapping for ${field}: unclosed "{" in "${spec}"`);
+    if (close === -1)
+      throw new InputError(`column mapping for ${field}: unclosed "{" in "${spec}"`);
     const name = spec.slice(open + 1, close);
     parts.push(SPECIALS.has(name) ? { special: name as Special } : { index: columnIndex(name) });
     i = close + 1;
@@ -72,10 +78,14 @@ function compile(mapping: ColumnMapping, header: string[], file: string): Compil
     const spec = mapping[f];
     if (spec !== undefined) getters[f] = compileValue(f, spec, header, file);
   }
-  const missing = (['post_id', 'posted_at', 'account.id'] as const).filter((f) => getters[f] === undefined);
+  const missing = (['post_id', 'posted_at', 'account.id'] as const).filter(
+    (f) => getters[f] === undefined,
+  );
   if (getters.text === undefined && getters.repost_of === undefined) missing.push('text' as never);
   if (missing.length > 0) {
-    throw new InputError(`${file}: the column mapping must say where ${missing.join(', ')} come${missing.length === 1 ? 's' : ''} from (e.g. post_id=tweet_id or post_id={user}:{$row})`);
+    throw new InputError(
+      `${file}: the column mapping must say where ${missing.join(', ')} come${missing.length === 1 ? 's' : ''} from (e.g. post_id=tweet_id or post_id={user}:{$row})`,
+    );
   }
   return {
     getters,
@@ -124,21 +134,36 @@ function delimiterOf(mapping: ColumnMapping): string {
 }
 
 /** Resolves and checks the options of a mapping before any byte is read. */
-export function mappingContext(mapping: ColumnMapping | null | undefined, ctx: ReadContext): { mapping: ColumnMapping; ctx: ReadContext; delimiter: string } {
+export function mappingContext(
+  mapping: ColumnMapping | null | undefined,
+  ctx: ReadContext,
+): { mapping: ColumnMapping; ctx: ReadContext; delimiter: string } {
   if (mapping === null || mapping === undefined) {
-    throw new InputError(`${ctx.file}: a CSV that is none of the known layouts needs a column mapping (e.g. --map post_id=id,account.id=user,text=text,posted_at=date)`);
+    throw new InputError(
+      `${ctx.file}: a CSV that is none of the known layouts needs a column mapping (e.g. --map post_id=id,account.id=user,text=text,posted_at=date)`,
+    );
   }
   const tz = mapping.timezone ?? ctx.timezone;
-  if (tz !== null && !isValidTimeZone(tz)) throw new InputError(`unknown time zone "${tz}" (use an IANA name such as America/New_York)`);
+  if (tz !== null && !isValidTimeZone(tz))
+    throw new InputError(`unknown time zone "${tz}" (use an IANA name such as America/New_York)`);
   return { mapping, ctx: { ...ctx, timezone: tz }, delimiter: delimiterOf(mapping) };
 }
 
-export async function* readMappedCsv(bytes: PeekableBytes, baseCtx: ReadContext, mappingIn: ColumnMapping | null | undefined): RecordBatches {
+export async function* readMappedCsv(
+  bytes: PeekableBytes,
+  baseCtx: ReadContext,
+  mappingIn: ColumnMapping | null | undefined,
+): RecordBatches {
   const { mapping, ctx, delimiter } = mappingContext(mappingIn, baseCtx);
   const file = ctx.file;
   const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
   let c: Compiled | null = null;
-  for await (const { header, rows } of readCsvBatches(lines, delimiter, ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    delimiter,
+    ctx.maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
     if (c === null) c = compile(mapping, header, file);
     const g = c.getters;
     const out: ParsedRecord[] = new Array(rows.length);
@@ -149,7 +174,13 @@ export async function* readMappedCsv(bytes: PeekableBytes, baseCtx: ReadContext,
         continue;
       }
       if (r.fields.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${r.fields.length}`);
+        out[i] = rejected(
+          file,
+          r.line,
+          null,
+          r.raw,
+          `expected ${header.length} columns, got ${r.fields.length}`,
+        );
         continue;
       }
       const text = value(g.text, r, c);
@@ -180,7 +211,10 @@ export async function* readMappedCsv(bytes: PeekableBytes, baseCtx: ReadContext,
         },
       };
       const v = validatePost(loose, ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
+      out[i] =
+        typeof v === 'string'
+          ? rejected(file, r.line, null, r.raw, v)
+          : accepted(v, file, r.line, null);
     }
     yield out;
   }

@@ -12,7 +12,8 @@ export interface CsvRecord {
 
 function joinLines(lines: RawLine[]): string {
   let s = lines[0].text;
-  for (let i = 1; i < lines.length; i++) s += (lines[i - 1].cr === true ? '\r\n' : '\n') + lines[i].text;
+  for (let i = 1; i < lines.length; i++)
+    s += (lines[i - 1].cr === true ? '\r\n' : '\n') + lines[i].text;
   return s;
 }
 
@@ -84,7 +85,8 @@ export class CsvRecordReader {
       this.clearPending();
       // A quote that closes a multi-line field and is not followed by a delimiter was most likely
       // an unbalanced quote that swallowed the next rows, even when the column count happens to fit.
-      if (error === null && (stray || (this.expected !== null && fields.length !== this.expected))) this.recover(lines, out);
+      if (error === null && (stray || (this.expected !== null && fields.length !== this.expected)))
+        this.recover(lines, out);
       else out.push({ fields, raw: joinLines(lines), line: lines[0].line, error });
       return;
     }
@@ -118,7 +120,12 @@ export class CsvRecordReader {
   }
 
   private recover(lines: RawLine[], out: CsvRecord[]): void {
-    out.push({ fields: [], raw: lines[0].text, line: lines[0].line, error: 'unterminated quoted field' });
+    out.push({
+      fields: [],
+      raw: lines[0].text,
+      line: lines[0].line,
+      error: 'unterminated quoted field',
+    });
     for (let i = 1; i < lines.length; i++) this.push(lines[i], out);
     // Whatever is still open after the last line is settled by end() or by the next line.
   }

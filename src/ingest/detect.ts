@@ -35,7 +35,12 @@ export function classifyJson(v: unknown): InputFormat | null {
   if ('data' in o || 'includes' in o) return 'x-v2';
   if ('post_id' in o || ('posted_at' in o && 'account' in o)) return 'ndjson';
   if ('id_str' in o || ('user' in o && ('text' in o || 'full_text' in o))) return 'twitter-v1';
-  if ('id' in o && 'text' in o && ('author_id' in o || 'author' in o || 'edit_history_tweet_ids' in o)) return 'x-v2';
+  if (
+    'id' in o &&
+    'text' in o &&
+    ('author_id' in o || 'author' in o || 'edit_history_tweet_ids' in o)
+  )
+    return 'x-v2';
   if ('errors' in o) return 'x-v2';
   return null;
 }
@@ -79,12 +84,22 @@ function sniffKeys(text: string): InputFormat | null {
 export function sniffFormat(headIn: Buffer, name: string): InputFormat {
   let head = headIn;
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
-    throw new InputError(`${name} is UTF-16 text; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`);
+    throw new InputError(
+      `${name} is UTF-16 text; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`,
+    );
   }
-  for (const [magic, what] of MAGIC) if (startsWith(head, magic)) throw new InputError(`${name} looks like ${what}, not a supported input; unpack or convert it first`);
+  for (const [magic, what] of MAGIC)
+    if (startsWith(head, magic))
+      throw new InputError(
+        `${name} looks like ${what}, not a supported input; unpack or convert it first`,
+      );
   if (startsWith(head, [0xef, 0xbb, 0xbf])) head = head.subarray(3);
   let i = 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  while (
+    i < head.length &&
+    (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)
+  )
+    i++;
   // Nothing to read is not an error: the adapters yield nothing.
   if (i >= head.length) return 'ndjson';
   const nulAt = head.subarray(0, Math.min(head.length, 4096)).indexOf(0);
@@ -104,49 +119,65 @@ export function sniffFormat(headIn: Buffer, name: string): InputFormat {
         }
       }
       // An array whose first element does not fit in the head: v1.1 timelines are arrays.
-      return first === 0x5b ? 'twitter-v1' : (sniffKeys(head.toString('utf8')) ?? fail(name, 'a JSON document of unknown shape'));
+      return first === 0x5b
+        ? 'twitter-v1'
+        : (sniffKeys(head.toString('utf8')) ?? fail(name, 'a JSON document of unknown shape'));
     }
     const text = head.toString('utf8');
-    const lines = text.split('\n');
-    let seen = 0;
-    // A last line cut by the head limit is never valid JSON, so trying it is harmless.
-    for (let k = 0; k < lines.length && seen < 20; k++) {
-      const line = lines[k].trim();
-      if (line.length === 0) continue;
-      seen++;
-      try {
-        const f = classifyJson(JSON.parse(line));
-        if (f !== null) return f;
-      } catch {
-        // malformed line: the next one may tell
-      }
-    }
-    return sniffKeys(text) ?? fail(name, 'JSON lines of unknown shape');
+    return jsonLinesFormat(text) ?? sniffKeys(text) ?? fail(name, 'JSON lines of unknown shape');
   }
   const recs: CsvRecord[] = [];
   const reader = new CsvRecordReader(',', SNIFF_BYTES);
   const text = head.toString('utf8');
   let line = 0;
   for (const l of text.split('\n')) {
-    reader.push({ text: l.endsWith('\r') ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null }, recs);
+    reader.push(
+      { text: l.endsWith('\r') ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null },
+      recs,
+    );
     if (recs.length > 0) break;
   }
   if (recs.length === 0 || recs[0].fields.length < 2) {
     const tabs = text.split('\n')[0].split('\t').length;
     if (tabs >= 2) return 'csv';
-    return fail(name, 'neither JSON nor CSV with a header');
+    // JSON lines after a junk first line
+    return jsonLinesFormat(text) ?? fail(name, 'neither JSON nor CSV with a header');
   }
   return classifyCsvHeader(recs[0].fields);
 }
 
+/** the format of the first recognisable line among the first 20 non-blank ones */
+function jsonLinesFormat(text: string): InputFormat | null {
+  const lines = text.split('\n');
+  let seen = 0;
+  // A last line cut by the head limit is never valid JSON, so trying it is harmless.
+  for (let k = 0; k < lines.length && seen < 20; k++) {
+    const line = lines[k].trim();
+    if (line.length === 0) continue;
+    seen++;
+    if (line.charCodeAt(0) !== 0x7b) continue;
+    try {
+      const f = classifyJson(JSON.parse(line));
+      if (f !== null) return f;
+    } catch {
+      // malformed line: the next one may tell
+    }
+  }
+  return null;
+}
+
 function fail(name: string, what: string): never {
-  throw new InputError(`cannot tell the format of ${name}: ${what}; give the format explicitly (ndjson, x-v2, twitter-v1, ira-538, ira-by-author, cnt-csv, csv)`);
+  throw new InputError(
+    `cannot tell the format of ${name}: ${what}; give the format explicitly (ndjson, x-v2, twitter-v1, ira-538, ira-by-author, cnt-csv, csv)`,
+  );
 }
 
 /** A folder is the IRA per-author split when authors.csv sits at its top. */
 export async function detectFolder(dir: string): Promise<InputFormat> {
   if (fs.existsSync(path.join(dir, AUTHORS_FILE))) return 'ira-by-author';
-  throw new InputError(`${dir} is a folder without ${AUTHORS_FILE}: the only folder input is the IRA per-author split`);
+  throw new InputError(
+    `${dir} is a folder without ${AUTHORS_FILE}: the only folder input is the IRA per-author split`,
+  );
 }
 
 /** The format of a file (gzip or not) or folder, from its content. */
@@ -156,7 +187,11 @@ export async function detectFormat(input: string): Promise<InputFormat> {
     stat = await fs.promises.stat(input);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${input}: no such file or folder` : `${input}: cannot be read (${code ?? String(err)})`);
+    throw new InputError(
+      code === 'ENOENT'
+        ? `${input}: no such file or folder`
+        : `${input}: cannot be read (${code ?? String(err)})`,
+    );
   }
   if (stat.isDirectory()) return detectFolder(input);
   const opened = await openInput(input);

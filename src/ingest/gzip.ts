@@ -24,8 +24,12 @@ function describe(err: unknown): string {
  * corruption is reported as a GzipStreamError, so no good record before the damage is lost.
  * Concatenated gzip members (bgzip, `cat a.gz b.gz`) are read as one stream.
  */
-export async function* gunzipChunks(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
-  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+export async function* gunzipChunks(
+  src: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer, void, undefined> {
+  // On corrupt data (not truncation) zlib drops the output of the failing call: at most one
+  // chunk. 64 KiB bounds that loss while keeping chunk overhead low.
+  const gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
   const input = Readable.from(src, { objectMode: false });
   // A source failure (fs error) destroys gunzip with that error; we re-classify zlib errors only.
   const piping = pipeline(input, gunzip).catch(() => undefined);

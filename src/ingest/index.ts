@@ -11,7 +11,12 @@ import { openInput } from './source.ts';
 import { isValidTimeZone } from './timestamps.ts';
 import { readTwitterV1 } from './twitter-v1.ts';
 import type { InputFormat, ReadContext, ReadOptions, RecordBatches } from './types.ts';
-import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_TEXT_BYTES, FUTURE_TOLERANCE_MS, INPUT_FORMATS } from './types.ts';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_TEXT_BYTES,
+  FUTURE_TOLERANCE_MS,
+  INPUT_FORMATS,
+} from './types.ts';
 import { readXv2 } from './x-v2.ts';
 
 export { detectFormat, sniffFormat } from './detect.ts';
@@ -23,11 +28,18 @@ export { INPUT_FORMATS } from './types.ts';
 
 function context(opts: ReadOptions, file: string): ReadContext {
   const tz = opts.timezone ?? null;
-  if (tz !== null && !isValidTimeZone(tz)) throw new InputError(`unknown time zone "${tz}" (use an IANA name such as America/New_York)`);
-  const now = opts.now === undefined ? Date.now() : typeof opts.now === 'number' ? opts.now : opts.now.getTime();
+  if (tz !== null && !isValidTimeZone(tz))
+    throw new InputError(`unknown time zone "${tz}" (use an IANA name such as America/New_York)`);
+  const now =
+    opts.now === undefined
+      ? Date.now()
+      : typeof opts.now === 'number'
+        ? opts.now
+        : opts.now.getTime();
   const positive = (v: number | undefined, d: number, what: string): number => {
     if (v === undefined) return d;
-    if (!Number.isInteger(v) || v <= 0) throw new InputError(`${what} must be a positive integer, not ${v}`);
+    if (!Number.isInteger(v) || v <= 0)
+      throw new InputError(`${what} must be a positive integer, not ${v}`);
     return v;
   };
   return {
@@ -57,21 +69,28 @@ async function isDirectory(p: string): Promise<boolean> {
  * Records in batches (one per chunk of input), for callers that move records in chunks anyway
  * (the ingest queue). Same records, same order as readRecords.
  */
-export async function* readRecordBatches(input: string | NodeJS.ReadableStream, opts: ReadOptions = {}): AsyncGenerator<ParsedRecord[], void, undefined> {
+export async function* readRecordBatches(
+  input: string | NodeJS.ReadableStream,
+  opts: ReadOptions = {},
+): AsyncGenerator<ParsedRecord[], void, undefined> {
   if (opts.format !== undefined && !INPUT_FORMATS.includes(opts.format)) {
-    throw new InputError(`unknown format "${String(opts.format)}"; known: ${INPUT_FORMATS.join(', ')}`);
+    throw new InputError(
+      `unknown format "${String(opts.format)}"; known: ${INPUT_FORMATS.join(', ')}`,
+    );
   }
   const name = typeof input === 'string' ? (opts.name ?? input) : (opts.name ?? '-');
   const ctx = context(opts, name);
   if (typeof input === 'string' && input !== '-' && (await isDirectory(input))) {
     const f = opts.format ?? (await detectFolder(input));
-    if (f !== 'ira-by-author') throw new InputError(`${input} is a folder; only the ira-by-author format reads folders`);
+    if (f !== 'ira-by-author')
+      throw new InputError(`${input} is a folder; only the ira-by-author format reads folders`);
     yield* readIraFolder(input, withPlatform(ctx));
     return;
   }
   const opened = await openInput(input, name);
   try {
-    const format: InputFormat = opts.format ?? sniffFormat(await opened.bytes.head(SNIFF_BYTES), name);
+    const format: InputFormat =
+      opts.format ?? sniffFormat(await opened.bytes.head(SNIFF_BYTES), name);
     let batches: RecordBatches;
     switch (format) {
       case 'ndjson':
@@ -107,7 +126,10 @@ export async function* readRecordBatches(input: string | NodeJS.ReadableStream, 
  * input order. Bad records come through as `{ ok: false, pos, raw, reason }`; InputError is
  * thrown when the input cannot be read at all. Nothing is held beyond one input chunk.
  */
-export async function* readRecords(input: string | NodeJS.ReadableStream, opts: ReadOptions = {}): AsyncGenerator<ParsedRecord, void, undefined> {
+export async function* readRecords(
+  input: string | NodeJS.ReadableStream,
+  opts: ReadOptions = {},
+): AsyncGenerator<ParsedRecord, void, undefined> {
   for await (const batch of readRecordBatches(input, opts)) {
     for (let i = 0; i < batch.length; i++) yield batch[i];
   }

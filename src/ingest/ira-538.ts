@@ -37,19 +37,34 @@ function isDigits(s: string | undefined): s is string {
 }
 
 export function syntheticPostId(author: string, publishDate: string, content: string): string {
-  return '538:' + crypto.createHash('md5').update(`${author}\n${publishDate}\n${content}`).digest('hex').slice(0, 20);
+  return (
+    '538:' +
+    crypto
+      .createHash('md5')
+      .update(`${author}\n${publishDate}\n${content}`)
+      .digest('hex')
+      .slice(0, 20)
+  );
 }
 
 export async function* readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
   const file = ctx.file;
   const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
   let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(lines, ',', ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    ',',
+    ctx.maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
     if (col === null) {
       col = {};
       for (let i = 0; i < header.length; i++) col[header[i]] = i;
       const missing = REQUIRED.filter((c) => col?.[c] === undefined);
-      if (missing.length > 0) throw new InputError(`${file}: not a FiveThirtyEight IRA CSV: no ${missing.join(', ')} column`);
+      if (missing.length > 0)
+        throw new InputError(
+          `${file}: not a FiveThirtyEight IRA CSV: no ${missing.join(', ')} column`,
+        );
     }
     const c = col;
     const get = (f: string[], name: string): string => {
@@ -65,7 +80,13 @@ export async function* readIra538(bytes: PeekableBytes, ctx: ReadContext): Recor
       }
       const f = r.fields;
       if (f.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${f.length}`);
+        out[i] = rejected(
+          file,
+          r.line,
+          null,
+          r.raw,
+          `expected ${header.length} columns, got ${f.length}`,
+        );
         continue;
       }
       const author = get(f, 'author');
@@ -75,8 +96,19 @@ export async function* readIra538(bytes: PeekableBytes, ctx: ReadContext): Recor
       const tweetId = get(f, 'tweet_id');
       const alt = get(f, 'alt_external_id');
       const ext = get(f, 'external_author_id');
-      const postId = isDigits(tweetId) ? tweetId : article !== null ? article[2] : syntheticPostId(author, publishDate, content);
-      const accountId = article !== null ? article[1] : isDigits(alt) ? alt : isDigits(ext) ? ext : author.toLowerCase();
+      const postId = isDigits(tweetId)
+        ? tweetId
+        : article !== null
+          ? article[2]
+          : syntheticPostId(author, publishDate, content);
+      const accountId =
+        article !== null
+          ? article[1]
+          : isDigits(alt)
+            ? alt
+            : isDigits(ext)
+              ? ext
+              : author.toLowerCase();
       const loose = iraLoosePost(
         {
           postId,
@@ -94,7 +126,10 @@ export async function* readIra538(bytes: PeekableBytes, ctx: ReadContext): Recor
         ctx.defaultPlatform,
       );
       const v = validatePost(loose, ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
+      out[i] =
+        typeof v === 'string'
+          ? rejected(file, r.line, null, r.raw, v)
+          : accepted(v, file, r.line, null);
     }
     yield out;
   }

@@ -33,7 +33,12 @@ export async function authorFiles(dir: string): Promise<string[]> {
     for (const e of entries) {
       const r = rel === '' ? e.name : path.join(rel, e.name);
       if (e.isDirectory()) await walk(r);
-      else if (e.isFile() && AUTHOR_FILE_RE.test(e.name) && !(rel === '' && /^authors\.csv(\.gz)?$/i.test(e.name))) found.push(r);
+      else if (
+        e.isFile() &&
+        AUTHOR_FILE_RE.test(e.name) &&
+        !(rel === '' && /^authors\.csv(\.gz)?$/i.test(e.name))
+      )
+        found.push(r);
     }
   };
   await walk('');
@@ -41,13 +46,21 @@ export async function authorFiles(dir: string): Promise<string[]> {
 }
 
 /** author_id → handle, from authors.csv */
-export async function readAuthors(file: string, maxLineBytes: number): Promise<Map<string, string>> {
+export async function readAuthors(
+  file: string,
+  maxLineBytes: number,
+): Promise<Map<string, string>> {
   const input = await openInput(file);
   const lines = readLines(input.bytes.chunks(), file, maxLineBytes);
   const map = new Map<string, string>();
   let idCol = -1;
   let handleCol = -1;
-  for await (const { header, rows } of readCsvBatches(lines, ',', maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    ',',
+    maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
     if (idCol === -1) {
       idCol = header.indexOf('author_id');
       handleCol = header.indexOf('author');
@@ -64,17 +77,27 @@ export async function readAuthors(file: string, maxLineBytes: number): Promise<M
 }
 
 /** One author's CSV. `authors` null: a single file read on its own, handles are the author ids. */
-export async function* readAuthorFile(bytes: PeekableBytes, ctx: ReadContext, authors: Map<string, string> | null): RecordBatches {
+export async function* readAuthorFile(
+  bytes: PeekableBytes,
+  ctx: ReadContext,
+  authors: Map<string, string> | null,
+): RecordBatches {
   const file = ctx.file;
   const stem = path.basename(file).replace(AUTHOR_FILE_RE, '');
   const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
   let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(lines, ',', ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    ',',
+    ctx.maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
     if (col === null) {
       col = {};
       for (let i = 0; i < header.length; i++) col[header[i]] = i;
       const missing = ['content', 'publish_date'].filter((c) => col?.[c] === undefined);
-      if (missing.length > 0) throw new InputError(`${file}: not a per-author IRA CSV: no ${missing.join(', ')} column`);
+      if (missing.length > 0)
+        throw new InputError(`${file}: not a per-author IRA CSV: no ${missing.join(', ')} column`);
     }
     const c = col;
     const get = (f: string[], name: string): string => {
@@ -90,7 +113,13 @@ export async function* readAuthorFile(bytes: PeekableBytes, ctx: ReadContext, au
       }
       const f = r.fields;
       if (f.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${f.length}`);
+        out[i] = rejected(
+          file,
+          r.line,
+          null,
+          r.raw,
+          `expected ${header.length} columns, got ${f.length}`,
+        );
         continue;
       }
       const authorId = get(f, 'author_id') || stem;
@@ -111,7 +140,10 @@ export async function* readAuthorFile(bytes: PeekableBytes, ctx: ReadContext, au
         ctx.defaultPlatform,
       );
       const v = validatePost(loose, ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
+      out[i] =
+        typeof v === 'string'
+          ? rejected(file, r.line, null, r.raw, v)
+          : accepted(v, file, r.line, null);
     }
     yield out;
   }
@@ -120,7 +152,10 @@ export async function* readAuthorFile(bytes: PeekableBytes, ctx: ReadContext, au
 /** The whole folder: every author file in path order, joined with authors.csv. */
 export async function* readIraFolder(dir: string, ctx: ReadContext): RecordBatches {
   const authorsPath = path.join(dir, AUTHORS_FILE);
-  if (!fs.existsSync(authorsPath)) throw new InputError(`${dir}: a folder input must be the IRA per-author split, with ${AUTHORS_FILE} at its top; there is none`);
+  if (!fs.existsSync(authorsPath))
+    throw new InputError(
+      `${dir}: a folder input must be the IRA per-author split, with ${AUTHORS_FILE} at its top; there is none`,
+    );
   const authors = await readAuthors(authorsPath, ctx.maxLineBytes);
   const files = await authorFiles(dir);
   for (const rel of files) {

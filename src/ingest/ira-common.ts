@@ -73,7 +73,14 @@ export function languageCode(name: string): string | null {
  * too (FiveThirtyEight counts them as retweets) and are keyed the same way.
  */
 export function isIraRetweet(flag: string | undefined, postType: string | undefined): boolean {
-  return flag === '1' || flag === '1.0' || flag === 'True' || flag === 'true' || postType === 'RETWEET' || postType === 'R';
+  return (
+    flag === '1' ||
+    flag === '1.0' ||
+    flag === 'True' ||
+    flag === 'true' ||
+    postType === 'RETWEET' ||
+    postType === 'R'
+  );
 }
 
 export interface IraRow {

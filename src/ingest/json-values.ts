@@ -31,11 +31,17 @@ function isWs(b: number): boolean {
 function decodeValue(buf: Buffer): { text: string; error: string | null } {
   const nul = buf.indexOf(0);
   if (nul !== -1) {
-    return { text: buf.toString('utf8', 0, Math.min(buf.length, MAX_RAW_CHARS)), error: `binary data: NUL byte at byte ${nul} of the value` };
+    return {
+      text: buf.toString('utf8', 0, Math.min(buf.length, MAX_RAW_CHARS)),
+      error: `binary data: NUL byte at byte ${nul} of the value`,
+    };
   }
   if (!isUtf8(buf)) {
     const at = firstInvalidUtf8(buf, 0, buf.length);
-    return { text: buf.toString('utf8', 0, Math.min(buf.length, MAX_RAW_CHARS)), error: `invalid UTF-8 at byte ${at} of the value` };
+    return {
+      text: buf.toString('utf8', 0, Math.min(buf.length, MAX_RAW_CHARS)),
+      error: `invalid UTF-8 at byte ${at} of the value`,
+    };
   }
   return { text: buf.toString('utf8'), error: null };
 }
@@ -138,14 +144,27 @@ export class JsonValueSplitter {
     if (this.active) {
       const buf = Buffer.concat(this.pieces, this.kept);
       const { text } = decodeValue(buf);
-      const reason = streamError ?? (this.scalar ? null : 'invalid JSON: unexpected end of input inside a value');
+      const reason =
+        streamError ??
+        (this.scalar ? null : 'invalid JSON: unexpected end of input inside a value');
       if (reason === null && this.total <= this.maxValueBytes) this.pushValue(buf, out);
-      else out.push({ text: text.slice(0, MAX_RAW_CHARS), line: this.startLine, item: this.inArray ? this.item : null, error: reason ?? this.tooLong() });
+      else
+        out.push({
+          text: text.slice(0, MAX_RAW_CHARS),
+          line: this.startLine,
+          item: this.inArray ? this.item : null,
+          error: reason ?? this.tooLong(),
+        });
       this.reset();
     } else if (streamError !== null) {
       out.push({ text: '', line: this.line, item: null, error: streamError });
     } else if (this.inArray) {
-      out.push({ text: '', line: this.line, item: null, error: 'invalid JSON: unexpected end of input: top-level array not closed' });
+      out.push({
+        text: '',
+        line: this.line,
+        item: null,
+        error: 'invalid JSON: unexpected end of input: top-level array not closed',
+      });
     }
   }
 
@@ -173,7 +192,12 @@ export class JsonValueSplitter {
     }
     if (this.total > this.maxValueBytes) {
       const { text } = decodeValue(buf.subarray(0, Math.min(buf.length, MAX_RAW_CHARS * 4)));
-      out.push({ text: text.slice(0, MAX_RAW_CHARS), line: this.startLine, item: this.inArray ? this.item : null, error: this.tooLong() });
+      out.push({
+        text: text.slice(0, MAX_RAW_CHARS),
+        line: this.startLine,
+        item: this.inArray ? this.item : null,
+        error: this.tooLong(),
+      });
     } else this.pushValue(buf, out);
     if (this.inArray) this.item++;
     this.reset();
@@ -220,7 +244,8 @@ async function* valueItems(
     for await (let chunk of chunks) {
       if (first) {
         first = false;
-        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+          chunk = chunk.subarray(3);
       }
       splitter.push(chunk, out);
       if (out.length > 0) {

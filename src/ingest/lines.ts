@@ -126,14 +126,20 @@ export class LineSplitter {
   }
 
   private flushCarry(out: RawLine[], streamError: string | null): void {
-    const buf = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
+    const buf =
+      this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
     const total = this.carryTotal;
     this.carry = [];
     this.carryBytes = 0;
     this.carryTotal = 0;
     if (streamError !== null) {
       this.lineNo++;
-      out.push({ text: decodeForRaw(buf, 0, buf.length), line: this.lineNo, offset: this.offset, error: streamError });
+      out.push({
+        text: decodeForRaw(buf, 0, buf.length),
+        line: this.lineNo,
+        offset: this.offset,
+        error: streamError,
+      });
       this.offset += total;
       return;
     }
@@ -149,7 +155,12 @@ export class LineSplitter {
   private emitTooLong(buf: Buffer, start: number, total: number, out: RawLine[]): void {
     this.lineNo++;
     const reason = `line is ${total} bytes, over the ${this.maxLineBytes}-byte limit`;
-    out.push({ text: decodeForRaw(buf, start, buf.length), line: this.lineNo, offset: this.offset, error: reason });
+    out.push({
+      text: decodeForRaw(buf, start, buf.length),
+      line: this.lineNo,
+      offset: this.offset,
+      error: reason,
+    });
     this.offset += total;
     this.atStart = false;
   }
@@ -161,7 +172,13 @@ export class LineSplitter {
     if (this.atStart) {
       this.atStart = false;
       // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first field.
-      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+      if (
+        end - start >= 3 &&
+        buf[start] === 0xef &&
+        buf[start + 1] === 0xbb &&
+        buf[start + 2] === 0xbf
+      )
+        start += 3;
     }
     let cr = false;
     if (end > start && buf[end - 1] === CR) {
@@ -200,7 +217,22 @@ export class LineSplitter {
         return;
       }
     }
-    out.push(cr ? { text: buf.toString('utf8', start, end), line: this.lineNo, offset: lineOffset, error: null, cr } : { text: buf.toString('utf8', start, end), line: this.lineNo, offset: lineOffset, error: null });
+    out.push(
+      cr
+        ? {
+            text: buf.toString('utf8', start, end),
+            line: this.lineNo,
+            offset: lineOffset,
+            error: null,
+            cr,
+          }
+        : {
+            text: buf.toString('utf8', start, end),
+            line: this.lineNo,
+            offset: lineOffset,
+            error: null,
+          },
+    );
   }
 }
 

@@ -47,21 +47,36 @@ const KNOWN = new Set<string>([...MAPPABLE_FIELDS, ...MAPPING_OPTIONS]);
 function checkKeys(m: ColumnMapping, source: string): ColumnMapping {
   for (const [k, v] of Object.entries(m)) {
     if (!KNOWN.has(k)) {
-      throw new InputError(`column mapping ${source}: unknown key "${k}"; fields: ${MAPPABLE_FIELDS.join(', ')}; options: ${MAPPING_OPTIONS.join(', ')}`);
+      throw new InputError(
+        `column mapping ${source}: unknown key "${k}"; fields: ${MAPPABLE_FIELDS.join(', ')}; options: ${MAPPING_OPTIONS.join(', ')}`,
+      );
     }
-    if (typeof v !== 'string' || v.length === 0) throw new InputError(`column mapping ${source}: "${k}" needs a non-empty string value`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw new InputError(`column mapping ${source}: "${k}" needs a non-empty string value`);
   }
-  if (m.repost_from_text !== undefined && m.repost_from_text !== 'rt-prefix' && m.repost_from_text !== 'none') {
-    throw new InputError(`column mapping ${source}: repost_from_text must be rt-prefix or none, not "${m.repost_from_text}"`);
+  if (
+    m.repost_from_text !== undefined &&
+    m.repost_from_text !== 'rt-prefix' &&
+    m.repost_from_text !== 'none'
+  ) {
+    throw new InputError(
+      `column mapping ${source}: repost_from_text must be rt-prefix or none, not "${m.repost_from_text}"`,
+    );
   }
   return m;
 }
 
 /** `{ account: { id: "userID" } }` → `{ "account.id": "userID" }` */
-function flatten(obj: Record<string, unknown>, prefix: string, out: ColumnMapping, source: string): void {
+function flatten(
+  obj: Record<string, unknown>,
+  prefix: string,
+  out: ColumnMapping,
+  source: string,
+): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix === '' ? k : `${prefix}.${k}`;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out, source);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      flatten(v as Record<string, unknown>, key, out, source);
     else if (typeof v === 'string') out[key] = v;
     else throw new InputError(`column mapping ${source}: "${key}" must be a string`);
   }
@@ -74,7 +89,8 @@ function fromJson(text: string, source: string): ColumnMapping {
   } catch (err) {
     throw new InputError(`column mapping ${source}: invalid JSON: ${(err as Error).message}`);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`column mapping ${source}: expected a JSON object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new InputError(`column mapping ${source}: expected a JSON object`);
   const out: ColumnMapping = {};
   flatten(v as Record<string, unknown>, '', out, source);
   return checkKeys(out, source);
@@ -93,7 +109,9 @@ export function parseColumnMapping(spec: string): ColumnMapping {
     try {
       text = fs.readFileSync(s, 'utf8');
     } catch (err) {
-      throw new InputError(`column mapping file ${s}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new InputError(
+        `column mapping file ${s}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
     return fromJson(text, s);
   }

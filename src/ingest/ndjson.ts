@@ -25,11 +25,20 @@ export async function* readNdjson(bytes: PeekableBytes, ctx: ReadContext): Recor
         continue;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        out[i] = rejected(file, it.line, it.item, it.text, `expected a JSON object, got ${kindOf(value)}`);
+        out[i] = rejected(
+          file,
+          it.line,
+          it.item,
+          it.text,
+          `expected a JSON object, got ${kindOf(value)}`,
+        );
         continue;
       }
       const r = validatePost(value as LoosePost, ctx, it.text.includes('\\u0000'));
-      out[i] = typeof r === 'string' ? rejected(file, it.line, it.item, it.text, r) : accepted(r, file, it.line, it.item);
+      out[i] =
+        typeof r === 'string'
+          ? rejected(file, it.line, it.item, it.text, r)
+          : accepted(r, file, it.line, it.item);
     }
     yield out;
   }

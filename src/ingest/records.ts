@@ -7,22 +7,40 @@ export function position(file: string, line: number, item: number | null): Recor
   return item === null ? { file, line } : { file, line, item };
 }
 
-/** Raw text kept with a rejected record: capped, and saying so when cut. */
-export function capRaw(raw: string): string {
-  if (raw.length <= MAX_RAW_CHARS) return raw;
-  return `${raw.slice(0, MAX_RAW_CHARS)} …[truncated: ${raw.length} characters in all]`;
+/** Postgres text cannot hold U+0000: rejected records show it as U+FFFD. */
+function storable(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\ufffd') : s;
 }
 
-export function rejected(file: string, line: number, item: number | null, raw: string, reason: string): ParsedRecord {
+/** Raw text kept with a rejected record: capped, and saying so when cut. */
+export function capRaw(raw: string): string {
+  if (raw.length <= MAX_RAW_CHARS) return storable(raw);
+  return `${storable(raw.slice(0, MAX_RAW_CHARS))} …[truncated: ${raw.length} characters in all]`;
+}
+
+export function rejected(
+  file: string,
+  line: number,
+  item: number | null,
+  raw: string,
+  reason: string,
+): ParsedRecord {
   return {
     ok: false,
     pos: position(file, line, item),
     raw: capRaw(raw),
-    reason: reason.length > MAX_REASON_CHARS ? reason.slice(0, MAX_REASON_CHARS) + '…' : reason,
+    reason: storable(
+      reason.length > MAX_REASON_CHARS ? reason.slice(0, MAX_REASON_CHARS) + '…' : reason,
+    ),
   };
 }
 
-export function accepted(post: CanonicalPost, file: string, line: number, item: number | null): ParsedRecord {
+export function accepted(
+  post: CanonicalPost,
+  file: string,
+  line: number,
+  item: number | null,
+): ParsedRecord {
   return { ok: true, post, pos: position(file, line, item) };
 }
 

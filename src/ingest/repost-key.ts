@@ -17,7 +17,9 @@ type HashFn = (algorithm: string, data: string, encoding: 'hex') => string;
 const oneShot = (crypto as unknown as { hash?: HashFn }).hash;
 
 function md5Hex(s: string): string {
-  return oneShot !== undefined ? oneShot('md5', s, 'hex') : crypto.createHash('md5').update(s).digest('hex');
+  return oneShot !== undefined
+    ? oneShot('md5', s, 'hex')
+    : crypto.createHash('md5').update(s).digest('hex');
 }
 
 /** Python's `' '.join(s.split())` */

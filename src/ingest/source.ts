@@ -79,7 +79,9 @@ async function* fileChunks(path: string): AsyncGenerator<Buffer, void, undefined
   }
 }
 
-async function* streamChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer, void, undefined> {
+async function* streamChunks(
+  stream: NodeJS.ReadableStream,
+): AsyncGenerator<Buffer, void, undefined> {
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   }
@@ -92,7 +94,10 @@ export interface OpenedInput {
   bytes: PeekableBytes;
 }
 
-export async function openInput(input: string | NodeJS.ReadableStream, name?: string): Promise<OpenedInput> {
+export async function openInput(
+  input: string | NodeJS.ReadableStream,
+  name?: string,
+): Promise<OpenedInput> {
   let raw: PeekableBytes;
   let label: string;
   if (typeof input === 'string' && input !== '-') {
@@ -106,7 +111,9 @@ export async function openInput(input: string | NodeJS.ReadableStream, name?: st
     raw = new PeekableBytes(fileChunks(input));
     label = name ?? input;
   } else {
-    raw = new PeekableBytes(streamChunks(input === '-' ? process.stdin : (input as NodeJS.ReadableStream)));
+    raw = new PeekableBytes(
+      streamChunks(input === '-' ? process.stdin : (input as NodeJS.ReadableStream)),
+    );
     label = name ?? '-';
   }
   const head = await raw.head(2);

@@ -46,7 +46,8 @@ const ISO_RE =
 const US_RE =
   /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?$/;
 // Wed Oct 10 20:19:24 +0000 2018 (Twitter API v1.1)
-const TWITTER_RE = /^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}) (\d{4})$/;
+const TWITTER_RE =
+  /^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}) (\d{4})$/;
 // Sun, 21 Feb 2021 14:32:19 +0000 (RFC 2822)
 const RFC2822_RE =
   /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?$/;
@@ -61,7 +62,15 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /** NaN unless every component is in range */
-function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+function utcMs(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
   if (h > 23 || mi > 59 || s > 59) return NaN;
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
@@ -241,10 +250,19 @@ export function parseTimestamp(value: unknown, tz: string | null): number {
   if (s.length === 0 || s.length > 64) return NaN;
   if (isDigits(s)) return parseTimestamp(Number(s), tz);
   const dot = s.indexOf('.');
-  if (dot > 0 && isDigits(s.slice(0, dot)) && isDigits(s.slice(dot + 1))) return parseTimestamp(Number(s), tz);
+  if (dot > 0 && isDigits(s.slice(0, dot)) && isDigits(s.slice(dot + 1)))
+    return parseTimestamp(Number(s), tz);
   let m = ISO_RE.exec(s);
   if (m !== null) {
-    const local = utcMs(+m[1], +m[2], +m[3], m[4] === undefined ? 0 : +m[4], m[5] === undefined ? 0 : +m[5], m[6] === undefined ? 0 : +m[6], fractionMs(m[7]));
+    const local = utcMs(
+      +m[1],
+      +m[2],
+      +m[3],
+      m[4] === undefined ? 0 : +m[4],
+      m[5] === undefined ? 0 : +m[5],
+      m[6] === undefined ? 0 : +m[6],
+      fractionMs(m[7]),
+    );
     return place(local, m[8], tz);
   }
   m = US_RE.exec(s);
@@ -255,7 +273,15 @@ export function parseTimestamp(value: unknown, tz: string | null): number {
       const pm = m[7].toLowerCase() === 'pm';
       h = (h % 12) + (pm ? 12 : 0);
     }
-    const local = utcMs(twoDigitYear(m[3]), +m[1], +m[2], h, m[5] === undefined ? 0 : +m[5], m[6] === undefined ? 0 : +m[6], 0);
+    const local = utcMs(
+      twoDigitYear(m[3]),
+      +m[1],
+      +m[2],
+      h,
+      m[5] === undefined ? 0 : +m[5],
+      m[6] === undefined ? 0 : +m[6],
+      0,
+    );
     return place(local, m[8], tz);
   }
   m = TWITTER_RE.exec(s);
@@ -268,13 +294,39 @@ export function parseTimestamp(value: unknown, tz: string | null): number {
   if (m !== null) {
     const mo = MONTHS[m[2].toLowerCase()];
     if (mo === undefined) return NaN;
-    return place(utcMs(+m[3], mo, +m[1], +m[4], +m[5], m[6] === undefined ? 0 : +m[6], 0), m[7], tz);
+    return place(
+      utcMs(+m[3], mo, +m[1], +m[4], +m[5], m[6] === undefined ? 0 : +m[6], 0),
+      m[7],
+      tz,
+    );
   }
   return NaN;
 }
 
+const PAD2: string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const DAY_MS = 86_400_000;
+// Date#toISOString costs more than the rest of a CSV row; the date part is cached (records come
+// roughly in time order) and the time part is assembled from a table.
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
+
 /** Canonical ISO-8601 UTC: `YYYY-MM-DDTHH:MM:SSZ`, milliseconds only when not zero. */
 export function formatIso(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.slice(0, 19) + 'Z' : iso;
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    // years outside 0000–9999 have a longer form: leave those to Date entirely
+    if (iso.length !== 24) return new Date(ms).toISOString();
+    cachedPrefix = iso.slice(0, 11);
+    cachedDay = day;
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  const base = `${cachedPrefix}${PAD2[hour]}:${PAD2[min]}:${PAD2[sec]}`;
+  return milli === 0 ? `${base}Z` : `${base}.${String(milli).padStart(3, '0')}Z`;
 }

@@ -20,7 +20,17 @@ interface V1Entities {
   user_mentions?: unknown;
 }
 
-const STREAM_NOTICES = ['delete', 'limit', 'scrub_geo', 'status_withheld', 'user_withheld', 'disconnect', 'warning', 'friends', 'event'];
+const STREAM_NOTICES = [
+  'delete',
+  'limit',
+  'scrub_geo',
+  'status_withheld',
+  'user_withheld',
+  'disconnect',
+  'warning',
+  'friends',
+  'event',
+];
 
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -46,7 +56,9 @@ function list(v: unknown, key: string, fallback: string | null): string[] | null
 export function v1TweetToLoose(t: Json): LoosePost {
   const ext = isObject(t.extended_tweet) ? t.extended_tweet : null;
   const text = t.full_text ?? ext?.full_text ?? t.text;
-  const ent = (isObject(ext?.entities) ? ext.entities : isObject(t.entities) ? t.entities : null) as V1Entities | null;
+  const ent = (
+    isObject(ext?.entities) ? ext.entities : isObject(t.entities) ? t.entities : null
+  ) as V1Entities | null;
   const user = isObject(t.user) ? t.user : null;
   const rt = isObject(t.retweeted_status) ? t.retweeted_status : null;
   return {
@@ -103,13 +115,19 @@ function position(w: Walk): number | null {
 function tweet(t: Json, raw: string | null, w: Walk): void {
   const item = position(w);
   const r = validatePost(v1TweetToLoose(t), w.ctx, w.mayHaveNul);
-  w.out.push(typeof r === 'string' ? rejected(w.file, w.line, item, raw ?? JSON.stringify(t), r) : accepted(r, w.file, w.line, item));
+  w.out.push(
+    typeof r === 'string'
+      ? rejected(w.file, w.line, item, raw ?? JSON.stringify(t), r)
+      : accepted(r, w.file, w.line, item),
+  );
 }
 
 function cassetteBody(body: unknown): { text: string | null; error: string | null } {
   if (!isObject(body)) return { text: null, error: 'recorded response has no body' };
-  if (typeof body.string === 'string' && body.string.length > 0) return { text: body.string, error: null };
-  if (typeof body.base64_string === 'string') return { text: Buffer.from(body.base64_string, 'base64').toString('utf8'), error: null };
+  if (typeof body.string === 'string' && body.string.length > 0)
+    return { text: body.string, error: null };
+  if (typeof body.base64_string === 'string')
+    return { text: Buffer.from(body.base64_string, 'base64').toString('utf8'), error: null };
   return { text: null, error: 'recorded response body is empty' };
 }
 
@@ -121,7 +139,15 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
     return;
   }
   if (!isObject(v)) {
-    w.out.push(rejected(w.file, w.line, position(w), raw ?? String(JSON.stringify(v)), `expected a tweet object, got ${kindOf(v)}`));
+    w.out.push(
+      rejected(
+        w.file,
+        w.line,
+        position(w),
+        raw ?? String(JSON.stringify(v)),
+        `expected a tweet object, got ${kindOf(v)}`,
+      ),
+    );
     return;
   }
   if (('id_str' in v || 'id' in v) && ('full_text' in v || 'text' in v || 'extended_tweet' in v)) {
@@ -138,11 +164,14 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
       const res = isObject(inter) && isObject(inter.response) ? inter.response : null;
       const { text, error } = cassetteBody(res?.body);
       if (text === null) {
-        w.out.push(rejected(w.file, w.line, w.next++, JSON.stringify(inter) ?? '', error as string));
+        w.out.push(
+          rejected(w.file, w.line, w.next++, JSON.stringify(inter) ?? '', error as string),
+        );
         continue;
       }
       const parsed = parseJson(text);
-      if (parsed.error !== null) w.out.push(rejected(w.file, w.line, w.next++, text, `recorded response: ${parsed.error}`));
+      if (parsed.error !== null)
+        w.out.push(rejected(w.file, w.line, w.next++, text, `recorded response: ${parsed.error}`));
       else walk(parsed.value, Array.isArray(parsed.value) ? null : text, w, depth + 1);
     }
     return;
@@ -152,7 +181,10 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
     return;
   }
   const notice = STREAM_NOTICES.find((k) => k in v);
-  const reason = notice !== undefined ? `not a tweet: stream notice "${notice}"` : 'not a tweet: object has no id_str and no text';
+  const reason =
+    notice !== undefined
+      ? `not a tweet: stream notice "${notice}"`
+      : 'not a tweet: object has no id_str and no text';
   w.out.push(rejected(w.file, w.line, position(w), raw ?? JSON.stringify(v), reason));
 }
 
@@ -171,7 +203,12 @@ export async function* readTwitterV1(bytes: PeekableBytes, ctx: ReadContext): Re
         continue;
       }
       const mayHaveNul = it.text.includes('\\u0000');
-      walk(value, it.text, { file, line: it.line, item: it.item, next: 0, nested: false, mayHaveNul, ctx, out }, 0);
+      walk(
+        value,
+        it.text,
+        { file, line: it.line, item: it.item, next: 0, nested: false, mayHaveNul, ctx, out },
+        0,
+      );
     }
     if (out.length > 0) yield out;
   }

@@ -1,8 +1,17 @@
 import type { ParsedRecord } from '../core/types.ts';
 
-export type InputFormat = 'ndjson' | 'x-v2' | 'twitter-v1' | 'ira-538' | 'ira-by-author' | 'cnt-csv' | 'csv';
+export type InputFormat =
+  'ndjson' | 'x-v2' | 'twitter-v1' | 'ira-538' | 'ira-by-author' | 'cnt-csv' | 'csv';
 
-export const INPUT_FORMATS: readonly InputFormat[] = ['ndjson', 'x-v2', 'twitter-v1', 'ira-538', 'ira-by-author', 'cnt-csv', 'csv'];
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  'ndjson',
+  'x-v2',
+  'twitter-v1',
+  'ira-538',
+  'ira-by-author',
+  'cnt-csv',
+  'csv',
+];
 
 /**
  * Generic CSV column mapping: canonical field → source column name, or a template over columns

@@ -53,7 +53,10 @@ function idValue(v: unknown): string | null | typeof BAD {
 }
 
 function describe(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v) ? `a number too large to be exact (${v}); ids must be strings` : `a number (${v})`;
+  if (typeof v === 'number')
+    return Number.isInteger(v) && !Number.isSafeInteger(v)
+      ? `a number too large to be exact (${v}); ids must be strings`
+      : `a number (${v})`;
   if (Array.isArray(v)) return 'an array';
   return v === null ? 'null' : `a ${typeof v}`;
 }
@@ -85,20 +88,31 @@ function overLimit(name: string, s: string | null, limit: number): string | null
   return bytes > limit ? `${name} is ${bytes} bytes, over the ${limit}-byte limit` : null;
 }
 
-function idTooLong(name: string, id: string | null): string | null {
-  return id !== null && id.length > MAX_ID_CHARS ? `${name} is ${id.length} characters, over the ${MAX_ID_CHARS}-character limit` : null;
+function also(list: string, name: string): string {
+  return list === '' ? name : `${list}, ${name}`;
 }
 
+function idTooLong(name: string, id: string | null): string | null {
+  return id !== null && id.length > MAX_ID_CHARS
+    ? `${name} is ${id.length} characters, over the ${MAX_ID_CHARS}-character limit`
+    : null;
+}
+
+/**
+ * A list of strings, '#'/'@' stripped and lower-cased as asked. Lists come from freshly parsed
+ * input the adapter owns, so they are fixed in place: no copy for lists that are already clean.
+ */
 function stringList(v: unknown, name: string, strip: number, lower: boolean): string[] | string {
   if (!Array.isArray(v)) return `invalid ${name}: expected an array of strings, got ${describe(v)}`;
-  const out: string[] = new Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    let s = v[i];
-    if (typeof s !== 'string') return `invalid ${name}: expected an array of strings, item ${i} is ${describe(s)}`;
-    if (strip !== 0 && s.charCodeAt(0) === strip) s = s.slice(1);
-    out[i] = lower ? s.toLowerCase() : s;
+    const s: unknown = v[i];
+    if (typeof s !== 'string')
+      return `invalid ${name}: expected an array of strings, item ${i} is ${describe(s)}`;
+    let t = strip !== 0 && s.charCodeAt(0) === strip ? s.slice(1) : s;
+    if (lower) t = t.toLowerCase();
+    if (t !== s) v[i] = t;
   }
-  return out;
+  return v as string[];
 }
 
 function hasNul(p: CanonicalPost): string | null {
@@ -116,9 +130,13 @@ function hasNul(p: CanonicalPost): string | null {
     ['reply_to', p.reply_to],
     ['lang', p.lang],
   ];
-  for (const [name, s] of fields) if (s !== null && s.includes('\u0000')) return `${name} contains a NUL character (U+0000), which cannot be stored`;
+  for (const [name, s] of fields)
+    if (s !== null && s.includes('\u0000'))
+      return `${name} contains a NUL character (U+0000), which cannot be stored`;
   for (const list of [p.urls, p.hashtags, p.mentions, p.media_hashes]) {
-    for (const s of list) if (s.includes('\u0000')) return 'a list item contains a NUL character (U+0000), which cannot be stored';
+    for (const s of list)
+      if (s.includes('\u0000'))
+        return 'a list item contains a NUL character (U+0000), which cannot be stored';
   }
   return null;
 }
@@ -142,25 +160,32 @@ export function checkPostedAt(v: unknown, ctx: ReadContext): string | { iso: str
  * A canonical post from a loosely built one, or the reason (a string) it cannot be one.
  * `mayHaveNul`: the source could smuggle U+0000 in (JSON `\u0000`); Postgres cannot store it.
  */
-export function validatePost(p: LoosePost, ctx: ReadContext, mayHaveNul = false): CanonicalPost | string {
-  const missing: string[] = [];
+export function validatePost(
+  p: LoosePost,
+  ctx: ReadContext,
+  mayHaveNul = false,
+): CanonicalPost | string {
+  // names of missing required fields (a string: nothing is allocated for good records)
+  let missing = '';
   const platformV = idValue(p.platform);
   if (platformV === BAD) return `invalid platform: expected a string, got ${describe(p.platform)}`;
   const platform = platformV ?? ctx.defaultPlatform;
-  if (platform === null) missing.push('platform');
+  if (platform === null) missing = also(missing, 'platform');
   const postId = idValue(p.post_id);
   if (postId === BAD) return `invalid post_id: expected a string, got ${describe(p.post_id)}`;
-  if (postId === null) missing.push('post_id');
+  if (postId === null) missing = also(missing, 'post_id');
   const postedRaw = p.posted_at;
-  if (postedRaw === undefined || postedRaw === null || postedRaw === '') missing.push('posted_at');
+  if (postedRaw === undefined || postedRaw === null || postedRaw === '')
+    missing = also(missing, 'posted_at');
   const acc = p.account;
   let accountId: string | null = null;
   if (acc !== null && typeof acc === 'object' && !Array.isArray(acc)) {
     const v = idValue((acc as LooseAccount).id);
-    if (v === BAD) return `invalid account.id: expected a string, got ${describe((acc as LooseAccount).id)}`;
+    if (v === BAD)
+      return `invalid account.id: expected a string, got ${describe((acc as LooseAccount).id)}`;
     accountId = v;
   }
-  if (accountId === null) missing.push('account.id');
+  if (accountId === null) missing = also(missing, 'account.id');
   const repostV = idValue(p.repost_of);
   if (repostV === BAD) return `invalid repost_of: expected a string, got ${describe(p.repost_of)}`;
   const replyV = idValue(p.reply_to);
@@ -169,10 +194,13 @@ export function validatePost(p: LoosePost, ctx: ReadContext, mayHaveNul = false)
   if (typeof p.text === 'string' && p.text.length > 0) text = p.text;
   else if (p.text === undefined || p.text === null || p.text === '') {
     text = '';
-    if (repostV === null) missing.push('text');
+    if (repostV === null) missing = also(missing, 'text');
   } else return `invalid text: expected a string, got ${describe(p.text)}`;
-  if (missing.length === 1) return `missing required field: ${missing[0]}`;
-  if (missing.length > 1) return `missing required fields: ${missing.join(', ')}`;
+  if (missing !== '') {
+    return missing.includes(',')
+      ? `missing required fields: ${missing}`
+      : `missing required field: ${missing}`;
+  }
 
   const longId =
     idTooLong('post_id', postId) ??
@@ -240,7 +268,8 @@ export function validatePost(p: LoosePost, ctx: ReadContext, mayHaveNul = false)
     overLimit('account.avatar_hash', account.avatar_hash, ctx.maxTextBytes);
   if (big !== null) return big;
   const lang = typeof p.lang === 'string' && p.lang.length > 0 ? p.lang : null;
-  if (lang !== null && lang.length > 35) return `lang is ${lang.length} characters, over the 35-character limit`;
+  if (lang !== null && lang.length > 35)
+    return `lang is ${lang.length} characters, over the 35-character limit`;
   const post: CanonicalPost = {
     platform: platform as string,
     post_id: postId as string,

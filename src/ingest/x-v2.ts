@@ -85,7 +85,11 @@ export function v2TweetToLoose(t: V2Tweet, users: Map<string, V2User> | null): L
     }
   }
   const authorId = t.author_id ?? (isObject(t.author) ? t.author.id : undefined);
-  const user = isObject(t.author) ? t.author : typeof authorId === 'string' && users !== null ? users.get(authorId) : undefined;
+  const user = isObject(t.author)
+    ? t.author
+    : typeof authorId === 'string' && users !== null
+      ? users.get(authorId)
+      : undefined;
   const ent = isObject(t.entities) ? t.entities : null;
   return {
     platform: 'x',
@@ -107,7 +111,9 @@ function errorReason(errors: unknown): string {
   const e = errors[0];
   let msg: string;
   if (isObject(e)) {
-    const parts = [e.title, e.detail ?? e.message].filter((x): x is string => typeof x === 'string' && x.length > 0);
+    const parts = [e.title, e.detail ?? e.message].filter(
+      (x): x is string => typeof x === 'string' && x.length > 0,
+    );
     msg = parts.length > 0 ? parts.join(': ') : JSON.stringify(e);
   } else msg = String(e);
   return `API error: ${msg}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`;
@@ -136,25 +142,40 @@ export function pageRecords(
   out: ParsedRecord[],
 ): void {
   if (!isObject(page)) {
-    out.push(rejected(file, line, pageItem, raw, `expected a JSON object (an API v2 page), got ${kindOf(page)}`));
+    out.push(
+      rejected(
+        file,
+        line,
+        pageItem,
+        raw,
+        `expected a JSON object (an API v2 page), got ${kindOf(page)}`,
+      ),
+    );
     return;
   }
   const mayHaveNul = raw.includes('\\u0000');
   if (!('data' in page) && 'id' in page && 'text' in page) {
     const r = validatePost(v2TweetToLoose(page as V2Tweet, null), ctx, mayHaveNul);
-    out.push(typeof r === 'string' ? rejected(file, line, pageItem, raw, r) : accepted(r, file, line, pageItem));
+    out.push(
+      typeof r === 'string'
+        ? rejected(file, line, pageItem, raw, r)
+        : accepted(r, file, line, pageItem),
+    );
     return;
   }
   const data = page.data;
   if (data === undefined || data === null) {
     if ('errors' in page) out.push(rejected(file, line, null, raw, errorReason(page.errors)));
-    else if (isObject(page.meta) && page.meta.result_count === 0) return; // an empty result page: nothing to read, nothing wrong
+    else if (isObject(page.meta) && page.meta.result_count === 0)
+      return; // an empty result page: nothing to read, nothing wrong
     else out.push(rejected(file, line, null, raw, 'page has no data and no errors'));
     return;
   }
   const tweets = Array.isArray(data) ? data : [data];
   if (tweets.length > 0 && tweets.every(looksLikeUser)) {
-    out.push(rejected(file, line, null, raw, `page has no tweets (users lookup: ${tweets.length} users)`));
+    out.push(
+      rejected(file, line, null, raw, `page has no tweets (users lookup: ${tweets.length} users)`),
+    );
     return;
   }
   const users = usersOf(page);
@@ -163,11 +184,23 @@ export function pageRecords(
     const t = tweets[i];
     const item = multi ? i : null;
     if (!isObject(t)) {
-      out.push(rejected(file, line, item, JSON.stringify(t) ?? String(t), `expected a tweet object, got ${kindOf(t)}`));
+      out.push(
+        rejected(
+          file,
+          line,
+          item,
+          JSON.stringify(t) ?? String(t),
+          `expected a tweet object, got ${kindOf(t)}`,
+        ),
+      );
       continue;
     }
     const r = validatePost(v2TweetToLoose(t as V2Tweet, users), ctx, mayHaveNul);
-    out.push(typeof r === 'string' ? rejected(file, line, item, multi ? JSON.stringify(t) : raw, r) : accepted(r, file, line, item));
+    out.push(
+      typeof r === 'string'
+        ? rejected(file, line, item, multi ? JSON.stringify(t) : raw, r)
+        : accepted(r, file, line, item),
+    );
   }
 }
 

@@ -3,6 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Config } from '../../config/config.ts';
 import { DEFAULT_DETECTION } from '../../config/detection.ts';
+import { loadNarrativeLexicons } from '../../config/narratives.ts';
+import { compileNarratives } from '../core/narratives/index.ts';
+import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { AnalyzeParams } from '../core/analyze.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertNotice } from '../db/alert-repository.ts';
@@ -43,8 +46,23 @@ export function noticesToSend(config: Pick<Config, 'webhook'>, notices: readonly
   return notices.filter((n) => SEVERITY_RANK[n.severity]! >= SEVERITY_RANK[w.minSeverity]!);
 }
 
+let compiled: { narratives: CompiledNarratives | undefined } | null = null;
+
+/** The shipped narrative lexicons, compiled once per process; a broken folder is reported, not fatal. */
+function narratives(log: Logger): CompiledNarratives | undefined {
+  if (!compiled) {
+    try {
+      compiled = { narratives: compileNarratives(loadNarrativeLexicons()) };
+    } catch (err) {
+      log.warn({ err }, 'narrative lexicons not loaded; scores leave narratives out');
+      compiled = { narratives: undefined };
+    }
+  }
+  return compiled.narratives;
+}
+
 export function detectDeps(config: Config, db: Db, log: Logger, onNotices?: DetectDeps['onNotices'], params: AnalyzeParams = DEFAULT_DETECTION): DetectDeps {
-  return { db, log, config, params, onNotices };
+  return { db, log, config, params, onNotices, narratives: narratives(log) };
 }
 
 /** The windows an ingest chunk touches; a chunk spread over too many (a backfill) is left to scans. */
@@ -81,8 +99,14 @@ export function redisDetectTrigger(config: Config, conn: Redis, log: Logger): De
       if (!shouldDetect(config, r)) return;
       const ws = windowsOfChunk(config, chunk, log);
       if (ws.length === 0) return;
-      // a job id already waiting or running absorbs the add: the window is queued once
-      await queue.addBulk(ws.map((w) => ({ name: 'window', data: detectPayload(w), opts: { ...opts, jobId: detectJobId(w) } })));
+      // a job id already waiting or running absorbs the add: the window is queued once.
+      // Ingest never fails for detection's sake: a window missed here is the rolling scan's.
+      try {
+        await queue.addBulk(ws.map((w) => ({ name: 'window', data: detectPayload(w), opts: { ...opts, jobId: detectJobId(w) } })));
+      } catch (err) {
+        metrics.jobFailures.inc({ queue: QUEUE_DETECT });
+        log.error({ err, batchId: chunk.batchId, seq: chunk.seq, windows: ws.length }, 'could not queue detection windows; the rolling scan will cover them');
+      }
     },
     close: () => queue.close(),
   };

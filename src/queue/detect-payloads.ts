@@ -62,4 +62,5 @@ export function parseNotifyPayload(data: unknown): NotifyPayload {
 }
 
 /** One delivery per alert, event and severity reached: a retried scan never notifies twice. */
-export const notifyJobId = (n: NotifyPayload) => `notify:${n.alertId}-${n.event}-${n.severity}`;
+/** (BullMQ takes a custom id with a colon only when it has exactly two.) */
+export const notifyJobId = (n: NotifyPayload) => `notify:${n.alertId}:${n.event}-${n.severity}`;

@@ -6,8 +6,14 @@ import { createBullWorker } from './job-queue.ts';
 import { QUEUE_INGEST } from './names.ts';
 import { createIngestProcessor } from './processors/ingest.ts';
 import { checkRedis, createRedis } from './redis.ts';
+import { redisDetectTrigger, startAlertingWorkers } from './alerting.ts';
+import { startMetricsServer } from '../metrics.ts';
+import type { MetricsServer } from '../metrics.ts';
+import { Queue } from 'bullmq';
+import { ALL_QUEUES } from './names.ts';
+import { metrics } from '../metrics.ts';
 
-export const WORKER_ROLES = ['ingest'] as const;
+export const WORKER_ROLES = ['ingest', 'detect', 'scan', 'notify'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 export interface RunningWorkers {
@@ -27,6 +33,8 @@ export async function startWorkers(config: Config, log: Logger, roles: readonly 
   const db = await openMigratedDb(config, log);
   const conn = createRedis(config.redisUrl, { forWorker: true });
   const workers: Worker[] = [];
+  // ingest chunks queue their detection windows after they commit
+  const trigger = redisDetectTrigger(config, conn, log);
   for (const role of roles) {
     if (role === 'ingest') {
       workers.push(
@@ -35,12 +43,28 @@ export async function startWorkers(config: Config, log: Logger, roles: readonly 
           connection: conn,
           prefix: config.queuePrefix,
           concurrency: config.ingest.concurrency,
-          processor: createIngestProcessor({ db, log: log.child({ name: 'ingest' }) }),
+          processor: createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten }),
           log: log.child({ name: `worker.${role}` }),
           lockMs: config.jobLockMs,
         }),
       );
     }
+  }
+  const alerting = await startAlertingWorkers(config, db, conn, log, {
+    detect: roles.includes('detect'),
+    scan: roles.includes('scan'),
+    notify: roles.includes('notify'),
+  });
+  workers.push(...alerting.workers);
+  let metricsServer: MetricsServer | null = null;
+  const depthQueues = ALL_QUEUES.map((n) => new Queue(n, { connection: conn, prefix: config.queuePrefix }));
+  if (config.metricsPort > 0) {
+    metricsServer = await startMetricsServer(config.metricsPort, log.child({ name: 'metrics' }), async () => {
+      for (const q of depthQueues) {
+        const c = await q.getJobCounts('waiting', 'delayed', 'active', 'failed');
+        for (const [state, v] of Object.entries(c)) metrics.queueDepth.set({ queue: q.name, state }, v);
+      }
+    });
   }
   log.info({ roles, db: db.kind, concurrency: config.ingest.concurrency }, 'workers started');
   let closing: Promise<void> | null = null;
@@ -49,6 +73,10 @@ export async function startWorkers(config: Config, log: Logger, roles: readonly 
     close: () =>
       (closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
+        await alerting.close();
+        await trigger.close();
+        await Promise.all(depthQueues.map((q) => q.close()));
+        await metricsServer?.close();
         conn.disconnect();
         await db.close();
         log.info('workers closed');

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import { registerAlertsCommands } from './alerts.ts';
 import { registerBatchesCommand } from './batches.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerIngestCommand } from './ingest.ts';
+import { registerJobsCommand } from './jobs.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNetworksCommand } from './networks.ts';
+import { registerScanCommand } from './scan.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerWorkerCommand } from './worker.ts';
 
@@ -15,4 +18,7 @@ export function registerCommands(program: Command): void {
   registerNetworksCommand(program);
   registerSimulateCommand(program);
   registerEvalCommand(program);
+  registerScanCommand(program);
+  registerAlertsCommands(program);
+  registerJobsCommand(program);
 }

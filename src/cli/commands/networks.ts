@@ -1,5 +1,229 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { CanonicalAccount, CorePost, Edge } from '../../core/types.ts';
+import {
+  buildKindEdges,
+  CNT_KIND_NAMES,
+  CO_ACTION_KINDS,
+  edgesToCsv,
+  edgesToGraphml,
+  EdgeOptionsError,
+  parseKinds,
+  preparePosts,
+  resolveOptions,
+  type CoActionKind,
+  type EdgeOptions,
+} from '../../core/edges/index.ts';
+import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
+import { loadCorePosts } from '../load-core-posts.ts';
+import { runCommand, UsageError } from '../context.ts';
+import { n, rate, safe, secs, table } from '../format.ts';
 
-export function registerNetworksCommand(_program: Command): void {
-  // placeholder until the command lands
+/**
+ * `coordwatch networks`: the co-action engine on a file, no services. Writes one CSV per kind and
+ * one GraphML with every kind, and prints a one-screen summary.
+ *
+ * For extension (clusters.json): `runNetworks` returns the loaded posts and accounts, the edges
+ * and the step timings; `writeNetworks` writes the edge files. A caller can run both and then
+ * cluster `result.edges` over `result.posts` / `result.accounts`.
+ */
+
+export const CNT_DEFAULT_KINDS: readonly CoActionKind[] = ['co_repost', 'co_text', 'co_link', 'co_similar'];
+
+export interface NetworksOptions {
+  file: string;
+  kinds?: readonly CoActionKind[];
+  window?: number;
+  minWeight?: number;
+  similarity?: number;
+  compat?: 'cnt' | null;
+  format?: InputFormat;
+  /** extra edge options (per-kind overrides, caps) */
+  edgeOptions?: Partial<EdgeOptions>;
+}
+
+export interface StepTiming {
+  step: string;
+  ms: number;
+}
+
+export interface NetworksResult {
+  posts: CorePost[];
+  accounts: Map<string, CanonicalAccount>;
+  /** all kinds, in kind order */
+  edges: Edge[];
+  edgesByKind: Map<CoActionKind, Edge[]>;
+  kinds: readonly CoActionKind[];
+  compat: 'cnt' | null;
+  window: number;
+  minWeight: number;
+  rejected: number;
+  duplicates: number;
+  format: InputFormat;
+  timings: StepTiming[];
+}
+
+export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult> {
+  const compat = opts.compat ?? null;
+  const kinds = opts.kinds ?? (compat === 'cnt' ? CNT_DEFAULT_KINDS : CO_ACTION_KINDS);
+  const window = opts.window ?? 60;
+  const minWeight = opts.minWeight ?? 2;
+  const ro = resolveOptions({ ...opts.edgeOptions, kinds, window, minWeight, similarity: opts.similarity ?? 0.8, compat });
+  const timings: StepTiming[] = [];
+  const time = <T>(step: string, f: () => T): T => {
+    const t0 = performance.now();
+    const v = f();
+    timings.push({ step, ms: performance.now() - t0 });
+    return v;
+  };
+
+  const t0 = performance.now();
+  const loaded = await loadCorePosts(opts.file, { format: opts.format, extractEntities: kinds.includes('co_hashtag_seq') });
+  timings.push({ step: 'load', ms: performance.now() - t0 });
+  const prep = time('prepare', () => preparePosts(loaded.posts));
+  const edgesByKind = new Map<CoActionKind, Edge[]>();
+  const edges: Edge[] = [];
+  for (const kind of kinds) {
+    const ke = time(kind, () => buildKindEdges(prep, kind, ro));
+    edgesByKind.set(kind, ke);
+    for (const e of ke) edges.push(e);
+  }
+  return {
+    posts: loaded.posts,
+    accounts: loaded.accounts,
+    edges,
+    edgesByKind,
+    kinds,
+    compat,
+    window,
+    minWeight,
+    rejected: loaded.rejected,
+    duplicates: loaded.duplicates,
+    format: loaded.format,
+    timings,
+  };
+}
+
+/** File name of a kind's CSV: CNT's network names in compat mode. */
+export function kindFileName(kind: CoActionKind, compat: 'cnt' | null): string {
+  return `${compat === 'cnt' ? (CNT_KIND_NAMES[kind] ?? kind) : kind}.csv`;
+}
+
+/** Writes `<kind>.csv` per kind and `edges.graphml`; returns the paths written. */
+export async function writeNetworks(result: NetworksResult, outDir: string): Promise<string[]> {
+  await fs.promises.mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  const t0 = performance.now();
+  for (const kind of result.kinds) {
+    const file = path.join(outDir, kindFileName(kind, result.compat));
+    const csv = edgesToCsv(result.edgesByKind.get(kind) ?? [], {
+      compat: result.compat === 'cnt',
+      minWeight: result.minWeight,
+      edgeType: CNT_KIND_NAMES[kind] ?? kind,
+    });
+    await fs.promises.writeFile(file, csv);
+    written.push(file);
+  }
+  const graphml = path.join(outDir, 'edges.graphml');
+  await fs.promises.writeFile(graphml, edgesToGraphml(result.edges, result.accounts));
+  written.push(graphml);
+  result.timings.push({ step: 'write', ms: performance.now() - t0 });
+  return written;
+}
+
+export function networksSummary(result: NetworksResult, written: readonly string[]): string {
+  const lines: string[] = [];
+  const mode = result.compat === 'cnt' ? 'coordination-network-toolkit compatible (directed weights)' : 'coordwatch';
+  lines.push(`networks: ${mode}, window ${result.window} s, min weight ${result.minWeight}`);
+  const extra = [result.rejected > 0 ? `${n(result.rejected)} unreadable` : '', result.duplicates > 0 ? `${n(result.duplicates)} repeated ids dropped` : '']
+    .filter(Boolean)
+    .join(', ');
+  lines.push(`input: ${n(result.posts.length)} posts by ${n(result.accounts.size)} accounts (${result.format})${extra ? `; ${extra}` : ''}`);
+  lines.push('');
+  const rows: (string | number)[][] = [['kind', 'edges', 'accounts', 'max weight', 'strength Σ']];
+  for (const kind of result.kinds) {
+    const es = result.edgesByKind.get(kind) ?? [];
+    const members = new Set<string>();
+    let maxW = 0;
+    let strength = 0;
+    for (const e of es) {
+      members.add(e.a);
+      members.add(e.b);
+      if (e.weight > maxW) maxW = e.weight;
+      strength += e.strength;
+    }
+    const name = result.compat === 'cnt' && CNT_KIND_NAMES[kind] ? `${kind} (${CNT_KIND_NAMES[kind]})` : kind;
+    rows.push([name, es.length, members.size, maxW, Number(strength.toFixed(2))]);
+  }
+  lines.push(table(rows));
+  lines.push('');
+  const total = result.timings.reduce((s, t) => s + t.ms, 0);
+  lines.push(`time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.posts.length, total))} posts/s)`);
+  if (written.length > 0) lines.push(`wrote: ${written.map((w) => safe(w)).join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+interface NetworksFlags {
+  kinds?: string;
+  window: string;
+  minWeight: string;
+  similarity: string;
+  out: string;
+  compat?: string;
+  format?: string;
+}
+
+function number(name: string, v: string, integer: boolean): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x))) throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not "${v}"`);
+  return x;
+}
+
+export function registerNetworksCommand(program: Command): void {
+  program
+    .command('networks')
+    .description('build co-action networks (coordination edges between accounts) from a file, without services')
+    .argument('<file>', 'posts file (plain or gzip): canonical NDJSON, CNT CSV, or any format `ingest` reads')
+    .option(
+      '-k, --kinds <list>',
+      `comma-separated kinds: ${CO_ACTION_KINDS.join(', ')} (CNT names co_retweet, co_tweet, co_similar_tweet also accepted); default all, or the four CNT kinds with --compat cnt`,
+    )
+    .option('-w, --window <seconds>', 'Δ: two actions co-occur when at most this far apart', '60')
+    .option('--min-weight <n>', 'drop edges below this weight', '2')
+    .option('--similarity <x>', 'Jaccard threshold for near-same text (co_similar, co_reply)', '0.8')
+    .option('-o, --out <dir>', 'output folder', 'networks')
+    .option('--compat <tool>', 'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)')
+    .option('-f, --format <format>', `input format (default: detected): ${INPUT_FORMATS.join(', ')}`)
+    .addHelpText('after', '\nExit codes: 0 done, 2 bad option or unreadable input.')
+    .action((file: string, flags: NetworksFlags) => runCommand(() => networksCommand(file, flags)));
+}
+
+async function networksCommand(file: string, flags: NetworksFlags): Promise<number> {
+  if (flags.compat !== undefined && flags.compat !== 'cnt') throw new UsageError(`--compat takes "cnt", not "${flags.compat}"`);
+  if (flags.format !== undefined && !INPUT_FORMATS.includes(flags.format as InputFormat)) {
+    throw new UsageError(`unknown --format "${flags.format}"; use one of ${INPUT_FORMATS.join(', ')}`);
+  }
+  const similarity = number('similarity', flags.similarity, false);
+  if (similarity <= 0 || similarity > 1) throw new UsageError('--similarity must be in (0, 1]');
+  let kinds: CoActionKind[] | undefined;
+  try {
+    kinds = flags.kinds ? parseKinds(flags.kinds.split(',')) : undefined;
+  } catch (err) {
+    if (err instanceof EdgeOptionsError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (kinds && kinds.length === 0) throw new UsageError('--kinds names no kind');
+  const result = await runNetworks({
+    file,
+    kinds,
+    window: number('window', flags.window, false),
+    minWeight: Math.max(1, number('min-weight', flags.minWeight, true)),
+    similarity,
+    compat: flags.compat === 'cnt' ? 'cnt' : null,
+    format: flags.format as InputFormat | undefined,
+  });
+  const written = await writeNetworks(result, flags.out);
+  process.stdout.write(networksSummary(result, written));
+  return 0;
 }

@@ -83,7 +83,9 @@ export function creditDirected(
       evidence.push(s, rank, partnerRank, obj);
     }
   } else {
-    table.w2[table.slot(to, from)]++;
+    // slot() may grow the table and replace its arrays: take the slot before touching a column
+    const s = table.slot(to, from);
+    table.w2[s]++;
   }
 }
 

@@ -16,7 +16,16 @@ export function narrativesForPosts(
   compiled: CompiledNarratives,
 ): NarrativeSummary[] {
   const memo = new Map<string, NarrativeMatch[]>();
-  const acc = new Map<string, { posts: number; sum: number; max: number; terms: Map<string, number>; best: { key: string; score: number }[] }>();
+  const acc = new Map<
+    string,
+    {
+      posts: number;
+      sum: number;
+      max: number;
+      terms: Map<string, number>;
+      best: { key: string; score: number }[];
+    }
+  >();
   const list = Array.isArray(posts) ? posts : [];
   let total = 0;
   for (let i = 0; i < list.length; i++) {

@@ -48,7 +48,10 @@ export function compileNarratives(lexicons: readonly NarrativeLexicon[]): Compil
       id: lex.id,
       title: typeof lex.title === 'string' ? lex.title : lex.id,
       description: typeof lex.description === 'string' ? lex.description : '',
-      min_score: typeof lex.min_score === 'number' && Number.isFinite(lex.min_score) ? lex.min_score : DEFAULT_MIN_SCORE,
+      min_score:
+        typeof lex.min_score === 'number' && Number.isFinite(lex.min_score)
+          ? lex.min_score
+          : DEFAULT_MIN_SCORE,
     });
     const termSeen = new Set<string>();
     const phraseSeen = new Set<string>();

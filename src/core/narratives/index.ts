@@ -3,4 +3,9 @@ export { compileNarratives, DEFAULT_MIN_SCORE, NarrativeLexiconError } from './c
 export { matchNarratives } from './match.ts';
 export { MAX_MATCH_CHARS, stemWord, tokenize } from './tokenize.ts';
 export type { StemCache, StemEntry, Tokens } from './tokenize.ts';
-export type { CompiledNarratives, NarrativeLexicon, NarrativeMatch, NarrativeSummary } from './types.ts';
+export type {
+  CompiledNarratives,
+  NarrativeLexicon,
+  NarrativeMatch,
+  NarrativeSummary,
+} from './types.ts';

@@ -33,12 +33,15 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
     const refs = compiled.terms.get(stem);
     if (refs) for (const r of refs) hitOf(r.narrative).terms.push(r.label);
   }
-  const phraseFound = new Set<string>();
+  // Phrase hits with their spans; a phrase inside a longer one found at the same place
+  // ("body double" inside "hillary body double") is one piece of evidence, not two.
+  const spans = new Map<number, { label: string; start: number; end: number }[]>();
   for (let i = 0; i < seq.length; i++) {
     const refs = compiled.phrases.get(seq[i]);
     if (!refs) continue;
     for (const r of refs) {
-      if (i + r.stems.length > seq.length) continue;
+      const end = i + r.stems.length;
+      if (end > seq.length) continue;
       let ok = true;
       for (let j = 1; j < r.stems.length; j++) {
         if (seq[i + j] !== r.stems[j]) {
@@ -46,12 +49,21 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
           break;
         }
       }
-      const key = `${r.narrative}\u0000${r.label}`;
-      if (ok && !phraseFound.has(key)) {
-        phraseFound.add(key);
-        hitOf(r.narrative).phrases.push(r.label);
-      }
+      if (!ok) continue;
+      let list = spans.get(r.narrative);
+      if (!list) spans.set(r.narrative, (list = []));
+      list.push({ label: r.label, start: i, end });
     }
+  }
+  for (const [n, list] of spans) {
+    const labels = new Set<string>();
+    for (const a of list) {
+      const inside = list.some(
+        (b) => b !== a && b.start <= a.start && b.end >= a.end && b.end - b.start > a.end - a.start,
+      );
+      if (!inside) labels.add(a.label);
+    }
+    hitOf(n).phrases.push(...labels);
   }
 
   // TF-IDF cosine to each example that shares a stem with the text.
@@ -80,7 +92,8 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
   for (const n of candidates) {
     const h = hits.get(n) ?? { terms: [], phrases: [] };
     const sim = sims.get(n) ?? 0;
-    const lex = 1 - Math.exp(-(h.terms.length * TERM_WEIGHT + h.phrases.length * PHRASE_WEIGHT) / LEX_SCALE);
+    const lex =
+      1 - Math.exp(-(h.terms.length * TERM_WEIGHT + h.phrases.length * PHRASE_WEIGHT) / LEX_SCALE);
     const score = 1 - (1 - lex) * (1 - SIM_WEIGHT * sim);
     const nar = compiled.narratives[n];
     if (score < nar.min_score) continue;

@@ -15,9 +15,9 @@ const CAMEL = /(?<=\p{Ll})(?=\p{Lu})/u;
 const ASCII_WORD = /^[a-z]+$/;
 // Most posts are plain ASCII: they skip normalisation and use cheaper patterns.
 const NON_ASCII = /[\u0080-\uffff]/;
-const ASCII_TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)*/g;
-const ASCII_CAMEL = /[a-z][A-Z]/;
 const APOSTROPHES = /['’]/g;
+// Links are not narrative text, and their random ids would churn the stem cache.
+const URLS = /\b(?:https?:\/\/|www\.)\S+/gi;
 
 /** A word as matching sees it: its stem, and whether it carries meaning for TF-IDF. */
 export interface StemEntry {
@@ -39,7 +39,9 @@ export interface Tokens {
 
 function entryOf(word: string): StemEntry {
   // Full-width letters become ASCII, accents go: "ＲＩＧＧＥＤ" and "élection" read as English.
-  const low = (NON_ASCII.test(word) ? word.normalize('NFKD').replace(MARKS, '') : word).toLowerCase();
+  const low = (
+    NON_ASCII.test(word) ? word.normalize('NFKD').replace(MARKS, '') : word
+  ).toLowerCase();
   // Porter is for English words; numbers, other scripts and very long runs stay as they are.
   const stem = low.length <= MAX_STEM_LEN && ASCII_WORD.test(low) ? PorterStemmer.stem(low) : low;
   return { stem, content: low.length > 1 && !STOPWORDS.has(low) };
@@ -54,6 +56,42 @@ function lookup(word: string, cache: StemCache | undefined): StemEntry {
     cache.set(word, e);
   }
   return e;
+}
+
+const isAlnum = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/**
+ * ASCII words ([A-Za-z0-9]+, with 'x continuations as in "don't"), apostrophes dropped,
+ * camel = a lower-case letter followed by a capital inside the word. A hand loop: the
+ * regex version allocates a match object per word and is the hot spot of matching.
+ */
+function scanAscii(s: string, emit: (word: string, camel: boolean) => void): void {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isAlnum(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let start = i;
+    let word = '';
+    let camel = false;
+    let prevLower = false;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (isAlnum(c)) {
+        const upper = c >= 65 && c <= 90;
+        if (upper && prevLower) camel = true;
+        prevLower = c >= 97 && c <= 122;
+        i++;
+      } else if (c === 39 && i + 1 < n && isAlpha(s.charCodeAt(i + 1))) {
+        word += s.slice(start, i);
+        start = ++i;
+      } else break;
+      if (i >= n) break;
+    }
+    emit(word + s.slice(start, i), camel);
+  }
 }
 
 /** The stem of one word, as tokenize() would produce it. */
@@ -71,7 +109,8 @@ export function tokenize(text: unknown, cache?: StemCache): Tokens {
   const content: boolean[] = [];
   const bag = new Set<string>();
   if (typeof text !== 'string' || text.length === 0) return { seq, content, bag };
-  const cut = text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
+  let cut = text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
+  if (cut.includes('http') || cut.includes('www.')) cut = cut.replace(URLS, ' ');
   const ascii = !NON_ASCII.test(cut);
   const clean = ascii ? cut : cut.replace(FORMAT_CHARS, '');
   const add = (word: string) => {
@@ -80,15 +119,22 @@ export function tokenize(text: unknown, cache?: StemCache): Tokens {
     content.push(e.content);
     bag.add(e.stem);
   };
-  for (const m of clean.matchAll(ascii ? ASCII_TOKEN : WORD)) {
-    const raw = m[0].includes("'") || m[0].includes('’') ? m[0].replace(APOSTROPHES, '') : m[0];
-    const camel = raw.length <= 40 && (ascii ? ASCII_CAMEL.test(raw) : CAMEL.test(raw));
-    const parts = camel ? raw.split(CAMEL) : null;
-    if (parts && parts.length > 1) {
-      for (const part of parts) add(part);
-      bag.add(lookup(raw.toLowerCase(), cache).stem);
-    } else {
-      add(raw);
+  const word = (raw: string, camel: boolean) => {
+    if (camel && raw.length <= 40) {
+      const parts = raw.split(CAMEL);
+      if (parts.length > 1) {
+        for (const part of parts) add(part);
+        bag.add(lookup(raw.toLowerCase(), cache).stem);
+        return;
+      }
+    }
+    add(raw);
+  };
+  if (ascii) scanAscii(clean, word);
+  else {
+    for (const m of clean.matchAll(WORD)) {
+      const raw = m[0].includes("'") || m[0].includes('’') ? m[0].replace(APOSTROPHES, '') : m[0];
+      word(raw, CAMEL.test(raw));
     }
   }
   return { seq, content, bag };

@@ -40,34 +40,36 @@ export interface NullModelResult {
   objects: number;
 }
 
-interface Track {
-  /** member index */
-  m: number;
-  t: number;
+interface SharedObject {
+  weight: number;
+  /** member index of each track (one track per member: its first action on the object) */
+  members: Int32Array;
+  times: Float64Array;
 }
+
+/** Work (track sorts) one test may spend; big crowds get fewer rounds, never fewer than minRounds. */
+const WORK_BUDGET = 3_000_000;
+const MIN_ROUNDS = 20;
 
 export function nullModelTest(members: readonly string[], index: ActionIndex, opts: NullModelOptions): NullModelResult {
   const idx = new Map(members.map((m, i) => [m, i]));
-  // the shared objects and their member shares
-  const objects: { weight: number; tracks: Track[] }[] = [];
-  const memberSet = new Set(members);
   const candidate = new Set<string>();
   for (const m of members) for (const o of index.objectsOfAccount.get(m) ?? []) candidate.add(o);
+  const objects: SharedObject[] = [];
+  let work = 0;
   for (const o of [...candidate].sort()) {
-    const shares = index.shares.get(o)!;
-    const tracks: Track[] = [];
-    const who = new Set<number>();
-    for (const s of shares) {
-      if (!memberSet.has(s.account)) continue;
-      const m = idx.get(s.account)!;
-      tracks.push({ m, t: s.t });
-      who.add(m);
+    const first = new Map<number, number>();
+    for (const s of index.shares.get(o)!) {
+      const m = idx.get(s.account);
+      if (m !== undefined && !first.has(m)) first.set(m, s.t); // shares are time-sorted
     }
-    if (who.size < 2) continue;
-    objects.push({ weight: 1 / Math.log2(1 + (index.sharers.get(o) ?? who.size)), tracks });
+    if (first.size < 2) continue;
+    const ms = Int32Array.from(first.keys());
+    const ts = Float64Array.from(first.values());
+    objects.push({ weight: 1 / Math.log2(1 + (index.sharers.get(o) ?? first.size)), members: ms, times: ts });
+    work += first.size;
   }
-  const empty: NullModelResult = { observed: 0, expected: 0, sd: 0, z: 0, p: 1, ratio: 0, rounds: 0, objects: 0 };
-  if (objects.length === 0) return { ...empty };
+  if (objects.length === 0) return { observed: 0, expected: 0, sd: 0, z: 0, p: 1, ratio: 0, rounds: 0, objects: 0 };
 
   const spans = members.map((m) => {
     const ps = index.postsByAccount.get(m) ?? [];
@@ -75,61 +77,63 @@ export function nullModelTest(members: readonly string[], index: ActionIndex, op
     const end = ps.length ? ps[ps.length - 1].t : 0;
     return { start, len: Math.max(end - start, opts.minSpan) };
   });
+  const maxTracks = objects.reduce((a, o) => Math.max(a, o.times.length), 0);
+  const scratch = new Float64Array(maxTracks);
 
-  const observed = coActions(objects, opts.window, null, spans);
+  const observed = coActions(objects, opts.window, null, spans, scratch);
+  const rounds = Math.max(Math.min(opts.rounds, MIN_ROUNDS), Math.min(opts.rounds, Math.floor(WORK_BUDGET / Math.max(1, work))));
   const rng = createRng(`null:${opts.seed}:${members.length}:${members[0]}`);
   const offsets = new Float64Array(members.length);
   let sum = 0;
   let sumSq = 0;
   let atLeast = 0;
-  for (let r = 0; r < opts.rounds; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < members.length; i++) offsets[i] = rng() * spans[i].len;
-    const v = coActions(objects, opts.window, offsets, spans);
+    const v = coActions(objects, opts.window, offsets, spans, scratch);
     sum += v;
     sumSq += v * v;
     if (v >= observed - 1e-9) atLeast++;
   }
-  const expected = sum / opts.rounds;
-  const sd = Math.sqrt(Math.max(0, sumSq / opts.rounds - expected * expected));
-  const z = (observed - expected) / Math.max(sd, 0.5);
+  const expected = sum / rounds;
+  const sd = Math.sqrt(Math.max(0, sumSq / rounds - expected * expected));
   return {
     observed,
     expected,
     sd,
-    z,
-    p: (1 + atLeast) / (opts.rounds + 1),
+    z: (observed - expected) / Math.max(sd, 0.5),
+    p: (1 + atLeast) / (rounds + 1),
     ratio: observed / Math.max(expected, 0.25),
-    rounds: opts.rounds,
+    rounds,
     objects: objects.length,
   };
 }
 
+/** Σ over objects of weight × member pairs whose (shifted) first actions lie within the window. */
 function coActions(
-  objects: { weight: number; tracks: Track[] }[],
+  objects: readonly SharedObject[],
   window: number,
   offsets: Float64Array | null,
-  spans: { start: number; len: number }[],
+  spans: readonly { start: number; len: number }[],
+  scratch: Float64Array,
 ): number {
   let total = 0;
-  const pairs = new Set<number>();
   for (const o of objects) {
-    const tr = offsets
-      ? o.tracks.map((x) => {
-          const s = spans[x.m];
-          return { m: x.m, t: s.start + ((x.t - s.start + offsets[x.m]) % s.len) };
-        })
-      : o.tracks.slice();
-    tr.sort((a, b) => a.t - b.t);
-    pairs.clear();
-    for (let i = 0; i < tr.length; i++) {
-      for (let j = i + 1; j < tr.length && tr[j].t - tr[i].t <= window; j++) {
-        const a = tr[i].m;
-        const b = tr[j].m;
-        if (a === b) continue;
-        pairs.add(a < b ? a * 1048576 + b : b * 1048576 + a);
-      }
+    const k = o.times.length;
+    const t = scratch.subarray(0, k);
+    for (let i = 0; i < k; i++) {
+      if (offsets) {
+        const s = spans[o.members[i]];
+        t[i] = s.start + ((o.times[i] - s.start + offsets[o.members[i]]) % s.len);
+      } else t[i] = o.times[i];
     }
-    total += pairs.size * o.weight;
+    t.sort();
+    let pairs = 0;
+    let j = 0;
+    for (let i = 1; i < k; i++) {
+      while (t[i] - t[j] > window) j++;
+      pairs += i - j;
+    }
+    total += pairs * o.weight;
   }
   return total;
 }

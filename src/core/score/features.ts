@@ -17,7 +17,7 @@ export interface SharedObject {
 
 export interface ClusterFeatures {
   shared: SharedObject[];
-  /** per member (same order as cluster.members) */
+  /** per member (same order as cluster.members): share of its posts that are work shared with its neighbours */
   cohesion: number[];
   sharedPerMember: number[];
   degree: number[];
@@ -57,35 +57,55 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     }
   }
 
+  // a member's neighbours: the members it is tied to by an edge or a co-set link
+  const neighbours = new Map<string, Set<string>>(members.map((m) => [m, new Set<string>()]));
+  const tie = (a: string, b: string) => {
+    neighbours.get(a)?.add(b);
+    neighbours.get(b)?.add(a);
+  };
+  for (const e of cluster.edges) tie(e.a, e.b);
+  for (const l of cluster.links) tie(l.a, l.b);
+
+  // Cohesion is local: the share of a member's posts that act on objects its own
+  // neighbours acted on, each weighted by the share of the object's other sharers that
+  // are those neighbours. A ring's members share with each other; someone in a crowd of
+  // 250 reposting a viral post shares it with strangers, however large the cluster.
+  const sharersOf = new Map<string, Set<string>>();
+  const accountsOn = (o: string): Set<string> => {
+    let s = sharersOf.get(o);
+    if (!s) sharersOf.set(o, (s = new Set(index.shares.get(o)?.map((x) => x.account) ?? [])));
+    return s;
+  };
   let posts = 0;
   const cohesion: number[] = [];
   const sharedPerMember: number[] = [];
   for (const m of members) {
     const ps = index.postsByAccount.get(m) ?? [];
+    const mine = neighbours.get(m)!;
     posts += ps.length;
     let sum = 0;
+    let k = 0;
+    for (const o of index.objectsOfAccount.get(m) ?? []) if (exclusivity.has(o)) k++;
     for (const p of ps) {
       let best = similarPosts.has(p.key) ? 1 : 0;
-      for (const o of index.objectsOfPost.get(p.key) ?? []) best = Math.max(best, exclusivity.get(o) ?? 0);
+      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+        if (best >= 1 || !exclusivity.has(o)) continue;
+        const who = accountsOn(o);
+        let near = 0;
+        if (who.size <= mine.size) {
+          for (const x of who) if (x !== m && mine.has(x)) near++;
+        } else {
+          for (const x of mine) if (who.has(x)) near++;
+        }
+        if (who.size > 1) best = Math.max(best, near / (who.size - 1));
+      }
       sum += best;
     }
     cohesion.push(ps.length ? sum / ps.length : 0);
-    let k = 0;
-    for (const o of index.objectsOfAccount.get(m) ?? []) if (exclusivity.has(o)) k++;
     sharedPerMember.push(k);
   }
 
-  const degreeOf = new Map<string, number>();
-  const seenPair = new Set<string>();
-  const bump = (a: string, b: string) => {
-    const k = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-    if (seenPair.has(k)) return;
-    seenPair.add(k);
-    degreeOf.set(a, (degreeOf.get(a) ?? 0) + 1);
-    degreeOf.set(b, (degreeOf.get(b) ?? 0) + 1);
-  };
-  for (const e of cluster.edges) bump(e.a, e.b);
-  for (const l of cluster.links) bump(l.a, l.b);
+  const degree = members.map((m) => neighbours.get(m)!.size);
 
   const gaps: number[] = [];
   let start = Infinity;
@@ -118,7 +138,7 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     shared,
     cohesion,
     sharedPerMember,
-    degree: members.map((m) => degreeOf.get(m) ?? 0),
+    degree,
     gaps,
     posts,
     span: start <= end ? { start, end } : null,

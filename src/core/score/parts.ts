@@ -39,12 +39,17 @@ export function computeParts(x: PartInputs, params: ScoreParams): ScorePart[] {
   };
 
   // Ordinary people who happen to co-repost spend most of their time on other things;
-  // accounts that exist to amplify spend most of theirs on the shared work.
-  const coh = mean(f.cohesion);
+  // accounts that exist to amplify spend much of theirs on the shared work. The typical
+  // (median) member decides, so a few tight pairs do not carry a crowd; half of one's
+  // activity is full evidence, since campaigns mix in cover posts.
+  const coh = quantile(
+    [...f.cohesion].sort((a, b) => a - b),
+    0.5,
+  );
   push(
     'cohesion',
-    coh,
-    `on average ${pct(coh)} of a member's ${Math.round(f.posts / Math.max(1, n))} posts act on what the group shares (weighted by how exclusive it is to the group)`,
+    coh / params.cohesionFull,
+    `the median member spends ${pct(coh)} of its posts on work shared with the members it is tied to (full evidence at ${pct(params.cohesionFull)}); ${Math.round(f.posts / Math.max(1, n))} posts per member`,
   );
 
   // Repetition across distinct objects: one co-action is a coincidence, ten are a habit.

@@ -37,6 +37,8 @@ export interface ScoreParams {
   /** co-action window Δ in seconds (tightness, Δt evidence) */
   window: number;
   weights: ScoreWeights;
+  /** median member cohesion that counts as full evidence (campaigns mix in cover posts) */
+  cohesionFull: number;
   /** lowest total of each severity above low */
   severity: { medium: number; high: number; critical: number };
   /** caps on the evidence kept per cluster */

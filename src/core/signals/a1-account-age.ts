@@ -3,7 +3,10 @@ import type { SignalParams } from './params.ts';
 import type { AccountSignalInput, SignalResult } from './types.ts';
 import { DAY, clamp01, int, parseIso, postTimes, realPosts, round, str, utcDay } from './util.ts';
 
-type BurstParams = Pick<SignalParams['a1'], 'burst_min_accounts' | 'burst_alpha' | 'burst_local_days'>;
+type BurstParams = Pick<
+  SignalParams['a1'],
+  'burst_min_accounts' | 'burst_alpha' | 'burst_local_days'
+>;
 
 // A random set of accounts has creation dates spread over years; a tiny set all made on one
 // day must not look "normal" just because its own span is one day.
@@ -126,12 +129,15 @@ export function accountAgeSignal(input: AccountSignalInput, params: SignalParams
   const age = Math.max(0, ageDays);
   const av = ageValue(age, p);
   const burst = accountBurst(account, input.bursts);
-  const bv = burst ? 0.6 + 0.4 * clamp01((burst.size - p.burst_min_accounts) / (3 * p.burst_min_accounts)) : 0;
+  const bv = burst
+    ? 0.6 + 0.4 * clamp01((burst.size - p.burst_min_accounts) / (3 * p.burst_min_accounts))
+    : 0;
   const value = clamp01(1 - (1 - av) * (1 - bv));
   const ageWords = age < 2 ? `${round(age * 24, 0)} hours` : `${int(age)} days`;
   let reason = `created ${createdDay}, ${ageWords} before ${atWhat}`;
   if (av >= 1) reason += ` (at most ${p.young_days} days old)`;
-  if (burst) reason += `; one of ${burst.size} accounts in this set created that day (creation burst)`;
+  if (burst)
+    reason += `; one of ${burst.size} accounts in this set created that day (creation burst)`;
   return {
     id: 'A1',
     value: round(value, 3),

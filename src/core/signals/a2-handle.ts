@@ -40,13 +40,17 @@ export function handleShape(handle: string, p: SignalParams['a2']): HandleShape 
 
   let runValue = 0;
   if (best >= p.min_digit_run) {
-    runValue = best >= p.strong_digit_run ? 0.9 : 0.25 + 0.65 * ramp(best, p.min_digit_run, p.strong_digit_run);
+    runValue =
+      best >= p.strong_digit_run
+        ? 0.9
+        : 0.25 + 0.65 * ramp(best, p.min_digit_run, p.strong_digit_run);
     if (defaultShape) runValue = 0.95;
     // Auto-assigned handles never contain separators; people who add numbers often do.
-    if (separated) runValue *= 0.5;
+    if (separated) runValue = best > p.min_digit_run ? runValue * 0.5 : 0;
   }
   // Digits scattered through a handle (a1b2c3d4) with no long run.
-  const ratioValue = digits >= p.min_digit_run && ratio >= 0.6 ? 0.2 + 0.6 * ramp(ratio, 0.6, 1) : 0;
+  const ratioValue =
+    digits >= p.min_digit_run && ratio >= 0.6 ? 0.2 + 0.6 * ramp(ratio, 0.6, 1) : 0;
   return {
     digit_run: best,
     digit_ratio: ratio,

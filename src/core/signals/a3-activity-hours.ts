@@ -15,14 +15,16 @@ import { DAY, pct, postTimes, quote, ramp, realPosts, round } from './util.ts';
 // Share of a person's posts by local hour (evening peak, 03–05 trough), from published
 // diurnal Twitter activity curves, rounded.
 const HUMAN_HOURLY = [
-  0.04, 0.027, 0.018, 0.012, 0.009, 0.009, 0.014, 0.024, 0.035, 0.042, 0.046, 0.048, 0.05, 0.05, 0.05, 0.05,
-  0.051, 0.053, 0.056, 0.06, 0.064, 0.066, 0.063, 0.053,
+  0.04, 0.027, 0.018, 0.012, 0.009, 0.009, 0.014, 0.024, 0.035, 0.042, 0.046, 0.048, 0.05, 0.05,
+  0.05, 0.05, 0.051, 0.053, 0.056, 0.06, 0.064, 0.066, 0.063, 0.053,
 ];
 const HUMAN_SUM = HUMAN_HOURLY.reduce((a, b) => a + b, 0);
 // Individuals vary far more than the population curve (night owls, shift workers): a
 // uniform share keeps any one person's odd hours from looking impossible.
 const HUMAN_UNIFORM = 0.1;
-const LOG_HUMAN = HUMAN_HOURLY.map((h) => Math.log(((1 - HUMAN_UNIFORM) * (h / HUMAN_SUM) + HUMAN_UNIFORM / 24) / 7));
+const LOG_HUMAN = HUMAN_HOURLY.map((h) =>
+  Math.log(((1 - HUMAN_UNIFORM) * (h / HUMAN_SUM) + HUMAN_UNIFORM / 24) / 7),
+);
 
 const OFFICE_START = 9;
 const OFFICE_END = 18; // exclusive
@@ -106,7 +108,10 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
       id: 'A3',
       value: 0,
       applicable: false,
-      reason: typeof loc === 'string' && loc.trim() !== '' ? `location ${quote(loc)} names no known time zone` : 'no location',
+      reason:
+        typeof loc === 'string' && loc.trim() !== ''
+          ? `location ${quote(loc)} names no known time zone`
+          : 'no location',
     };
   }
   const times = postTimes(realPosts(input.posts));
@@ -122,7 +127,9 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
     };
   }
   const claimFit = best(zone.offsets.flatMap((o) => fitsAt(times, o)))!;
-  const far = CANDIDATE_OFFSETS.filter((o) => zone.offsets.every((c) => Math.abs(o - c) >= p.min_offset_gap_hours));
+  const far = CANDIDATE_OFFSETS.filter((o) =>
+    zone.offsets.every((c) => Math.abs(o - c) >= p.min_offset_gap_hours),
+  );
   const altFit = best(far.flatMap((o) => fitsAt(times, o)).filter((f) => f.profile === 'office'));
   const n = times.length;
   // A few pseudo-posts of no evidence shrink the mean for small samples, where the best of
@@ -130,7 +137,9 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
   const meanLlr = altFit ? (altFit.ll - claimFit.ll) / (n + SHRINK_POSTS) : -Infinity;
   const value = ramp(meanLlr, p.llr_start, p.llr_full);
 
-  const homeNight = Math.min(...zone.offsets.map((o) => share(times, o, (s) => s.hour < NIGHT_END)));
+  const homeNight = Math.min(
+    ...zone.offsets.map((o) => share(times, o, (s) => s.hour < NIGHT_END)),
+  );
   const details: Record<string, unknown> = {
     claimed: zone.place,
     claimed_offsets: zone.offsets,
@@ -156,7 +165,7 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
     const to = hh(OFFICE_END - altFit.offset + zone.primary);
     reason =
       `${claim} but ${pct(office)} of ${n} posts fall 09:00–18:00 ${alt} on weekdays ` +
-      `(${from}–${to} in ${zone.place}); the hours fit an office day at ${alt} ${round(ratio, 1)}× better per post than a day in ${zone.place}`;
+      `(${from}–${to} ${zone.offsets.length > 2 ? 'US Central time' : `in ${zone.place}`}); the hours fit an office day at ${alt} ${round(ratio, 1)}× better per post than a day in ${zone.place}`;
     details.office_share = round(office, 3);
   } else {
     reason =
@@ -168,6 +177,11 @@ export function activityHoursSignal(input: AccountSignalInput, params: SignalPar
     value: round(value, 3),
     applicable: true,
     reason,
-    details: { ...details, best_offset: altFit.offset, profile: altFit.profile, mean_llr: round(meanLlr, 3) },
+    details: {
+      ...details,
+      best_offset: altFit.offset,
+      profile: altFit.profile,
+      mean_llr: round(meanLlr, 3),
+    },
   };
 }

@@ -25,7 +25,17 @@ export interface TextScripts {
 
 /** Count letters by script and CJK punctuation in a text. */
 export function scanScripts(text: string): TextScripts {
-  const r: TextScripts = { latin: 0, han: 0, kana: 0, hangul: 0, cyrillic: 0, arabic: 0, letters: 0, fullwidth: 0, samples: [] };
+  const r: TextScripts = {
+    latin: 0,
+    han: 0,
+    kana: 0,
+    hangul: 0,
+    cyrillic: 0,
+    arabic: 0,
+    letters: 0,
+    fullwidth: 0,
+    samples: [],
+  };
   const s = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
   const sample = (ch: string) => {
     if (r.samples.length < 6 && !r.samples.includes(ch)) r.samples.push(ch);
@@ -44,7 +54,12 @@ export function scanScripts(text: string): TextScripts {
       sample(ch);
       continue;
     }
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x2a6df) || (c >= 0xf900 && c <= 0xfaff)) {
+    if (
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0x3400 && c <= 0x4dbf) ||
+      (c >= 0x20000 && c <= 0x2a6df) ||
+      (c >= 0xf900 && c <= 0xfaff)
+    ) {
       r.han++;
       r.letters++;
       sample(ch);
@@ -73,7 +88,13 @@ export function scanScripts(text: string): TextScripts {
 function langKey(lang: unknown, sc: TextScripts): string | null {
   const l = str(lang);
   if (l !== null) {
-    const base = l.slice(0, 35).trim().toLowerCase().split(/[-_]/)[0].replace(/[^a-z0-9]/g, '').slice(0, 12);
+    const base = l
+      .slice(0, 35)
+      .trim()
+      .toLowerCase()
+      .split(/[-_]/)[0]
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 12);
     if (!NO_LANG.has(base)) return base;
   }
   // No usable label: a non-Latin script that dominates the text still names a language family.
@@ -93,6 +114,7 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
   const posts = realPosts(input.posts);
   let latinPosts = 0;
   let artefactPosts = 0;
+  let artefactWeight = 0;
   let fullwidth = 0;
   let cjkChars = 0;
   const samples: string[] = [];
@@ -102,12 +124,16 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
     const sc = scanScripts(text);
     const key = langKey(post.lang, sc);
     if (key !== null) langs.set(key, (langs.get(key) ?? 0) + 1);
-    const latinDominant = sc.latin >= MIN_LATIN_LETTERS && (key === 'en' || sc.latin / Math.max(1, sc.letters) >= 0.6);
+    const latinDominant =
+      sc.latin >= MIN_LATIN_LETTERS && (key === 'en' || sc.latin / Math.max(1, sc.letters) >= 0.6);
     if (!latinDominant) continue;
     latinPosts++;
     const cjk = sc.han + sc.kana + sc.hangul;
     if (sc.fullwidth > 0 || cjk > 0) {
       artefactPosts++;
+      // Full-width punctuation is the Chinese-IME tell; Han characters less so; Hangul and
+      // kana inside English are mostly K-pop and anime fandom.
+      artefactWeight += sc.fullwidth > 0 ? 1 : sc.han > 0 ? 0.5 : 0.25;
       fullwidth += sc.fullwidth;
       cjkChars += cjk;
       for (const s of sc.samples) if (samples.length < 6 && !samples.includes(s)) samples.push(s);
@@ -115,7 +141,10 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
   }
 
   const artShare = latinPosts ? artefactPosts / latinPosts : 0;
-  const artValue = ramp(artShare, 0, p.artefact_share_full) * Math.min(1, artefactPosts / p.artefact_count_full);
+  const weightedShare = latinPosts ? artefactWeight / latinPosts : 0;
+  const artValue =
+    ramp(weightedShare, 0, p.artefact_share_full) *
+    Math.min(1, artefactWeight / p.artefact_count_full);
 
   let langTotal = 0;
   let main: string | null = null;
@@ -129,7 +158,9 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
   }
   const switchShare = langTotal ? 1 - mainCount / langTotal : 0;
   const switchApplicable = langTotal >= p.min_lang_posts;
-  const switchValue = switchApplicable ? p.switch_max * ramp(switchShare, 0, p.switch_share_full) : 0;
+  const switchValue = switchApplicable
+    ? p.switch_max * ramp(switchShare, 0, p.switch_share_full)
+    : 0;
 
   const applicable = latinPosts > 0 || switchApplicable;
   const value = Math.max(artValue, switchValue);
@@ -138,7 +169,9 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
     const what: string[] = [];
     if (fullwidth) what.push(`${plural(fullwidth, 'full-width punctuation mark')}`);
     if (cjkChars) what.push(`${plural(cjkChars, 'CJK character')}`);
-    parts.push(`${artefactPosts} of ${latinPosts} Latin-script posts (${pct(artShare)}) carry CJK artefacts: ${what.join(', ')} (${samples.join(' ')})`);
+    parts.push(
+      `${artefactPosts} of ${latinPosts} Latin-script posts (${pct(artShare)}) carry CJK artefacts: ${what.join(', ')} (${samples.join(' ')})`,
+    );
   } else if (latinPosts > 0) {
     parts.push(`no CJK punctuation or characters in ${plural(latinPosts, 'Latin-script post')}`);
   }
@@ -148,7 +181,9 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4)
       .map(([k, c]) => `${k} ${c}`);
-    parts.push(`${pct(switchShare)} of ${langTotal} posts are not in ${main} (${others.join(', ')})`);
+    parts.push(
+      `${pct(switchShare)} of ${langTotal} posts are not in ${main} (${others.join(', ')})`,
+    );
   } else if (switchApplicable) {
     parts.push(`all ${langTotal} posts with a known language are in ${main}`);
   }
@@ -156,10 +191,13 @@ export function languageSignal(input: AccountSignalInput, params: SignalParams):
     id: 'A4',
     value: round(value, 3),
     applicable,
-    reason: parts.length ? parts.join('; ') : 'no Latin-script posts and too few posts with a known language',
+    reason: parts.length
+      ? parts.join('; ')
+      : 'no Latin-script posts and too few posts with a known language',
     details: {
       latin_posts: latinPosts,
       artefact_posts: artefactPosts,
+      artefact_weight: round(artefactWeight, 2),
       fullwidth_marks: fullwidth,
       cjk_chars: cjkChars,
       main_lang: main,

@@ -1,6 +1,18 @@
 import type { SignalParams } from './params.ts';
 import type { AccountSighting, AccountSignalInput, SignalResult } from './types.ts';
-import { DAY, clamp01, int, num, parseIso, postTimes, quote, realPosts, round, str, utcDay } from './util.ts';
+import {
+  DAY,
+  clamp01,
+  int,
+  num,
+  parseIso,
+  postTimes,
+  quote,
+  realPosts,
+  round,
+  str,
+  utcDay,
+} from './util.ts';
 
 type Field = 'handle' | 'display_name' | 'bio' | 'lang' | 'location';
 const FIELDS: Field[] = ['handle', 'display_name', 'bio', 'lang', 'location'];
@@ -23,7 +35,12 @@ interface Snapshot {
 function norm(field: Field, x: unknown): string | null {
   const s = str(x);
   if (s === null) return null;
-  let v = s.slice(0, 2000).normalize('NFKC').replace(/[\p{C}]/gu, '').replace(/\s+/g, ' ').trim();
+  let v = s
+    .slice(0, 2000)
+    .normalize('NFKC')
+    .replace(/[\p{C}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (field === 'handle') v = v.replace(/^@+/, '').toLowerCase(); // handles are case-insensitive
   if (field === 'lang') v = v.toLowerCase().split(/[-_]/)[0];
   if (field === 'location') v = v.toLowerCase();
@@ -48,7 +65,8 @@ function mainLang(langs: (string | null)[]): string | null {
   }
   let best: string | null = null;
   let n = 0;
-  for (const [k, c] of counts) if (c > n || (c === n && best !== null && k < best)) [best, n] = [k, c];
+  for (const [k, c] of counts)
+    if (c > n || (c === n && best !== null && k < best)) [best, n] = [k, c];
   return best;
 }
 
@@ -67,11 +85,18 @@ export function personaDriftSignal(input: AccountSignalInput, params: SignalPara
   }
   snaps.sort((a, b) => a.t - b.t);
   const account = input.account ?? null;
-  const nowT = times.length ? times[times.length - 1] : num(input.now) ?? (snaps.length ? snaps[snaps.length - 1].t : 0);
+  const nowT = times.length
+    ? times[times.length - 1]
+    : (num(input.now) ?? (snaps.length ? snaps[snaps.length - 1].t : 0));
   const past = [...snaps];
   const hasAccount = account !== null && typeof account === 'object';
   if (hasAccount) {
-    snaps.push(snapshot(Math.max(nowT, snaps.length ? snaps[snaps.length - 1].t : nowT), { ...account, lang: mainLang(posts.map((x) => str(x.lang))) }));
+    snaps.push(
+      snapshot(Math.max(nowT, snaps.length ? snaps[snaps.length - 1].t : nowT), {
+        ...account,
+        lang: mainLang(posts.map((x) => str(x.lang))),
+      }),
+    );
   }
 
   // Profile changes between consecutive snapshots; a field that is missing on one side is
@@ -136,7 +161,9 @@ export function personaDriftSignal(input: AccountSignalInput, params: SignalPara
     const after = posts.filter((x) => num(x.t) !== null && x.t >= gapEnd);
     if (after.length >= p.reactivation_min_posts) {
       const langAfter = mainLang(after.map((x) => str(x.lang)));
-      const beforeLangs = posts.filter((x) => num(x.t) !== null && x.t <= gapStart).map((x) => str(x.lang));
+      const beforeLangs = posts
+        .filter((x) => num(x.t) !== null && x.t <= gapStart)
+        .map((x) => str(x.lang));
       for (const s of past) if (s.t <= gapStart) beforeLangs.push(s.values.lang);
       const langBefore = mainLang(beforeLangs);
       const newLang = langAfter !== null && langBefore !== null && langAfter !== langBefore;
@@ -145,7 +172,14 @@ export function personaDriftSignal(input: AccountSignalInput, params: SignalPara
       parts.push(
         `silent ${int(gapDays)} days (${utcDay(gapStart) ?? '?'} → ${utcDay(gapEnd) ?? '?'}), then ${after.length} posts${lang}`,
       );
-      dormancy = { gap_days: round(gapDays, 1), from: utcDay(gapStart), to: utcDay(gapEnd), posts_after: after.length, lang_before: langBefore, lang_after: langAfter };
+      dormancy = {
+        gap_days: round(gapDays, 1),
+        from: utcDay(gapStart),
+        to: utcDay(gapEnd),
+        posts_after: after.length,
+        lang_before: langBefore,
+        lang_after: langAfter,
+      };
     }
   }
 
@@ -155,8 +189,10 @@ export function personaDriftSignal(input: AccountSignalInput, params: SignalPara
   const value = clamp01(1 - (1 - driftValue) * (1 - dormancyValue));
   let reason: string;
   if (parts.length) reason = parts.join('; ');
-  else if (!applicable) reason = 'no earlier sightings and too short a history to judge drift or dormancy';
-  else reason = `no profile change across ${snaps.length} sightings and no silence of ${p.dormancy_days}+ days followed by a burst`;
+  else if (!applicable)
+    reason = 'no earlier sightings and too short a history to judge drift or dormancy';
+  else
+    reason = `no profile change across ${snaps.length} sightings and no silence of ${p.dormancy_days}+ days followed by a burst`;
   return {
     id: 'A5',
     value: round(value, 3),

@@ -17,7 +17,10 @@ const IDS: AccountSignalId[] = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'];
  * and no signal alone reaches 1: a weight is the most one signal can contribute (A3 at 1
  * gives 0.6). Signals that are not applicable have value 0 and add nothing.
  */
-export function combineSignals(signals: Record<AccountSignalId, SignalResult>, weights: Record<AccountSignalId, number>): number {
+export function combineSignals(
+  signals: Record<AccountSignalId, SignalResult>,
+  weights: Record<AccountSignalId, number>,
+): number {
   let keep = 1;
   for (const id of IDS) keep *= 1 - clamp01(weights[id] ?? 0) * clamp01(signals[id]?.value ?? 0);
   return clamp01(1 - keep);
@@ -34,8 +37,14 @@ function guarded(id: AccountSignalId, fn: () => SignalResult): SignalResult {
 }
 
 /** All six account signals for one account, and their combination. */
-export function computeAccountSignals(input: AccountSignalInput, params: SignalParams = DEFAULT_SIGNAL_PARAMS): AccountSignals {
-  const safe: AccountSignalInput = input && typeof input === 'object' ? input : ({ posts: [], now: 0 } as unknown as AccountSignalInput);
+export function computeAccountSignals(
+  input: AccountSignalInput,
+  params: SignalParams = DEFAULT_SIGNAL_PARAMS,
+): AccountSignals {
+  const safe: AccountSignalInput =
+    input && typeof input === 'object'
+      ? input
+      : ({ posts: [], now: 0 } as unknown as AccountSignalInput);
   const s: Record<AccountSignalId, SignalResult> = {
     A1: guarded('A1', () => accountAgeSignal(safe, params)),
     A2: guarded('A2', () => handleSignal(safe, params)),

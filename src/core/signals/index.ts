@@ -11,4 +11,10 @@ export { DEFAULT_SIGNAL_PARAMS, withSignalParams } from './params.ts';
 export type { SignalParams, SignalParamsOverrides } from './params.ts';
 export { claimedZone, formatOffset } from './timezones.ts';
 export type { ClaimedZone } from './timezones.ts';
-export type { AccountSighting, AccountSignalId, AccountSignalInput, AccountSignals, SignalResult } from './types.ts';
+export type {
+  AccountSighting,
+  AccountSignalId,
+  AccountSignalInput,
+  AccountSignals,
+  SignalResult,
+} from './types.ts';

@@ -49,7 +49,13 @@ export interface SignalParams {
     /** posts after the silence needed to call it a reactivation */
     reactivation_min_posts: number;
     /** per-kind weights of a profile change (noisy-OR) */
-    change_weights: { handle: number; display_name: number; bio: number; lang: number; location: number };
+    change_weights: {
+      handle: number;
+      display_name: number;
+      bio: number;
+      lang: number;
+      location: number;
+    };
     /** value of a dormancy followed by reactivation, and of a reactivation in another language */
     dormancy_value: number;
     dormancy_new_lang_value: number;
@@ -62,7 +68,9 @@ export interface SignalParams {
     ratio_full: number;
     /** posts per day (sustained) where the rate part reaches 0.5; it starts at half and saturates at double */
     rate_per_day: number;
-    /** posts in one minute that count as a burst minute */
+    /** shortest span (days, window or activity) over which a daily rate is measured */
+    min_rate_days: number;
+    /** own posts (not reposts) in one minute that count as a burst minute */
     same_minute_posts: number;
     /** burst minutes needed before bursts count */
     min_burst_minutes: number;
@@ -72,7 +80,13 @@ export interface SignalParams {
 }
 
 export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
-  a1: { young_days: 7, old_days: 365, burst_min_accounts: 5, burst_alpha: 0.01, burst_local_days: 45 },
+  a1: {
+    young_days: 7,
+    old_days: 365,
+    burst_min_accounts: 5,
+    burst_alpha: 0.01,
+    burst_local_days: 45,
+  },
   a2: { strong_digit_run: 8, min_digit_run: 5 },
   a3: { min_posts: 10, min_days: 3, min_offset_gap_hours: 5, llr_start: 0.6, llr_full: 1.1 },
   a4: {
@@ -94,8 +108,9 @@ export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
     ratio_start: 3,
     ratio_full: 100,
     rate_per_day: 100,
-    same_minute_posts: 4,
-    min_burst_minutes: 2,
+    min_rate_days: 1,
+    same_minute_posts: 6,
+    min_burst_minutes: 3,
   },
   // A3 and A4 are the most specific to foreign operations; A1/A2 are common among real users.
   weights: { A1: 0.35, A2: 0.4, A3: 0.6, A4: 0.6, A5: 0.5, A6: 0.45 },

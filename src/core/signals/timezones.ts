@@ -17,6 +17,7 @@ export interface ClaimedZone {
 
 type Row = [names: string[], std: number, dst: boolean, us: boolean, place?: string];
 
+// prettier-ignore
 const US_STATES: [name: string, abbr: string, std: number, dst: boolean][] = [
   ['Alabama', 'AL', -6, true], ['Alaska', 'AK', -9, true], ['Arizona', 'AZ', -7, false],
   ['Arkansas', 'AR', -6, true], ['California', 'CA', -8, true], ['Colorado', 'CO', -7, true],
@@ -43,39 +44,305 @@ const US_SPECIAL: Row[] = [
   [['central time'], -6, true, true, 'US Central time'],
   [['mountain time'], -7, true, true, 'US Mountain time'],
   [['pacific time', 'pst', 'pdt'], -8, true, true, 'US Pacific time'],
-  [['washington dc', 'washington d c', 'district of columbia', 'dc', 'd c'], -5, true, true, 'Washington, DC'],
+  [
+    ['washington dc', 'washington d c', 'district of columbia', 'dc', 'd c'],
+    -5,
+    true,
+    true,
+    'Washington, DC',
+  ],
 ];
 
 const US_CITIES: Row[] = [
-  [['new york city', 'nyc', 'brooklyn', 'manhattan', 'queens', 'bronx', 'staten island', 'boston', 'philadelphia', 'philly', 'atlanta', 'miami', 'baltimore', 'detroit', 'pittsburgh', 'cleveland', 'columbus', 'charlotte', 'orlando', 'tampa', 'jacksonville', 'richmond', 'indianapolis', 'cincinnati', 'raleigh', 'newark', 'buffalo', 'louisville'], -5, true, true],
-  [['chicago', 'houston', 'dallas', 'austin', 'san antonio', 'fort worth', 'minneapolis', 'st louis', 'saint louis', 'kansas city', 'nashville', 'new orleans', 'milwaukee', 'memphis', 'oklahoma city', 'tulsa', 'omaha', 'birmingham al'], -6, true, true],
+  [
+    [
+      'new york city',
+      'nyc',
+      'brooklyn',
+      'manhattan',
+      'queens',
+      'bronx',
+      'staten island',
+      'boston',
+      'philadelphia',
+      'philly',
+      'atlanta',
+      'miami',
+      'baltimore',
+      'detroit',
+      'pittsburgh',
+      'cleveland',
+      'columbus',
+      'charlotte',
+      'orlando',
+      'tampa',
+      'jacksonville',
+      'richmond',
+      'indianapolis',
+      'cincinnati',
+      'raleigh',
+      'newark',
+      'buffalo',
+      'louisville',
+    ],
+    -5,
+    true,
+    true,
+  ],
+  [
+    [
+      'chicago',
+      'houston',
+      'dallas',
+      'austin',
+      'san antonio',
+      'fort worth',
+      'minneapolis',
+      'st louis',
+      'saint louis',
+      'kansas city',
+      'nashville',
+      'new orleans',
+      'milwaukee',
+      'memphis',
+      'oklahoma city',
+      'tulsa',
+      'omaha',
+      'birmingham al',
+    ],
+    -6,
+    true,
+    true,
+  ],
   [['denver', 'salt lake city', 'albuquerque', 'boise', 'el paso'], -7, true, true],
   [['phoenix', 'tucson', 'scottsdale'], -7, false, true],
-  [['los angeles', 'san francisco', 'bay area', 'oakland', 'san jose', 'san diego', 'sacramento', 'seattle', 'portland', 'las vegas', 'hollywood', 'silicon valley'], -8, true, true],
+  [
+    [
+      'los angeles',
+      'san francisco',
+      'bay area',
+      'oakland',
+      'san jose',
+      'san diego',
+      'sacramento',
+      'seattle',
+      'portland',
+      'las vegas',
+      'hollywood',
+      'silicon valley',
+    ],
+    -8,
+    true,
+    true,
+  ],
   [['honolulu'], -10, false, true],
   [['anchorage'], -9, true, true],
 ];
 
-const US_WIDE = ['united states of america', 'united states', 'usa', 'u s a', 'america', 'us', 'u s'];
+const US_WIDE = [
+  'united states of america',
+  'united states',
+  'usa',
+  'u s a',
+  'america',
+  'us',
+  'u s',
+];
 
 const FOREIGN: Row[] = [
-  [['united kingdom', 'uk', 'u k', 'england', 'scotland', 'wales', 'great britain', 'britain', 'london', 'manchester', 'ireland', 'dublin'], 0, true, false],
-  [['germany', 'deutschland', 'berlin', 'munich', 'hamburg', 'france', 'paris', 'spain', 'madrid', 'italy', 'rome', 'netherlands', 'amsterdam', 'belgium', 'brussels', 'poland', 'warsaw', 'sweden', 'stockholm', 'norway', 'denmark', 'austria', 'vienna', 'switzerland', 'czech republic', 'prague', 'hungary', 'serbia', 'nigeria', 'lagos'], 1, true, false],
-  [['ukraine', 'kyiv', 'kiev', 'kharkiv', 'odessa', 'israel', 'jerusalem', 'tel aviv', 'bulgaria', 'sofia', 'romania', 'greece', 'athens', 'finland', 'helsinki', 'latvia', 'lithuania', 'estonia', 'moldova'], 2, true, false],
+  [
+    [
+      'united kingdom',
+      'uk',
+      'u k',
+      'england',
+      'scotland',
+      'wales',
+      'great britain',
+      'britain',
+      'london',
+      'manchester',
+      'ireland',
+      'dublin',
+    ],
+    0,
+    true,
+    false,
+  ],
+  [
+    [
+      'germany',
+      'deutschland',
+      'berlin',
+      'munich',
+      'hamburg',
+      'france',
+      'paris',
+      'spain',
+      'madrid',
+      'italy',
+      'rome',
+      'netherlands',
+      'amsterdam',
+      'belgium',
+      'brussels',
+      'poland',
+      'warsaw',
+      'sweden',
+      'stockholm',
+      'norway',
+      'denmark',
+      'austria',
+      'vienna',
+      'switzerland',
+      'czech republic',
+      'prague',
+      'hungary',
+      'serbia',
+      'nigeria',
+      'lagos',
+    ],
+    1,
+    true,
+    false,
+  ],
+  [
+    [
+      'ukraine',
+      'kyiv',
+      'kiev',
+      'kharkiv',
+      'odessa',
+      'israel',
+      'jerusalem',
+      'tel aviv',
+      'bulgaria',
+      'sofia',
+      'romania',
+      'greece',
+      'athens',
+      'finland',
+      'helsinki',
+      'latvia',
+      'lithuania',
+      'estonia',
+      'moldova',
+    ],
+    2,
+    true,
+    false,
+  ],
   [['egypt', 'cairo', 'south africa', 'johannesburg'], 2, false, false],
-  [['russian federation', 'russia', 'moscow', 'st petersburg', 'saint petersburg', 'petersburg', 'belarus', 'minsk', 'turkey', 'istanbul', 'iraq', 'baghdad', 'saudi arabia', 'riyadh', 'qatar', 'kenya'], 3, false, false],
+  [
+    [
+      'russian federation',
+      'russia',
+      'moscow',
+      'st petersburg',
+      'saint petersburg',
+      'petersburg',
+      'belarus',
+      'minsk',
+      'turkey',
+      'istanbul',
+      'iraq',
+      'baghdad',
+      'saudi arabia',
+      'riyadh',
+      'qatar',
+      'kenya',
+    ],
+    3,
+    false,
+    false,
+  ],
   [['iran', 'tehran'], 3.5, false, false],
-  [['united arab emirates', 'uae', 'dubai', 'abu dhabi', 'azerbaijan', 'baku', 'armenia', 'yerevan', 'tbilisi', 'samara'], 4, false, false],
+  [
+    [
+      'united arab emirates',
+      'uae',
+      'dubai',
+      'abu dhabi',
+      'azerbaijan',
+      'baku',
+      'armenia',
+      'yerevan',
+      'tbilisi',
+      'samara',
+    ],
+    4,
+    false,
+    false,
+  ],
   [['afghanistan', 'kabul'], 4.5, false, false],
-  [['pakistan', 'karachi', 'lahore', 'islamabad', 'uzbekistan', 'tashkent', 'yekaterinburg'], 5, false, false],
-  [['india', 'delhi', 'new delhi', 'mumbai', 'bangalore', 'bengaluru', 'chennai', 'kolkata', 'hyderabad'], 5.5, false, false],
+  [
+    ['pakistan', 'karachi', 'lahore', 'islamabad', 'uzbekistan', 'tashkent', 'yekaterinburg'],
+    5,
+    false,
+    false,
+  ],
+  [
+    [
+      'india',
+      'delhi',
+      'new delhi',
+      'mumbai',
+      'bangalore',
+      'bengaluru',
+      'chennai',
+      'kolkata',
+      'hyderabad',
+    ],
+    5.5,
+    false,
+    false,
+  ],
   [['bangladesh', 'dhaka', 'kazakhstan', 'almaty', 'novosibirsk'], 6, false, false],
-  [['vietnam', 'viet nam', 'hanoi', 'thailand', 'bangkok', 'indonesia', 'jakarta', 'cambodia'], 7, false, false],
-  [['china', 'prc', 'beijing', 'shanghai', 'shenzhen', 'guangzhou', 'chongqing', 'wuhan', 'hong kong', 'taiwan', 'taipei', 'singapore', 'malaysia', 'kuala lumpur', 'philippines', 'manila', 'perth', 'macau'], 8, false, false],
-  [['japan', 'tokyo', 'osaka', 'korea', 'south korea', 'seoul', 'north korea', 'pyongyang'], 9, false, false],
+  [
+    ['vietnam', 'viet nam', 'hanoi', 'thailand', 'bangkok', 'indonesia', 'jakarta', 'cambodia'],
+    7,
+    false,
+    false,
+  ],
+  [
+    [
+      'china',
+      'prc',
+      'beijing',
+      'shanghai',
+      'shenzhen',
+      'guangzhou',
+      'chongqing',
+      'wuhan',
+      'hong kong',
+      'taiwan',
+      'taipei',
+      'singapore',
+      'malaysia',
+      'kuala lumpur',
+      'philippines',
+      'manila',
+      'perth',
+      'macau',
+    ],
+    8,
+    false,
+    false,
+  ],
+  [
+    ['japan', 'tokyo', 'osaka', 'korea', 'south korea', 'seoul', 'north korea', 'pyongyang'],
+    9,
+    false,
+    false,
+  ],
   [['australia', 'sydney', 'melbourne', 'brisbane', 'canberra'], 10, true, false],
   [['new zealand', 'auckland', 'wellington'], 12, true, false],
-  [['brazil', 'brasil', 'sao paulo', 'rio de janeiro', 'argentina', 'buenos aires'], -3, false, false],
+  [
+    ['brazil', 'brasil', 'sao paulo', 'rio de janeiro', 'argentina', 'buenos aires'],
+    -3,
+    false,
+    false,
+  ],
   [['canada', 'toronto', 'montreal', 'ottawa', 'ontario', 'quebec'], -5, true, false],
   [['vancouver', 'british columbia'], -8, true, false],
   [['mexico', 'mexico city', 'guadalajara', 'monterrey'], -6, false, false],
@@ -110,14 +377,23 @@ function findRow(norm: string, rows: Row[]): { row: Row; name: string } | null {
   let best: { row: Row; name: string } | null = null;
   for (const row of rows) {
     for (const name of row[0]) {
-      if (norm.includes(` ${name} `) && (!best || name.length > best.name.length)) best = { row, name };
+      if (norm.includes(` ${name} `) && (!best || name.length > best.name.length))
+        best = { row, name };
     }
   }
   return best;
 }
 
-const STATE_ROWS: Row[] = US_STATES.map(([name, , std, dst]) => [[name.toLowerCase()], std, dst, true, name]);
-const STATE_BY_ABBR = new Map(US_STATES.map(([name, abbr, std, dst]) => [abbr, { name, std, dst }]));
+const STATE_ROWS: Row[] = US_STATES.map(([name, , std, dst]) => [
+  [name.toLowerCase()],
+  std,
+  dst,
+  true,
+  name,
+]);
+const STATE_BY_ABBR = new Map(
+  US_STATES.map(([name, abbr, std, dst]) => [abbr, { name, std, dst }]),
+);
 
 /** The time zone a free-text profile location claims, or null when none is recognisable. */
 export function claimedZone(location: unknown): ClaimedZone | null {
@@ -146,7 +422,8 @@ export function claimedZone(location: unknown): ClaimedZone | null {
     if (s) return zone(s.name, true, s.std, s.dst);
   }
   for (const name of US_WIDE) {
-    if (norm.includes(` ${name} `)) return { place: 'the United States', us: true, offsets: [-8, -7, -6, -5, -4], primary: -6 };
+    if (norm.includes(` ${name} `))
+      return { place: 'the United States', us: true, offsets: [-8, -7, -6, -5, -4], primary: -6 };
   }
   return pick(FOREIGN);
 }
@@ -162,6 +439,7 @@ export function formatOffset(h: number): string {
 }
 
 export function formatZone(z: ClaimedZone): string {
-  if (z.offsets.length > 2) return `${formatOffset(z.offsets[0])}..${formatOffset(z.offsets[z.offsets.length - 1])}`;
+  if (z.offsets.length > 2)
+    return `${formatOffset(z.offsets[0])}..${formatOffset(z.offsets[z.offsets.length - 1])}`;
   return formatOffset(z.primary);
 }

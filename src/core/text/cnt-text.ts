@@ -35,6 +35,8 @@ function isReSpace(c: number): boolean {
   return c <= 0x3000 && PY_SPACE[c] === 1 && (c < 0x1c || c > 0x1f);
 }
 
+// U+001C–U+001F are whitespace to Python's str.split(), so they belong here.
+// eslint-disable-next-line no-control-regex
 const PY_SPLIT_RE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 /**

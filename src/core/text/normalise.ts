@@ -15,7 +15,7 @@
  * - Whitespace collapses to single spaces; the result is trimmed.
  */
 
-const INVISIBLE_RE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
+const INVISIBLE_RE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 const RT_PREFIX_RE = /^\s*rt\s+@[\p{L}\p{N}_]+:?\s*/u;
 const URL_RE = /(?:https?:\/\/|www\.)\S+/gu;
 const MENTION_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu;

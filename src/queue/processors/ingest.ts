@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ingestRepository } from '../../db/ingest-repository.ts';
-import type { ChunkResult } from '../../db/ingest-repository.ts';
+import type { ChunkInput, ChunkResult } from '../../db/ingest-repository.ts';
 import type { Db } from '../../db/connection.ts';
 import { parseIngestPayload } from '../payloads.ts';
 
@@ -14,7 +14,8 @@ export type IngestProcessor = (data: unknown, jobId: string) => Promise<ChunkRes
 export function createIngestProcessor(deps: {
   db: Db;
   log: Logger;
-  onWritten?: (r: ChunkResult, batchId: number) => void;
+  /** after the chunk's commit (also on a retry that found it written): queue the follow-up work */
+  onWritten?: (r: ChunkResult, batchId: number, chunk: ChunkInput) => void | Promise<void>;
 }): IngestProcessor {
   const repo = ingestRepository(deps.db.kysely);
   return async (data, jobId) => {
@@ -25,7 +26,7 @@ export function createIngestProcessor(deps: {
       { jobId, batchId: chunk.batchId, seq: chunk.seq, ...r, ms: Math.round(performance.now() - started) },
       r.written ? 'chunk written' : 'chunk already written, skipped',
     );
-    deps.onWritten?.(r, chunk.batchId);
+    await deps.onWritten?.(r, chunk.batchId, chunk);
     return r;
   };
 }

@@ -13,7 +13,10 @@ export const NOW = Date.UTC(2025, 0, 1);
 export type Rejected = Extract<ParsedRecord, { ok: false }>;
 export type Accepted = Extract<ParsedRecord, { ok: true }>;
 
-export async function collect(input: string | NodeJS.ReadableStream, opts: ReadOptions = {}): Promise<{ posts: CanonicalPost[]; ok: Accepted[]; bad: Rejected[]; all: ParsedRecord[] }> {
+export async function collect(
+  input: string | NodeJS.ReadableStream,
+  opts: ReadOptions = {},
+): Promise<{ posts: CanonicalPost[]; ok: Accepted[]; bad: Rejected[]; all: ParsedRecord[] }> {
   const all: ParsedRecord[] = [];
   for await (const r of readRecords(input, { now: NOW, ...opts })) all.push(r);
   const ok = all.filter((r): r is Accepted => r.ok);

@@ -10,7 +10,9 @@ describe('canonical NDJSON on the reference sets', () => {
     let rejected = 0;
     let reposts = 0;
     let sample: unknown = null;
-    for await (const batch of readRecordBatches(`${DATA}/ira-2016q4/posts.ndjson.gz`, { now: NOW })) {
+    for await (const batch of readRecordBatches(`${DATA}/ira-2016q4/posts.ndjson.gz`, {
+      now: NOW,
+    })) {
       for (const r of batch) {
         if (!r.ok) {
           rejected++;
@@ -118,7 +120,17 @@ describe('canonical NDJSON on the reference sets', () => {
       repost_of: null,
       reply_to: null,
       media_hashes: [],
-      account: { id: '9', handle: null, display_name: null, bio: null, created_at: null, followers: null, following: null, location: null, avatar_hash: null },
+      account: {
+        id: '9',
+        handle: null,
+        display_name: null,
+        bio: null,
+        created_at: null,
+        followers: null,
+        following: null,
+        location: null,
+        avatar_hash: null,
+      },
     });
   });
 
@@ -148,8 +160,19 @@ describe('canonical NDJSON on the reference sets', () => {
 
   it('uses defaultPlatform only when a record has none', async () => {
     const lines = [
-      JSON.stringify({ post_id: '1', posted_at: '2024-04-01T12:00:00Z', text: 'a', account: { id: 'a' } }),
-      JSON.stringify({ platform: 'tiktok', post_id: '2', posted_at: '2024-04-01T12:00:00Z', text: 'b', account: { id: 'a' } }),
+      JSON.stringify({
+        post_id: '1',
+        posted_at: '2024-04-01T12:00:00Z',
+        text: 'a',
+        account: { id: 'a' },
+      }),
+      JSON.stringify({
+        platform: 'tiktok',
+        post_id: '2',
+        posted_at: '2024-04-01T12:00:00Z',
+        text: 'b',
+        account: { id: 'a' },
+      }),
     ].join('\n');
     const without = await collect(Readable.from([lines]));
     expect(without.bad.map((r) => r.reason)).toEqual(['missing required field: platform']);
@@ -159,12 +182,20 @@ describe('canonical NDJSON on the reference sets', () => {
 
   it('reads a JSON array of canonical posts element by element', async () => {
     const arr = JSON.stringify([
-      { platform: 'x', post_id: '1', posted_at: '2024-04-01T12:00:00Z', text: 'a', account: { id: 'a' } },
+      {
+        platform: 'x',
+        post_id: '1',
+        posted_at: '2024-04-01T12:00:00Z',
+        text: 'a',
+        account: { id: 'a' },
+      },
       { platform: 'x', post_id: '2', posted_at: 'nope', text: 'b', account: { id: 'a' } },
     ]);
     const { ok, bad } = await collect(Readable.from([arr]), { format: 'ndjson' });
     expect(ok.map((r) => r.pos)).toEqual([{ file: '-', line: 1, item: 0 }]);
-    expect(bad.map((r) => [r.pos, r.reason])).toEqual([[{ file: '-', line: 1, item: 1 }, 'invalid posted_at: "nope"']]);
+    expect(bad.map((r) => [r.pos, r.reason])).toEqual([
+      [{ file: '-', line: 1, item: 1 }, 'invalid posted_at: "nope"'],
+    ]);
   });
 
   it('stops reading when the consumer stops (no leak, no error)', async () => {

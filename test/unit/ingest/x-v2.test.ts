@@ -49,7 +49,13 @@ describe('X API v2 pages', () => {
       hashtags: ['peoplesvote', 'brexit'],
       repost_of: null,
       reply_to: null,
-      account: { id: '4203239195', handle: 'WarmongerHodges', followers: 34920, following: 3552, created_at: '2015-11-16T17:03:41Z' },
+      account: {
+        id: '4203239195',
+        handle: 'WarmongerHodges',
+        followers: 34920,
+        following: 3552,
+        created_at: '2015-11-16T17:03:41Z',
+      },
     });
     // no tweet lost its author
     expect(posts.every((p) => p.account.handle !== null)).toBe(true);
@@ -62,13 +68,27 @@ describe('X API v2 pages', () => {
       post_id: '1377650090978992134',
       posted_at: '2021-04-01T15:52:31Z',
       repost_of: null, // a quote tweet is the account's own post
-      urls: ['https://twitter.com/blackheart_265/status/1377650090978992134/photo/1', 'https://twitter.com/Manie_DS/status/1377640162566496258'],
-      account: { id: '4602771083', handle: 'blackheart_265', location: 'Mzuzu, Malawi', followers: 881, following: 499 },
+      urls: [
+        'https://twitter.com/blackheart_265/status/1377650090978992134/photo/1',
+        'https://twitter.com/Manie_DS/status/1377640162566496258',
+      ],
+      account: {
+        id: '4602771083',
+        handle: 'blackheart_265',
+        location: 'Mzuzu, Malawi',
+        followers: 881,
+        following: 499,
+      },
     });
-    expect(posts[1]).toMatchObject({ post_id: '1377650093109743620', reply_to: '1377266697850257410' });
+    expect(posts[1]).toMatchObject({
+      post_id: '1377650093109743620',
+      reply_to: '1377266697850257410',
+    });
     expect(bad).toHaveLength(1);
     expect(bad[0].pos).toEqual({ file: `${X}/streaming_output_with_error.jsonl`, line: 8 });
-    expect(bad[0].reason).toBe("invalid JSON: Expected ',' or '}' after property value in JSON at position 44");
+    expect(bad[0].reason).toBe(
+      "invalid JSON: Expected ',' or '}' after property value in JSON at position 44",
+    );
     expect(bad[0].raw).toBe('{"data": {"author_id": "1021159080151404544"');
   });
 
@@ -76,7 +96,13 @@ describe('X API v2 pages', () => {
     const { posts, bad } = await collect(`${X}/two_tweets.jsonl`);
     expect(bad).toEqual([]);
     expect(posts).toEqual([
-      expect.objectContaining({ post_id: '1394735776701816833', repost_of: '1391677057810288641', lang: null, hashtags: ['poiuytrewq'], mentions: ['bibaigna96'] }),
+      expect.objectContaining({
+        post_id: '1394735776701816833',
+        repost_of: '1391677057810288641',
+        lang: null,
+        hashtags: ['poiuytrewq'],
+        mentions: ['bibaigna96'],
+      }),
     ]);
   });
 
@@ -88,21 +114,33 @@ describe('X API v2 pages', () => {
   it('a users lookup page is one rejected record that says so', async () => {
     const { posts, bad } = await collect(`${X}/users.jsonl`);
     expect(posts).toEqual([]);
-    expect(bad.map((r) => [r.pos.line, r.reason])).toEqual([[1, 'page has no tweets (users lookup: 96 users)']]);
+    expect(bad.map((r) => [r.pos.line, r.reason])).toEqual([
+      [1, 'page has no tweets (users lookup: 96 users)'],
+    ]);
   });
 
   it('error objects: rejected with the API message; data next to errors is kept; empty pages are skipped', async () => {
     const { ok, bad } = await collect(`${FIXTURES}/x-v2-errors.jsonl`);
-    expect(ok.map((r) => [r.pos.line, r.pos.item, r.post.post_id, r.post.repost_of, r.post.reply_to])).toEqual([
+    expect(
+      ok.map((r) => [r.pos.line, r.pos.item, r.post.post_id, r.post.repost_of, r.post.reply_to]),
+    ).toEqual([
       [2, undefined, '1001', null, null],
       [4, 0, '1002', '1001', null],
       [4, 1, '1003', null, '1001'],
     ]);
-    expect(ok[0].post).toMatchObject({ lang: null, hashtags: ['one'], account: { handle: 'fiftyfive', followers: 3, following: 700 } });
+    expect(ok[0].post).toMatchObject({
+      lang: null,
+      hashtags: ['one'],
+      account: { handle: 'fiftyfive', followers: 3, following: 700 },
+    });
     // an author missing from includes still gives an account id
     expect(ok[2].post.account).toMatchObject({ id: '57', handle: null });
     expect(bad.map((r) => [r.pos.line, r.pos.item, r.reason])).toEqual([
-      [1, undefined, 'API error: operational-disconnect: This stream has been disconnected upstream for operational reasons.'],
+      [
+        1,
+        undefined,
+        'API error: operational-disconnect: This stream has been disconnected upstream for operational reasons.',
+      ],
       [4, 2, 'invalid posted_at: "yesterday"'],
       [5, undefined, 'page has no data and no errors'],
     ]);

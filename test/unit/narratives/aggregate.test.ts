@@ -25,7 +25,10 @@ describe('narrativesForPosts', () => {
   });
 
   it('uses indexes when posts carry no key, and skips junk entries', () => {
-    const out = narrativesForPosts([null, { text: 'Stop the steal! The election was rigged' }] as never, compiled);
+    const out = narrativesForPosts(
+      [null, { text: 'Stop the steal! The election was rigged' }] as never,
+      compiled,
+    );
     expect(out[0]).toMatchObject({ id: 'election-fraud', posts: 1, share: 1, sample_posts: ['1'] });
   });
 

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadNarrativeLexicons, NarrativeConfigError, parseNarrativeLexicon } from '../../../config/narratives.ts';
+import {
+  loadNarrativeLexicons,
+  NarrativeConfigError,
+  parseNarrativeLexicon,
+} from '../../../config/narratives.ts';
 
 const good = {
   id: 'my-narrative',
@@ -17,7 +21,8 @@ const dirs: string[] = [];
 function folder(files: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'narratives-'));
   dirs.push(dir);
-  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof data === 'string' ? data : JSON.stringify(data));
+  for (const [name, data] of Object.entries(files))
+    writeFileSync(path.join(dir, name), typeof data === 'string' ? data : JSON.stringify(data));
   return dir;
 }
 afterEach(() => {
@@ -27,13 +32,26 @@ afterEach(() => {
 describe('loadNarrativeLexicons', () => {
   it('loads the shipped set: at least the seven required narratives, all valid', () => {
     const ids = loadNarrativeLexicons().map((l) => l.id);
-    for (const id of ['election-fraud', 'candidate-conspiracies-2016', 'candidate-conspiracies-2024', 'ukraine-aid', 'taiwan-south-china-sea', 'tiktok-ban', 'deep-state-civil-war', 'voter-suppression']) {
+    for (const id of [
+      'election-fraud',
+      'candidate-conspiracies-2016',
+      'candidate-conspiracies-2024',
+      'ukraine-aid',
+      'taiwan-south-china-sea',
+      'tiktok-ban',
+      'deep-state-civil-war',
+      'voter-suppression',
+    ]) {
       expect(ids).toContain(id);
     }
   });
 
   it('loads an operator folder in file-name order, ignoring non-JSON files', () => {
-    const dir = folder({ 'b.json': { ...good, id: 'b' }, 'a.json': { ...good, id: 'a', min_score: 0.7 }, 'README.md': '# notes' });
+    const dir = folder({
+      'b.json': { ...good, id: 'b' },
+      'a.json': { ...good, id: 'a', min_score: 0.7 },
+      'README.md': '# notes',
+    });
     expect(loadNarrativeLexicons(dir).map((l) => [l.id, l.min_score])).toEqual([
       ['a', 0.7],
       ['b', undefined],
@@ -67,10 +85,16 @@ describe('loadNarrativeLexicons', () => {
   });
 
   it('rejects broken JSON, duplicate ids and an empty folder', () => {
-    expect(() => loadNarrativeLexicons(folder({ 'x.json': '{ "id": ' }))).toThrow(/x\.json: not valid JSON/);
-    expect(() => loadNarrativeLexicons(folder({ 'a.json': good, 'b.json': good }))).toThrow(/b\.json: id: "my-narrative" is already used by .*a\.json/);
+    expect(() => loadNarrativeLexicons(folder({ 'x.json': '{ "id": ' }))).toThrow(
+      /x\.json: not valid JSON/,
+    );
+    expect(() => loadNarrativeLexicons(folder({ 'a.json': good, 'b.json': good }))).toThrow(
+      /b\.json: id: "my-narrative" is already used by .*a\.json/,
+    );
     expect(() => loadNarrativeLexicons(folder({}))).toThrow(/no \*\.json narrative lexicons/);
-    expect(() => loadNarrativeLexicons(path.join(tmpdir(), 'does-not-exist-narratives'))).toThrow(/cannot read the narratives folder \(ENOENT\)/);
+    expect(() => loadNarrativeLexicons(path.join(tmpdir(), 'does-not-exist-narratives'))).toThrow(
+      /cannot read the narratives folder \(ENOENT\)/,
+    );
   });
 
   it('parses one lexicon object', () => {

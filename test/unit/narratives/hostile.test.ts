@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadNarrativeLexicons } from '../../../config/narratives.ts';
-import { compileNarratives, matchNarratives, narrativesForPosts } from '../../../src/core/narratives/index.ts';
+import {
+  compileNarratives,
+  matchNarratives,
+  narrativesForPosts,
+} from '../../../src/core/narratives/index.ts';
 import { hostileString, hugeString, junk, prng } from '../signals/helpers.ts';
 
 const compiled = compileNarratives(loadNarrativeLexicons());
@@ -9,7 +13,10 @@ describe('narrative matching on hostile text', () => {
   it('returns well-formed matches for 1,000 random hostile strings (seeded)', () => {
     const rnd = prng(77);
     for (let i = 0; i < 1000; i++) {
-      const text = hostileString(rnd, 20) + (rnd() < 0.3 ? ' the election was rigged ' : '') + hostileString(rnd, 5);
+      const text =
+        hostileString(rnd, 20) +
+        (rnd() < 0.3 ? ' the election was rigged ' : '') +
+        hostileString(rnd, 5);
       for (const m of matchNarratives(text, compiled)) {
         expect(Number.isFinite(m.score)).toBe(true);
         expect(m.score).toBeGreaterThanOrEqual(0);
@@ -27,12 +34,17 @@ describe('narrative matching on hostile text', () => {
   it('handles a 100 KB post, non-strings and prototype-like words', () => {
     const big = hugeString(prng(1));
     expect(matchNarratives(big, compiled)[0]?.id).toBe('election-fraud');
-    for (const x of [null, undefined, 42, {}, [], junk(prng(2))]) expect(matchNarratives(x as never, compiled)).toEqual([]);
-    expect(matchNarratives('constructor __proto__ toString hasOwnProperty valueOf', compiled)).toEqual([]);
+    for (const x of [null, undefined, 42, {}, [], junk(prng(2))])
+      expect(matchNarratives(x as never, compiled)).toEqual([]);
+    expect(
+      matchNarratives('constructor __proto__ toString hasOwnProperty valueOf', compiled),
+    ).toEqual([]);
   });
 
   it('aggregates junk post lists', () => {
     expect(narrativesForPosts(null as never, compiled)).toEqual([]);
-    expect(narrativesForPosts([{ text: null }, { text: 5 }, 'x', 0] as never, compiled)).toEqual([]);
+    expect(narrativesForPosts([{ text: null }, { text: 5 }, 'x', 0] as never, compiled)).toEqual(
+      [],
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNarrativeLexicons } from '../../../config/narratives.ts';
-import { compileNarratives, matchNarratives, NarrativeLexiconError, stemWord, tokenize } from '../../../src/core/narratives/index.ts';
+import {
+  compileNarratives,
+  matchNarratives,
+  NarrativeLexiconError,
+  stemWord,
+  tokenize,
+} from '../../../src/core/narratives/index.ts';
 import type { CompiledNarratives, NarrativeLexicon } from '../../../src/core/narratives/index.ts';
 
 let compiled: CompiledNarratives;
@@ -26,9 +32,15 @@ describe('matchNarratives on the shipped lexicons', () => {
   it.each([
     ['The election was RIGGED, millions of illegal ballots', 'election-fraud'],
     ['#StopTheSteal they are stuffing ballots in Detroit right now', 'election-fraud'],
-    ['That is not Biden, it is a body double. Biden is dead and they hide it.', 'candidate-conspiracies-2024'],
+    [
+      'That is not Biden, it is a body double. Biden is dead and they hide it.',
+      'candidate-conspiracies-2024',
+    ],
     ['The assassination attempt was staged, look at the fake blood', 'candidate-conspiracies-2024'],
-    ['#Pizzagate is real, read the Podesta emails about spirit cooking', 'candidate-conspiracies-2016'],
+    [
+      '#Pizzagate is real, read the Podesta emails about spirit cooking',
+      'candidate-conspiracies-2016',
+    ],
     ['No more money for Ukraine while Americans suffer', 'ukraine-aid'],
     ['Why are there US biolabs in Ukraine? Stop funding this proxy war', 'ukraine-aid'],
     ['Taiwan is part of China and reunification is inevitable', 'taiwan-south-china-sea'],
@@ -64,7 +76,11 @@ describe('matchNarratives on the shipped lexicons', () => {
 
   it('gives the evidence: terms and phrases as written in the lexicon, and the similarity', () => {
     const [m] = matchNarratives('The election was RIGGED, millions of illegal ballots', compiled);
-    expect(m).toMatchObject({ id: 'election-fraud', terms: ['rigged'], phrases: ['election was rigged', 'illegal ballots'] });
+    expect(m).toMatchObject({
+      id: 'election-fraud',
+      terms: ['rigged'],
+      phrases: ['election was rigged', 'illegal ballots'],
+    });
     expect(m.similarity).toBeGreaterThan(0.3);
     expect(m.score).toBeGreaterThan(0.9);
   });
@@ -98,10 +114,20 @@ describe('compileNarratives', () => {
     expect(matchNarratives('the election of a stolen car', c)).toEqual([]);
   });
 
+  it('counts a phrase inside a longer matched phrase once', () => {
+    const c = compileNarratives([lex({ phrases: ['body double', 'hillary body double'], min_score: 0.1 })]);
+    expect(matchNarratives('the Hillary body double again', c)[0].phrases).toEqual(['hillary body double']);
+    expect(matchNarratives('a body double, says Hillary', c)[0].phrases).toEqual(['body double']);
+  });
+
   it('honours min_score', () => {
     const text = 'rigged';
-    expect(matchNarratives(text, compileNarratives([lex({ terms: ['rigged'], min_score: 0.3 })]))).toHaveLength(1);
-    expect(matchNarratives(text, compileNarratives([lex({ terms: ['rigged'], min_score: 0.5 })]))).toHaveLength(0);
+    expect(
+      matchNarratives(text, compileNarratives([lex({ terms: ['rigged'], min_score: 0.3 })])),
+    ).toHaveLength(1);
+    expect(
+      matchNarratives(text, compileNarratives([lex({ terms: ['rigged'], min_score: 0.5 })])),
+    ).toHaveLength(0);
   });
 
   it('rejects duplicate ids', () => {

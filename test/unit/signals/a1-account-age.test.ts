@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accountAgeSignal, accountBurst, creationBursts, DEFAULT_SIGNAL_PARAMS as P } from '../../../src/core/signals/index.ts';
+import {
+  accountAgeSignal,
+  accountBurst,
+  creationBursts,
+  DEFAULT_SIGNAL_PARAMS as P,
+} from '../../../src/core/signals/index.ts';
 import { account, iso, post, prng } from './helpers.ts';
 
 const now = iso('2024-04-01T12:00:00Z');
@@ -7,7 +12,11 @@ const now = iso('2024-04-01T12:00:00Z');
 describe('A1 account age', () => {
   it('scores an account created days before posting as fully suspicious, with the age in the reason', () => {
     const r = accountAgeSignal(
-      { account: account({ created_at: '2024-03-29T00:00:00Z' }), posts: [post('2024-04-01T10:00:00Z')], now },
+      {
+        account: account({ created_at: '2024-03-29T00:00:00Z' }),
+        posts: [post('2024-04-01T10:00:00Z')],
+        now,
+      },
       P,
     );
     expect(r.value).toBe(1);
@@ -17,7 +26,10 @@ describe('A1 account age', () => {
 
   it('decays with age: a month-old account scores between a new and a year-old one', () => {
     const at = (created: string) =>
-      accountAgeSignal({ account: account({ created_at: created }), posts: [post('2024-04-01T00:00:00Z')], now }, P).value;
+      accountAgeSignal(
+        { account: account({ created_at: created }), posts: [post('2024-04-01T00:00:00Z')], now },
+        P,
+      ).value;
     const month = at('2024-03-01T00:00:00Z');
     expect(month).toBeGreaterThan(0.4);
     expect(month).toBeLessThan(0.8);
@@ -38,14 +50,26 @@ describe('A1 account age', () => {
   });
 
   it('falls back to now without posts', () => {
-    const r = accountAgeSignal({ account: account({ created_at: '2024-03-31T12:00:00Z' }), posts: [], now }, P);
+    const r = accountAgeSignal(
+      { account: account({ created_at: '2024-03-31T12:00:00Z' }), posts: [], now },
+      P,
+    );
     expect(r.value).toBe(1);
     expect(r.reason).toContain('24 hours before now');
   });
 
   it('is not applicable without a creation date, and flags inconsistent data instead of scoring it', () => {
-    expect(accountAgeSignal({ account: account({ created_at: null }), posts: [], now }, P)).toMatchObject({ value: 0, applicable: false });
-    const r = accountAgeSignal({ account: account({ created_at: '2025-01-01T00:00:00Z' }), posts: [post('2024-04-01T00:00:00Z')], now }, P);
+    expect(
+      accountAgeSignal({ account: account({ created_at: null }), posts: [], now }, P),
+    ).toMatchObject({ value: 0, applicable: false });
+    const r = accountAgeSignal(
+      {
+        account: account({ created_at: '2025-01-01T00:00:00Z' }),
+        posts: [post('2024-04-01T00:00:00Z')],
+        now,
+      },
+      P,
+    );
     expect(r).toMatchObject({ value: 0, applicable: false });
     expect(r.reason).toContain('inconsistent');
   });
@@ -58,9 +82,12 @@ describe('A1 creation bursts', () => {
     const start = iso('2010-01-01T00:00:00Z');
     const out = Array.from({ length: 1000 }, (_, i) => ({
       id: `org${i}`,
-      created_at: new Date((start + Math.floor(rnd() * 6 * 365) * 86400 + 3600) * 1000).toISOString(),
+      created_at: new Date(
+        (start + Math.floor(rnd() * 6 * 365) * 86400 + 3600) * 1000,
+      ).toISOString(),
     }));
-    for (let i = 0; i < batch; i++) out.push({ id: `bot${i}`, created_at: `2014-07-15T0${i % 10}:1${i % 6}:00Z` });
+    for (let i = 0; i < batch; i++)
+      out.push({ id: `bot${i}`, created_at: `2014-07-15T0${i % 10}:1${i % 6}:00Z` });
     return out;
   }
 
@@ -84,8 +111,14 @@ describe('A1 creation bursts', () => {
   });
 
   it('counts an account once however often it appears, and ignores unreadable dates', () => {
-    const same = Array.from({ length: 10 }, () => ({ id: 'dup', created_at: '2020-02-02T00:00:00Z' }));
-    const bad = [{ id: 'x', created_at: 'yesterday' }, { id: 'y', created_at: null }];
+    const same = Array.from({ length: 10 }, () => ({
+      id: 'dup',
+      created_at: '2020-02-02T00:00:00Z',
+    }));
+    const bad = [
+      { id: 'x', created_at: 'yesterday' },
+      { id: 'y', created_at: null },
+    ];
     expect(creationBursts([...same, ...bad], P.a1).size).toBe(0);
   });
 
@@ -93,10 +126,21 @@ describe('A1 creation bursts', () => {
     const bursts = creationBursts(population(12), P.a1);
     const member = account({ id: 'bot3', created_at: '2014-07-15T03:13:00Z' });
     expect(accountBurst(member, bursts)).toEqual({ day: '2014-07-15', size: 12 });
-    const r = accountAgeSignal({ account: member, posts: [post('2016-10-01T00:00:00Z')], now, bursts }, P);
+    const r = accountAgeSignal(
+      { account: member, posts: [post('2016-10-01T00:00:00Z')], now, bursts },
+      P,
+    );
     expect(r.value).toBeGreaterThanOrEqual(0.6);
     expect(r.reason).toContain('one of 12 accounts in this set created that day (creation burst)');
-    const outsider = accountAgeSignal({ account: account({ id: 'org1', created_at: '2014-07-15T05:00:00Z' }), posts: [post('2016-10-01T00:00:00Z')], now, bursts }, P);
+    const outsider = accountAgeSignal(
+      {
+        account: account({ id: 'org1', created_at: '2014-07-15T05:00:00Z' }),
+        posts: [post('2016-10-01T00:00:00Z')],
+        now,
+        bursts,
+      },
+      P,
+    );
     expect(outsider.value).toBe(0);
   });
 });

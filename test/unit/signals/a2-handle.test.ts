@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIGNAL_PARAMS as P, handleShape, handleSignal } from '../../../src/core/signals/index.ts';
+import {
+  DEFAULT_SIGNAL_PARAMS as P,
+  handleShape,
+  handleSignal,
+} from '../../../src/core/signals/index.ts';
 import { account } from './helpers.ts';
 
-const score = (handle: string | null) => handleSignal({ account: account({ handle }), posts: [], now: 0 }, P);
+const score = (handle: string | null) =>
+  handleSignal({ account: account({ handle }), posts: [], now: 0 }, P);
 
 describe('A2 default-looking handle', () => {
-  it.each(['fo29904619', 'Jessica12345678', 'MaryJ84920183', 'user123456789'])('flags auto-assigned shape %s', (h) => {
-    const r = score(h);
-    expect(r.value).toBeGreaterThanOrEqual(0.9);
-    expect(r.reason).toContain('auto-assigned');
-  });
+  it.each(['fo29904619', 'Jessica12345678', 'MaryJ84920183', 'user123456789'])(
+    'flags auto-assigned shape %s',
+    (h) => {
+      const r = score(h);
+      expect(r.value).toBeGreaterThanOrEqual(0.9);
+      expect(r.reason).toContain('auto-assigned');
+    },
+  );
 
   it('says what it saw, with numbers', () => {
     expect(score('fo29904619').reason).toBe(
@@ -17,12 +25,19 @@ describe('A2 default-looking handle', () => {
     );
   });
 
-  it.each(['john_smith', 'mike1985', 'JaneDoe', 'BGarner2107', 'Aiden7757', '4ever1937', 'the_real_bob', 'ab12cd', 'x'])(
-    'leaves ordinary handle %s at zero',
-    (h) => {
-      expect(score(h).value).toBe(0);
-    },
-  );
+  it.each([
+    'john_smith',
+    'mike1985',
+    'JaneDoe',
+    'BGarner2107',
+    'Aiden7757',
+    '4ever1937',
+    'the_real_bob',
+    'ab12cd',
+    'x',
+  ])('leaves ordinary handle %s at zero', (h) => {
+    expect(score(h).value).toBe(0);
+  });
 
   it('scores 6–7 digit runs in between and halves runs after a separator', () => {
     const six = score('alice123456').value;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { activityHoursSignal, claimedZone, DEFAULT_SIGNAL_PARAMS as P } from '../../../src/core/signals/index.ts';
+import {
+  activityHoursSignal,
+  claimedZone,
+  DEFAULT_SIGNAL_PARAMS as P,
+} from '../../../src/core/signals/index.ts';
 import type { CorePost } from '../../../src/core/types.ts';
 import { account, iso, post, prng } from './helpers.ts';
 
@@ -30,20 +34,23 @@ function texanPosts(n: number, seed = 2): CorePost[] {
   });
 }
 
-const run = (location: string | null, posts: CorePost[]) => activityHoursSignal({ account: account({ location }), posts, now: MONDAY }, P);
+const run = (location: string | null, posts: CorePost[]) =>
+  activityHoursSignal({ account: account({ location }), posts, now: MONDAY }, P);
 
 describe('A3 activity hours vs claimed time zone', () => {
   it('flags a Texas profile that posts in a UTC+8 office day, and says so in numbers', () => {
     const r = run('Texas, USA', officePosts(8, 40));
     expect(r.value).toBeGreaterThan(0.8);
-    expect(r.reason).toMatch(/^claims Texas \(UTC-6\) but 100% of 40 posts fall 09:00–18:00 UTC\+8 on weekdays \(19:00–04:00 in Texas\)/);
+    expect(r.reason).toMatch(
+      /^claims Texas \(UTC-6\) but 100% of 40 posts fall 09:00–18:00 UTC\+8 on weekdays \(19:00–04:00 in Texas\)/,
+    );
     expect(r.details).toMatchObject({ best_offset: 8, profile: 'office' });
   });
 
   it('flags a US-wide profile on a Moscow working day', () => {
     const r = run('United States', officePosts(3, 30, 3));
     expect(r.value).toBe(1);
-    expect(r.reason).toContain('UTC+3');
+    expect(r.reason).toContain('fall 09:00–18:00 UTC+3 on weekdays (00:00–09:00 US Central time)');
   });
 
   it('works for non-US claims too', () => {
@@ -74,7 +81,10 @@ describe('A3 activity hours vs claimed time zone', () => {
   });
 
   it('is not applicable without a recognisable location', () => {
-    expect(run(null, officePosts(8, 40))).toMatchObject({ applicable: false, reason: 'no location' });
+    expect(run(null, officePosts(8, 40))).toMatchObject({
+      applicable: false,
+      reason: 'no location',
+    });
     const r = run('somewhere over the rainbow', officePosts(8, 40));
     expect(r.applicable).toBe(false);
     expect(r.reason).toContain('names no known time zone');
@@ -122,6 +132,7 @@ describe('claimed location → time zone', () => {
   });
 
   it('returns null for unknown or junk', () => {
-    for (const x of ['Unknown', '', '🌎', null, 42, {}, 'x'.repeat(100_000)]) expect(claimedZone(x)).toBeNull();
+    for (const x of ['Unknown', '', '🌎', null, 42, {}, 'x'.repeat(100_000)])
+      expect(claimedZone(x)).toBeNull();
   });
 });

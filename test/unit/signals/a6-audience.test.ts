@@ -4,8 +4,12 @@ import type { CorePost } from '../../../src/core/types.ts';
 import { account, iso, post } from './helpers.ts';
 
 const T0 = iso('2024-04-01T00:00:00Z');
-const run = (followers: number | null, following: number | null, posts: CorePost[] = [], window?: { start: number; end: number }) =>
-  audienceSignal({ account: account({ followers, following }), posts, now: T0, window }, P);
+const run = (
+  followers: number | null,
+  following: number | null,
+  posts: CorePost[] = [],
+  window?: { start: number; end: number },
+) => audienceSignal({ account: account({ followers, following }), posts, now: T0, window }, P);
 
 describe('A6 audience shape', () => {
   it('flags following far above followers, with the numbers', () => {
@@ -43,18 +47,38 @@ describe('A6 audience shape', () => {
     expect(r.value).toBeLessThan(0.2);
   });
 
-  it('flags repeated minutes with many posts', () => {
+  it('flags repeated minutes with many own posts', () => {
     const posts: CorePost[] = [];
-    for (let m = 0; m < 5; m++) for (let k = 0; k < 5; k++) posts.push(post(T0 + m * 3600 + k * 7));
-    for (let k = 0; k < 25; k++) posts.push(post(T0 + 86400 + k * 1800));
+    for (let m = 0; m < 5; m++) for (let k = 0; k < 6; k++) posts.push(post(T0 + m * 3600 + k * 7));
+    for (let k = 0; k < 30; k++) posts.push(post(T0 + 86400 + k * 1800));
     const r = run(null, null, posts, { start: T0, end: T0 + 2 * 86400 });
-    expect(r.value).toBe(1); // half the posts sit in burst minutes
-    expect(r.reason).toContain('5 minutes with 4+ posts (50% of posts, up to 5 in one minute)');
+    expect(r.value).toBe(1); // half the own posts sit in burst minutes
+    expect(r.reason).toContain(
+      '5 minutes with 6+ own posts (50% of 60 own posts, up to 6 in one minute)',
+    );
   });
 
-  it('needs more than one burst minute', () => {
-    const posts = [0, 1, 2, 3, 4].map((k) => post(T0 + k));
-    expect(run(null, null, posts).details?.burst_value).toBe(0);
+  it('does not count repost sprees as bursts', () => {
+    const posts: CorePost[] = [];
+    for (let m = 0; m < 5; m++)
+      for (let k = 0; k < 8; k++)
+        posts.push(post(T0 + m * 3600 + k * 7, { repost_of: `rt${m}-${k}` }));
+    expect(run(null, null, posts).details?.burst_minutes).toBe(0);
+  });
+
+  it('needs several burst minutes', () => {
+    const posts: CorePost[] = [];
+    for (let m = 0; m < 2; m++) for (let k = 0; k < 8; k++) posts.push(post(T0 + m * 3600 + k));
+    const r = run(null, null, posts);
+    expect(r.details?.burst_minutes).toBe(2);
+    expect(r.details?.burst_value).toBe(0);
+  });
+
+  it('does not turn a short window into a daily rate', () => {
+    const posts = Array.from({ length: 150 }, (_, i) => post(T0 + i * 30));
+    const r = run(null, null, posts, { start: T0, end: T0 + 5400 });
+    expect(r.details?.rate_value).toBe(0);
+    expect(r.reason).toContain('150 posts in 1.5 hours (too short to measure a daily rate)');
   });
 
   it('is not applicable with neither counts nor posts', () => {

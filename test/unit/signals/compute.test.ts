@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { combineSignals, computeAccountSignals, DEFAULT_SIGNAL_PARAMS, withSignalParams } from '../../../src/core/signals/index.ts';
+import {
+  combineSignals,
+  computeAccountSignals,
+  DEFAULT_SIGNAL_PARAMS,
+  withSignalParams,
+} from '../../../src/core/signals/index.ts';
 import type { CorePost } from '../../../src/core/types.ts';
 import { account, iso, post, prng } from './helpers.ts';
 
@@ -13,7 +18,12 @@ function persona(): { posts: CorePost[] } {
     const day = Math.floor(rnd() * 21);
     if (day % 7 >= 5) continue;
     const h = 9 + rnd() * 9;
-    posts.push(post(MONDAY + day * 86400 + (h - 8) * 3600, { text: 'Trump will save America，the election is rigged！', lang: 'en' }));
+    posts.push(
+      post(MONDAY + day * 86400 + (h - 8) * 3600, {
+        text: 'Trump will save America，the election is rigged！',
+        lang: 'en',
+      }),
+    );
   }
   return { posts };
 }
@@ -21,12 +31,20 @@ function persona(): { posts: CorePost[] } {
 describe('computeAccountSignals', () => {
   it('returns all six signals and a high suspicion for a planted persona, strongest first', () => {
     const s = computeAccountSignals({
-      account: account({ id: 'bot', handle: 'Jessica12345678', created_at: '2024-02-20T00:00:00Z', location: 'Texas, USA', followers: 3, following: 400 }),
+      account: account({
+        id: 'bot',
+        handle: 'Jessica12345678',
+        created_at: '2024-02-20T00:00:00Z',
+        location: 'Texas, USA',
+        followers: 3,
+        following: 400,
+      }),
       ...persona(),
       now: MONDAY + 21 * 86400,
     });
     expect(s.account_id).toBe('bot');
-    for (const id of ['A1', 'A2', 'A3', 'A4', 'A6'] as const) expect(s[id].value).toBeGreaterThan(0.5);
+    for (const id of ['A1', 'A2', 'A3', 'A4', 'A6'] as const)
+      expect(s[id].value).toBeGreaterThan(0.5);
     expect(s.A5.applicable).toBe(false);
     expect(s.suspicion).toBeGreaterThan(0.9);
     expect([...s.top.slice(0, 2)].sort()).toEqual(['A3', 'A4']);
@@ -35,8 +53,16 @@ describe('computeAccountSignals', () => {
 
   it('keeps an ordinary account near zero', () => {
     const rnd = prng(3);
-    const posts = Array.from({ length: 30 }, () => post(MONDAY + Math.floor(rnd() * 20) * 86400 + (20 + 6 + rnd() * 3) * 3600, { text: 'Watching the game tonight with friends' }));
-    const s = computeAccountSignals({ account: account({ location: 'Dallas, TX' }), posts, now: MONDAY + 21 * 86400 });
+    const posts = Array.from({ length: 30 }, () =>
+      post(MONDAY + Math.floor(rnd() * 20) * 86400 + (20 + 6 + rnd() * 3) * 3600, {
+        text: 'Watching the game tonight with friends',
+      }),
+    );
+    const s = computeAccountSignals({
+      account: account({ location: 'Dallas, TX' }),
+      posts,
+      now: MONDAY + 21 * 86400,
+    });
     expect(s.suspicion).toBe(0);
     expect(s.top).toEqual([]);
   });
@@ -56,13 +82,20 @@ describe('computeAccountSignals', () => {
     expect(p.a3.min_days).toBe(DEFAULT_SIGNAL_PARAMS.a3.min_days);
     expect(p.weights.A2).toBe(0);
     expect(p.weights.A3).toBe(DEFAULT_SIGNAL_PARAMS.weights.A3);
-    const s = computeAccountSignals({ account: account({ handle: 'fo29904619' }), posts: [], now: 0 }, p);
+    const s = computeAccountSignals(
+      { account: account({ handle: 'fo29904619' }), posts: [], now: 0 },
+      p,
+    );
     expect(s.A2.value).toBeGreaterThan(0.9);
     expect(s.suspicion).toBe(0);
   });
 
   it('is deterministic', () => {
-    const input = { account: account({ handle: 'Jessica12345678', location: 'Texas' }), ...persona(), now: MONDAY };
+    const input = {
+      account: account({ handle: 'Jessica12345678', location: 'Texas' }),
+      ...persona(),
+      now: MONDAY,
+    };
     expect(computeAccountSignals(input)).toEqual(computeAccountSignals(structuredClone(input)));
   });
 });

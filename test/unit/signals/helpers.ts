@@ -68,7 +68,7 @@ const PIECES = [
   'e\u0301\u0301\u0301',
   'Z̷̢̛a̸l̶g̵o̷',
   '#StopTheSteal',
-  'don\'t',
+  "don't",
   '__proto__',
   'constructor',
   'toString',
@@ -100,7 +100,22 @@ export function hugeString(rnd: () => number): string {
   return parts.join(' ');
 }
 
-const JUNK: unknown[] = [null, undefined, NaN, Infinity, -Infinity, 0, -1, 1e308, '', 'not a date', {}, [], true, '2024-13-45T99:99:99Z'];
+const JUNK: unknown[] = [
+  null,
+  undefined,
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -1,
+  1e308,
+  '',
+  'not a date',
+  {},
+  [],
+  true,
+  '2024-13-45T99:99:99Z',
+];
 
 export function junk(rnd: () => number): unknown {
   return JUNK[Math.floor(rnd() * JUNK.length)];

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:networks`: the co-action network pipeline (`coordwatch networks`, parsing
+ * included) with the four coordination-network-toolkit kinds, `--compat cnt`, window 60 s,
+ * min weight 2, on
+ *   1. the IRA set (ira-2016q4, 241,947 tweets), and
+ *   2. a 2.5-million-post CNT CSV built from it (the IRA file replicated with new post and account
+ *      ids, each copy shifted 62 days later, so it has ~10× the IRA work and the same shape),
+ * then the near-duplicate network alone at windows 60, 300 and 1800 s (exact CNT join and our
+ * MinHash/LSH mode) to show its cost grows no faster than linearly with the window.
+ *
+ * Each measurement runs in a fresh child process so its peak RSS is its own. Prints wall seconds,
+ * CPU seconds, peak RSS and posts/s. The toolkit needs ~222 s for the four networks on 2.46 M IRA
+ * tweets on a 2-core machine (../shared/data/README.md); the target is ≤ 22 s and ≤ 2 GB.
+ *
+ * Options: --posts N (size of the big file, default 2,500,000), --skip-big, --keep (keep the big
+ * file in the temp folder for later runs; it is reused when present).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCorePosts } from '../src/cli/load-core-posts.ts';
+import { runNetworks, CNT_DEFAULT_KINDS } from '../src/cli/commands/networks.ts';
+import { buildKindEdges, preparePosts, resolveOptions } from '../src/core/edges/index.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(HERE, '../../shared/data');
+const IRA = path.join(DATA, 'ira-2016q4/posts.cnt.csv.gz');
+const BENCH_DIR = path.join(os.tmpdir(), 'coordwatch-bench');
+const DAY = 86_400;
+
+interface Measure {
+  label: string;
+  posts: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  steps: string;
+  edges: string;
+}
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v;
+}
+
+/** The IRA CNT file replicated (new ids, shifted times) up to `total` rows. */
+async function buildBigFile(total: number, file: string): Promise<void> {
+  const { posts } = await loadCorePosts(IRA, { format: 'cnt-csv', extractEntities: false });
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const p of posts) {
+    if (p.t < tMin) tMin = p.t;
+    if (p.t > tMax) tMax = p.t;
+  }
+  const shift = Math.ceil((tMax - tMin) / DAY + 1) * DAY;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = file + '.part';
+  const fd = fs.openSync(tmp, 'w');
+  fs.writeSync(fd, 'message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n');
+  let written = 0;
+  let buf: string[] = [];
+  for (let copy = 0; written < total; copy++) {
+    for (const p of posts) {
+      if (written >= total) break;
+      const suffix = copy === 0 ? '' : `~${copy}`;
+      buf.push(
+        [
+          csvField(p.key + suffix),
+          csvField(p.account + suffix),
+          csvField(p.account + suffix),
+          csvField(p.repost_of ?? ''),
+          csvField(p.reply_to ?? ''),
+          csvField(p.text),
+          String(p.t + copy * shift),
+          csvField(p.urls.join(' ')),
+        ].join(',') + '\n',
+      );
+      written++;
+      if (buf.length >= 50_000) {
+        fs.writeSync(fd, buf.join(''));
+        buf = [];
+      }
+    }
+  }
+  fs.writeSync(fd, buf.join(''));
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+/** Child: one measurement, printed as JSON on the last stdout line. */
+async function child(task: string, file: string, label: string, window: number): Promise<void> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let posts = 0;
+  let steps = '';
+  let edges = '';
+  if (task === 'pipeline') {
+    const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window: 60, minWeight: 2, similarity: 0.8, compat: 'cnt', format: 'cnt-csv' });
+    posts = r.posts.length;
+    steps = r.timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(2)}`).join(', ');
+    edges = [...r.edgesByKind].map(([k, e]) => `${k} ${e.length}`).join(', ');
+  } else {
+    // near-duplicate network alone at one window; loading is excluded from the timing
+    const loaded = await loadCorePosts(file, { format: 'cnt-csv', extractEntities: false });
+    posts = loaded.posts.length;
+    const prep = preparePosts(loaded.posts);
+    const compat = task === 'similar-cnt' ? 'cnt' : null;
+    const ro = resolveOptions({ kinds: ['co_similar'], window, minWeight: 2, similarity: 0.8, compat });
+    const c1 = process.cpuUsage();
+    const t1 = performance.now();
+    const e = buildKindEdges(prep, 'co_similar', ro);
+    const ms = performance.now() - t1;
+    const cpu = process.cpuUsage(c1);
+    const m: Measure = {
+      label,
+      posts,
+      wallMs: ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      steps: '',
+      edges: `co_similar ${e.length}`,
+    };
+    process.stdout.write(JSON.stringify(m) + '\n');
+    return;
+  }
+  const cpu = process.cpuUsage(c0);
+  const m: Measure = {
+    label,
+    posts,
+    wallMs: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    steps,
+    edges,
+  };
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+function runChild(task: string, file: string, label: string, window = 60): Measure {
+  const res = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', task, file, label, String(window)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+  });
+  if (res.status !== 0) throw new Error(`benchmark child failed (${task} ${label}):\n${res.stderr}`);
+  const last = res.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as Measure;
+}
+
+function line(m: Measure): string {
+  const rate = Math.round(m.posts / (m.wallMs / 1000));
+  return `${m.label.padEnd(34)} ${m.posts.toLocaleString('en-US').padStart(10)} posts  wall ${(m.wallMs / 1000).toFixed(2).padStart(6)} s  cpu ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s  peak RSS ${Math.round(m.maxRssMb).toString().padStart(5)} MB  ${rate.toLocaleString('en-US').padStart(9)} posts/s`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    await child(args[1], args[2], args[3], Number(args[4]));
+    return;
+  }
+  if (!fs.existsSync(IRA)) throw new Error(`missing ${IRA}`);
+  const postsArg = args.indexOf('--posts');
+  const total = postsArg >= 0 ? Number(args[postsArg + 1]) : 2_500_000;
+  const skipBig = args.includes('--skip-big');
+  const keep = args.includes('--keep');
+  console.log(`coordwatch networks benchmark — node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log('four CNT kinds (co_retweet, co_tweet, co_link, co_similar_tweet), --compat cnt, window 60 s, min weight 2, parsing included\n');
+
+  const ira = runChild('pipeline', IRA, 'IRA ira-2016q4 (gzip CSV)');
+  console.log(line(ira));
+  console.log(`  steps: ${ira.steps}\n  edges: ${ira.edges}`);
+
+  let big: string | null = null;
+  if (!skipBig) {
+    big = path.join(BENCH_DIR, `ira-x-${total}.cnt.csv`);
+    if (!fs.existsSync(big)) {
+      const t0 = performance.now();
+      await buildBigFile(total, big);
+      console.log(`(built ${big}, ${(fs.statSync(big).size / 1e6).toFixed(0)} MB, in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    const m = runChild('pipeline', big, `${(total / 1e6).toFixed(1)} M posts (plain CSV)`);
+    console.log(line(m));
+    console.log(`  steps: ${m.steps}\n  edges: ${m.edges}`);
+    console.log(`  vs coordination-network-toolkit ~222 s on 2.46 M: ${(222 / (m.wallMs / 1000)).toFixed(1)}× faster (target ≥ 10×: ≤ 22 s, ≤ 2 GB)\n`);
+  }
+
+  const simFile = big ?? IRA;
+  console.log(`near-duplicate network alone (co_similar, loading excluded) on ${big ? 'the big file' : 'the IRA set'}:`);
+  for (const task of ['similar-cnt', 'similar-minhash']) {
+    const base: Measure[] = [];
+    for (const w of [60, 300, 1800]) {
+      const m = runChild(task, simFile, `${task === 'similar-cnt' ? 'exact CNT join' : 'MinHash/LSH (default)'} window ${w} s`, w);
+      base.push(m);
+      console.log(`${line(m)}  ${m.edges}`);
+    }
+    const r = (i: number) => (base[i].wallMs / base[0].wallMs).toFixed(2);
+    console.log(`  time ratio vs 60 s: 300 s → ${r(1)}× (window 5×), 1800 s → ${r(2)}× (window 30×)\n`);
+  }
+  if (big && !keep) fs.rmSync(big, { force: true });
+}
+
+await main();
