@@ -95,7 +95,7 @@ function toMap<T>(x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | unde
  * clusters. Deterministic for the same input and params.
  */
 export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResult {
-  const posts = params.dedupe ? dedupePosts(input.posts) : [...input.posts];
+  const posts = canonicalOrder(input.posts, params.dedupe);
   const edges = buildEdges(posts, params.edges);
   return run(input, posts, edges, params);
 }
@@ -106,8 +106,14 @@ export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResu
  * join accounts; they only lose those evidence texts.
  */
 export function analyzeEdges(input: AnalyzeInput, edges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
-  const posts = params.dedupe ? dedupePosts(input.posts) : [...input.posts];
+  const posts = canonicalOrder(input.posts, params.dedupe);
   return run(input, posts, [...edges], params);
+}
+
+/** Time order (ties by key), so the result does not depend on the order posts arrive in. */
+function canonicalOrder(posts: readonly CorePost[], dedupe: boolean): CorePost[] {
+  const sorted = [...posts].sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return dedupe ? dedupePosts(sorted) : sorted;
 }
 
 function run(input: AnalyzeInput, posts: CorePost[], edges: Edge[], params: AnalyzeParams): AnalyzeResult {

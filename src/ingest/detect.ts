@@ -131,10 +131,8 @@ export function sniffFormat(headIn: Buffer, name: string): InputFormat {
   const text = head.toString('utf8');
   let line = 0;
   for (const l of text.split('\n')) {
-    reader.push(
-      { text: l.endsWith('\r') ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null },
-      recs,
-    );
+    const cr = l.endsWith('\r');
+    reader.push({ text: cr ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null, cr }, recs);
     if (recs.length > 0) break;
   }
   if (recs.length === 0 || recs[0].fields.length < 2) {

@@ -14,7 +14,7 @@ export interface RawLine {
   /** why the line cannot be used (invalid UTF-8, NUL byte, too long, stream cut inside it) */
   error: string | null;
   /** the line ended in CR LF (kept apart so a CSV field spanning lines keeps its CR LF) */
-  cr?: boolean;
+  cr: boolean;
 }
 
 const NL = 0x0a;
@@ -110,7 +110,7 @@ export class LineSplitter {
     if (this.carryTotal > 0) this.flushCarry(out, streamError);
     else if (streamError !== null) {
       this.lineNo++;
-      out.push({ text: '', line: this.lineNo, offset: this.offset, error: streamError });
+      out.push({ text: '', line: this.lineNo, offset: this.offset, error: streamError, cr: false });
     }
   }
 
@@ -120,7 +120,7 @@ export class LineSplitter {
     const room = Math.max(this.maxLineBytes, MAX_RAW_CHARS * 4) - this.carryBytes;
     if (room <= 0) return;
     const kept = piece.length > room ? piece.subarray(0, room) : piece;
-    // Copy: the caller's chunk buffer may be reused by the stream.
+    // Copied: a short carried tail must not keep a whole input chunk alive.
     this.carry.push(Buffer.from(kept));
     this.carryBytes += kept.length;
   }
@@ -139,6 +139,7 @@ export class LineSplitter {
         line: this.lineNo,
         offset: this.offset,
         error: streamError,
+        cr: false,
       });
       this.offset += total;
       return;
@@ -160,6 +161,7 @@ export class LineSplitter {
       line: this.lineNo,
       offset: this.offset,
       error: reason,
+      cr: false,
     });
     this.offset += total;
     this.atStart = false;
@@ -191,18 +193,21 @@ export class LineSplitter {
         line: this.lineNo,
         offset: lineOffset,
         error: `line is ${end - start} bytes, over the ${this.maxLineBytes}-byte limit`,
+        cr: false,
       });
       return;
     }
     if (!clean) {
-      const nul = buf.indexOf(0, start);
-      const bad = nul !== -1 && nul < end ? nul : -1;
+      // searched within the line only: a search to the chunk end per line would be quadratic
+      const rel = buf.subarray(start, end).indexOf(0);
+      const bad = rel === -1 ? -1 : start + rel;
       if (bad !== -1) {
         out.push({
           text: decodeForRaw(buf, start, end),
           line: this.lineNo,
           offset: lineOffset,
           error: `binary data: NUL byte at byte offset ${lineOffset + (bad - start)} (byte ${bad - start} of the line)`,
+          cr: false,
         });
         return;
       }
@@ -213,26 +218,18 @@ export class LineSplitter {
           line: this.lineNo,
           offset: lineOffset,
           error: `invalid UTF-8 at byte offset ${lineOffset + (at - start)} (byte ${at - start} of the line)`,
+          cr: false,
         });
         return;
       }
     }
-    out.push(
-      cr
-        ? {
-            text: buf.toString('utf8', start, end),
-            line: this.lineNo,
-            offset: lineOffset,
-            error: null,
-            cr,
-          }
-        : {
-            text: buf.toString('utf8', start, end),
-            line: this.lineNo,
-            offset: lineOffset,
-            error: null,
-          },
-    );
+    out.push({
+      text: buf.toString('utf8', start, end),
+      line: this.lineNo,
+      offset: lineOffset,
+      error: null,
+      cr,
+    });
   }
 }
 

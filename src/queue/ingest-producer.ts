@@ -9,7 +9,8 @@ import { ingestJobId } from './names.ts';
 export interface ProduceOptions {
   db: Db;
   queue: JobQueue;
-  records: AsyncIterable<ParsedRecord>;
+  /** records, singly or in batches (the adapters' readRecordBatches is cheaper per record) */
+  records: AsyncIterable<ParsedRecord | ParsedRecord[]>;
   source: string;
   format: string | null;
   fileName: string | null;
@@ -54,16 +55,19 @@ export async function produceIngest(o: ProduceOptions): Promise<ProduceResult> {
 
   let readError: Error | null = null;
   try {
-    for await (const r of o.records) {
-      records++;
-      if (r.ok) posts.push(r.post);
-      else {
-        rejectedCount++;
-        rejected.push({ file: r.pos.file, line: r.pos.line, raw: r.raw, reason: r.reason });
-      }
-      if (posts.length + rejected.length >= o.chunkSize) {
-        await flush();
-        o.onRead?.({ records, rejected: rejectedCount });
+    for await (const item of o.records) {
+      const batch = Array.isArray(item) ? item : [item];
+      for (const r of batch) {
+        records++;
+        if (r.ok) posts.push(r.post);
+        else {
+          rejectedCount++;
+          rejected.push({ file: r.pos.file, line: r.pos.line, raw: r.raw, reason: r.reason });
+        }
+        if (posts.length + rejected.length >= o.chunkSize) {
+          await flush();
+          o.onRead?.({ records, rejected: rejectedCount });
+        }
       }
     }
   } catch (err) {

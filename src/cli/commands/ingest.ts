@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { detectFormat, parseColumnMapping, readRecords } from '../../ingest/index.ts';
+import { detectFormat, parseColumnMapping, readRecordBatches } from '../../ingest/index.ts';
 import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import type { IngestBatch } from '../../db/schema/index.ts';
@@ -88,7 +88,7 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
       const produced = await produceIngest({
         db,
         queue: handle.queue,
-        records: readRecords(t.input === '-' ? process.stdin : t.input, readOpts),
+        records: readRecordBatches(t.input === '-' ? process.stdin : t.input, readOpts),
         source: 'cli',
         format: t.format,
         fileName: t.input === '-' ? '-' : path.resolve(t.input),

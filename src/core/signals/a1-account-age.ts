@@ -1,4 +1,5 @@
 import type { CanonicalAccount } from '../types.ts';
+import { DEFAULT_SIGNAL_PARAMS } from './params.ts';
 import type { SignalParams } from './params.ts';
 import type { AccountSignalInput, SignalResult } from './types.ts';
 import { DAY, clamp01, int, parseIso, postTimes, realPosts, round, str, utcDay } from './util.ts';
@@ -41,7 +42,7 @@ function logPoissonTail(k: number, lambda: number): number {
  */
 export function creationBursts(
   accounts: readonly Pick<CanonicalAccount, 'id' | 'created_at'>[],
-  params: BurstParams = { burst_min_accounts: 5, burst_alpha: 0.01, burst_local_days: 45 },
+  params: BurstParams = DEFAULT_SIGNAL_PARAMS.a1,
 ): Map<string, string[]> {
   const dayOf = new Map<string, number>();
   for (const a of Array.isArray(accounts) ? accounts : []) {

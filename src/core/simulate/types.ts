@@ -55,7 +55,7 @@ export const DEFAULT_SIMULATE: SimulateParams = {
   campaignTypes: [...CAMPAIGN_TYPES],
   wavesPerDay: 8,
   jitter: 30,
-  paraphrase: 0.1,
+  paraphrase: 0.05,
   coverShare: 0.3,
   platform: 'x',
 };

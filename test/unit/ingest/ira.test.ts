@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputError, iraRepostKey, readRecords } from '../../../src/ingest/index.ts';
 import { DATA, FIXTURES, collect } from './helpers.ts';
@@ -52,7 +53,6 @@ describe('FiveThirtyEight IRA CSV (spreadsheet-mangled sample)', () => {
       '9.06E+17,10_GOP,same text,Unknown,English,10/1/17 19:58,10/1/17 19:59,1,2,3,,Right,0,RightTroll,0,9.05875E+17,9.1458E+17,',
       '2528776985,1488REASONS,same text,Unknown,Russian,10/1/17 19:58,10/1/17 19:59,1,2,3,,Russian,0,NonEnglish,0,2528776985,914580356430536707,',
     ].join('\n');
-    const { Readable } = await import('node:stream');
     const a = await collect(Readable.from([csv]));
     const b = await collect(Readable.from([csv]));
     expect(a.posts.map((p) => [p.post_id, p.account.id, p.lang])).toEqual([

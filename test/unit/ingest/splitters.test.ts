@@ -49,21 +49,23 @@ describe('LineSplitter', () => {
     const expected = splitLines([buf]);
     expect(expected).toEqual([
       { text: 'é first', line: 1, offset: 0, error: null, cr: true },
-      { text: 'second 😀', line: 2, offset: 13, error: null },
-      { text: '', line: 3, offset: 25, error: null },
+      { text: 'second 😀', line: 2, offset: 13, error: null, cr: false },
+      { text: '', line: 3, offset: 25, error: null, cr: false },
       {
         text: 'a\ufffd(',
         line: 4,
         offset: 26,
         error: 'invalid UTF-8 at byte offset 27 (byte 1 of the line)',
+        cr: false,
       },
       {
         text: '\u0000b',
         line: 5,
         offset: 30,
         error: 'binary data: NUL byte at byte offset 30 (byte 0 of the line)',
+        cr: false,
       },
-      { text: 'last without newline', line: 6, offset: 33, error: null },
+      { text: 'last without newline', line: 6, offset: 33, error: null, cr: false },
     ]);
     for (const parts of chunkings(buf)) expect(splitLines(parts)).toEqual(expected);
   });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DATA, FIXTURES, collect } from './helpers.ts';
@@ -76,9 +77,7 @@ describe('Twitter API v1.1 JSON', () => {
   });
 
   it('an array cut off in the middle keeps the elements before the cut', async () => {
-    const text = await import('node:fs').then((fs) =>
-      fs.readFileSync(`${FIXTURES}/v1-array.json`, 'utf8'),
-    );
+    const text = fs.readFileSync(`${FIXTURES}/v1-array.json`, 'utf8');
     const cut = text.slice(0, text.indexOf('"id_str": "1611576882524291072"'));
     const { posts, bad } = await collect(Readable.from([Buffer.from(cut)]), {
       format: 'twitter-v1',

@@ -115,8 +115,12 @@ describe('compileNarratives', () => {
   });
 
   it('counts a phrase inside a longer matched phrase once', () => {
-    const c = compileNarratives([lex({ phrases: ['body double', 'hillary body double'], min_score: 0.1 })]);
-    expect(matchNarratives('the Hillary body double again', c)[0].phrases).toEqual(['hillary body double']);
+    const c = compileNarratives([
+      lex({ phrases: ['body double', 'hillary body double'], min_score: 0.1 }),
+    ]);
+    expect(matchNarratives('the Hillary body double again', c)[0].phrases).toEqual([
+      'hillary body double',
+    ]);
     expect(matchNarratives('a body double, says Hillary', c)[0].phrases).toEqual(['body double']);
   });
 
