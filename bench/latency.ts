@@ -110,7 +110,6 @@ async function streamRun(rate: number): Promise<void> {
   const conn = new Redis(REDIS, { maxRetriesPerRequest: null });
   const pgdb = await openPostgres(db.url, 4);
   try {
-    const config = loadConfig(env);
     const ingestQ = new RedisQueue(QUEUE_INGEST, conn, prefix, { attempts: 5, backoffMs: 500 });
     const detectQ = new Queue(QUEUE_DETECT, { connection: conn, prefix });
     await sleep(4000); // workers start (tsx compile)

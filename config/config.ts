@@ -36,6 +36,20 @@ export interface Config {
   alerts: AlertConfig;
   scans: ScanConfig;
   webhook: WebhookConfig | null;
+  api: ApiConfig;
+}
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  /** requests per minute per key (or per address without one) */
+  rateLimit: number;
+  /** largest JSON request body, bytes */
+  bodyLimit: number;
+  /** largest POST /v1/posts body, bytes */
+  ingestBodyLimit: number;
+  /** behind a reverse proxy: take the client address from X-Forwarded-For */
+  trustProxy: boolean;
 }
 
 export interface DetectConfig {
@@ -214,6 +228,12 @@ const envSchema = z.object({
   WEBHOOK_ATTEMPTS: intVar('WEBHOOK_ATTEMPTS', 8, 1, 100),
   WEBHOOK_BACKOFF_MS: intVar('WEBHOOK_BACKOFF_MS', 5000, 0, 3_600_000),
   WEBHOOK_TIMEOUT_MS: intVar('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
+  API_HOST: z.string().optional(),
+  API_PORT: intVar('API_PORT', 8080, 0, 65_535),
+  API_RATE_LIMIT: intVar('API_RATE_LIMIT', 600, 1, 1_000_000),
+  API_BODY_LIMIT: intVar('API_BODY_LIMIT', 65_536, 1024, 104_857_600),
+  API_INGEST_BODY_LIMIT: intVar('API_INGEST_BODY_LIMIT', 16_777_216, 1024, 1_073_741_824),
+  API_TRUST_PROXY: boolVar('API_TRUST_PROXY', false),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -282,5 +302,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           timeoutMs: e.WEBHOOK_TIMEOUT_MS,
         }
       : null,
+    api: {
+      host: e.API_HOST && e.API_HOST.trim() !== '' ? e.API_HOST.trim() : '127.0.0.1',
+      port: e.API_PORT,
+      rateLimit: e.API_RATE_LIMIT,
+      bodyLimit: e.API_BODY_LIMIT,
+      ingestBodyLimit: e.API_INGEST_BODY_LIMIT,
+      trustProxy: e.API_TRUST_PROXY,
+    },
   };
 }

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as m20261126T130000 from './2026-11-26T13-00-00_ingest-foundation.ts';
 import * as m20261126T160000 from './2026-11-26T16-00-00_alerting.ts';
+import * as m20261126T180000 from './2026-11-26T18-00-00_api-keys.ts';
+import * as m20261126T180001 from './2026-11-26T18-00-01_member-decisions.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -9,4 +11,6 @@ import * as m20261126T160000 from './2026-11-26T16-00-00_alerting.ts';
 export const migrations: Record<string, Migration> = {
   '2026-11-26T13-00-00_ingest-foundation': m20261126T130000,
   '2026-11-26T16-00-00_alerting': m20261126T160000,
+  '2026-11-26T18-00-00_api-keys': m20261126T180000,
+  '2026-11-26T18-00-01_member-decisions': m20261126T180001,
 };

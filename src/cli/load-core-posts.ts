@@ -23,6 +23,12 @@ export interface LoadOptions {
    * Default true.
    */
   extractEntities?: boolean;
+  /**
+   * Keep the text of reposts (default true). Every co-action kind ignores it (a repost carries
+   * someone else's words), so `coordwatch networks` drops it: on retweet-heavy data that is most of
+   * the text, and of the memory.
+   */
+  repostText?: boolean;
   /** passed to the ingest adapters for the other formats */
   read?: ReadOptions;
 }
@@ -62,6 +68,127 @@ async function* bytesOf(path: string): AsyncGenerator<Buffer> {
   for await (const chunk of stream) yield chunk as Buffer;
 }
 
+/**
+ * Interning of short byte strings (account ids, repost ids) straight from a read buffer: a field
+ * already seen is found by hash and byte comparison and its existing JS string returned, so the
+ * CSV loader creates one string per distinct id instead of one per row — millions of rows share
+ * a few thousand accounts and reposted posts.
+ */
+class ByteInterner {
+  private index = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1;
+  private hashes = new Uint32Array(1024);
+  private starts = new Int32Array(1025);
+  private slab = new Uint8Array(1 << 16);
+  private used = 0;
+  readonly strings: string[] = [];
+
+  /** FNV-1a over bytes. */
+  static hash(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    return h >>> 0;
+  }
+
+  intern(buf: Buffer, s: number, e: number): string {
+    const h = ByteInterner.hash(buf, s, e);
+    const len = e - s;
+    let slot = h & this.mask;
+    for (;;) {
+      const id1 = this.index[slot];
+      if (id1 === 0) break;
+      const id = id1 - 1;
+      if (this.hashes[id] === h && this.starts[id + 1] - this.starts[id] === len) {
+        const off = this.starts[id];
+        let same = true;
+        for (let k = 0; k < len; k++) {
+          if (this.slab[off + k] !== buf[s + k]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return this.strings[id];
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.strings.length;
+    const str = buf.toString('utf8', s, e);
+    this.strings.push(str);
+    if (id + 2 > this.hashes.length) {
+      const hashes = new Uint32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    while (this.used + len > this.slab.length) {
+      const slab = new Uint8Array(this.slab.length * 2);
+      slab.set(this.slab);
+      this.slab = slab;
+    }
+    this.slab.set(buf.subarray(s, e), this.used);
+    this.used += len;
+    this.hashes[id] = h;
+    this.starts[id + 1] = this.used;
+    this.index[slot] = id + 1;
+    if ((id + 1) * 2 > this.index.length) this.rehash();
+    return str;
+  }
+
+  private rehash(): void {
+    const size = this.index.length * 2;
+    this.index = new Int32Array(size);
+    this.mask = size - 1;
+    for (let id = 0; id < this.strings.length; id++) {
+      let slot = this.hashes[id] & this.mask;
+      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.index[slot] = id + 1;
+    }
+  }
+}
+
+/**
+ * Set of post ids for "first record wins", keyed by the id's byte hash with the string compared
+ * only on a hash match: a JS Set of millions of strings costs several times the memory and time.
+ */
+class IdSet {
+  private index = new Int32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  private hashes = new Uint32Array(1 << 15);
+  private count = 0;
+
+  /** true if `key` (whose bytes hash to `h`) was new; `keyOf(i)` gives the i-th added key. */
+  add(h: number, key: string, keyOf: (i: number) => string): boolean {
+    let slot = h & this.mask;
+    for (;;) {
+      const i1 = this.index[slot];
+      if (i1 === 0) break;
+      if (this.hashes[i1 - 1] === h && keyOf(i1 - 1) === key) return false;
+      slot = (slot + 1) & this.mask;
+    }
+    const i = this.count++;
+    if (i >= this.hashes.length) {
+      const hashes = new Uint32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[i] = h;
+    this.index[slot] = i + 1;
+    if (this.count * 2 > this.index.length) {
+      const size = this.index.length * 2;
+      this.index = new Int32Array(size);
+      this.mask = size - 1;
+      for (let k = 0; k < this.count; k++) {
+        let s = this.hashes[k] & this.mask;
+        while (this.index[s] !== 0) s = (s + 1) & this.mask;
+        this.index[s] = k + 1;
+      }
+    }
+    return true;
+  }
+}
+
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -77,9 +204,11 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
   const extract = opts.extractEntities ?? true;
   const posts: CorePost[] = [];
   const accounts = new Map<string, CanonicalAccount>();
-  const accountIds = new Map<string, string>();
-  const repostIds = new Map<string, string>();
-  const seen = new Set<string>();
+  const accountIds = new ByteInterner();
+  const repostIds = new ByteInterner();
+  const ids = new IdSet();
+  const keyOf = (i: number): string => posts[i].key;
+  const keepRepostText = opts.repostText ?? true;
   let rejected = 0;
   let duplicates = 0;
   let header: string[] | null = null;
@@ -108,7 +237,7 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
       return;
     }
     const key = field(buf, 0);
-    const user = field(buf, 1);
+    const user = fq[1] === 2 ? field(buf, 1) : '';
     // timestamp: digits parsed in place; anything else through Number()
     let t = 0;
     let digits = fe0[6] > fs0[6];
@@ -121,29 +250,20 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
       t = t * 10 + (c - 0x30);
     }
     if (!digits) t = Number(field(buf, 6));
-    if (key.length === 0 || user.length === 0 || !Number.isFinite(t)) {
+    if (key.length === 0 || fe0[1] === fs0[1] || !Number.isFinite(t)) {
       rejected++;
       return;
     }
-    if (seen.has(key)) {
+    if (!ids.add(ByteInterner.hash(buf, fs0[0], fe0[0]), key, keyOf)) {
       duplicates++;
       return;
     }
-    seen.add(key);
-    let account = accountIds.get(user);
-    if (account === undefined) {
-      account = user;
-      accountIds.set(user, user);
-      accounts.set(user, emptyAccount(user, field(buf, 2) || null));
-    }
+    const account = fq[1] === 2 ? user : accountIds.intern(buf, fs0[1], fe0[1]);
+    if (!accounts.has(account)) accounts.set(account, emptyAccount(account, field(buf, 2) || null));
     let repostOf: string | null = null;
-    if (fe0[3] > fs0[3]) {
-      const r = field(buf, 3);
-      repostOf = repostIds.get(r) ?? r;
-      if (repostOf === r) repostIds.set(r, r);
-    }
+    if (fe0[3] > fs0[3]) repostOf = fq[3] === 2 ? field(buf, 3) : repostIds.intern(buf, fs0[3], fe0[3]);
     const replyTo = fe0[4] > fs0[4] ? field(buf, 4) : null;
-    const text = field(buf, 5);
+    const text = repostOf !== null && !keepRepostText ? '' : field(buf, 5);
     const urlField = fe0[7] > fs0[7] ? field(buf, 7) : '';
     const urls = urlField.length === 0 ? EMPTY : urlField.split(' ').filter((u) => u.length > 0);
     posts.push({

@@ -128,12 +128,13 @@ function run(input: AnalyzeInput, posts: CorePost[], edges: Edge[], params: Anal
     const wanted = params.signalsFor === 'all' ? [...index.postsByAccount.keys()].sort() : [...new Set(clusters.flatMap((c) => c.members))].sort();
     const known = wanted.map((id) => accounts.get(id)).filter((a): a is CanonicalAccount => !!a);
     const bursts = creationBursts(known, params.signals.a1);
+    const span = posts.length ? { start: posts[0].t, end: posts[posts.length - 1].t + 1 } : undefined;
     for (const id of wanted) {
       const account = accounts.get(id) ?? emptyAccount(id);
       accountSignals.set(
         id,
         computeAccountSignals(
-          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, bursts },
+          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, window: span, bursts },
           params.signals,
         ),
       );

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { alertRepository } from '../db/alert-repository.ts';
 import type { ApplyResult } from '../db/alert-repository.ts';
 import { edgeRepository } from '../db/edge-repository.ts';
@@ -11,14 +12,12 @@ import { buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow } from './run
 import { minutes } from './windows.ts';
 import type { TimeWindow } from './windows.ts';
 
-/** Re-reads of a window whose posts kept changing while it was analysed, before giving up to the scans. */
-const MAX_PASSES = 5;
-
 export interface WindowResult {
   scanRunId: number;
   posts: number;
   edges: number;
-  passes: number;
+  /** posts landed in the window while it was analysed: it needs another run */
+  changed: boolean;
   cluster: ClusterStepResult;
 }
 
@@ -44,31 +43,35 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
   const started = performance.now();
   try {
     const range = { start: w.start, end: new Date(w.end.getTime() + edgeWindow(params) * 1000) };
-    let posts = 0;
-    let edges: Edge[] = [];
-    let passes = 0;
-    while (passes < MAX_PASSES) {
-      passes++;
-      const loaded = await loadPosts(db.kysely, range);
-      posts = loaded.length;
-      const t = new Map(loaded.map((p) => [p.key, p.t]));
-      const s = w.start.getTime() / 1000;
-      const e = w.end.getTime() / 1000;
-      // the co-action belongs to the window of its earlier post: adjacent windows do not both claim it
-      const inside = (ev: Edge['evidence'][number]) => {
-        const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
-        return first >= s && first < e;
-      };
-      edges = buildWindowEdges(loaded, params).filter((x) => x.evidence.some(inside));
-      await edgeRepository(db.kysely).replaceWindow(w, edges, params.detectorVersion);
-      if ((await countPosts(db.kysely, range)) === posts) break;
-    }
+    const loaded = await loadPosts(db.kysely, range);
+    const posts = loaded.length;
+    const t = new Map(loaded.map((p) => [p.key, p.t]));
+    const s = w.start.getTime() / 1000;
+    const e = w.end.getTime() / 1000;
+    // the co-action belongs to the window of its earlier post: adjacent windows do not both claim it
+    const inside = (ev: Edge['evidence'][number]) => {
+      const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
+      return first >= s && first < e;
+    };
+    const edges = buildWindowEdges(loaded, params).filter((x) => x.evidence.some(inside));
+    await edgeRepository(db.kysely).replaceWindow(w, edges, params.detectorVersion);
     metrics.windowsDetected.inc();
     metrics.edgesStored.inc(edges.length);
     const cluster = await clusterStep(deps, w.end, runId);
-    const stats = { posts, edges: edges.length, passes, cluster, ms: Math.round(performance.now() - started) };
+    // Windows after this one whose cluster step ran without its edges (it came late: a retry
+    // after a crash, or old posts landing): their steps run again, oldest first, so the alerts
+    // end as if the windows had come in order.
+    const later = await sql<{ end: Date }>`
+      select distinct window_end as end from scan_runs
+      where kind = 'window' and status = 'completed' and window_start > ${w.start}
+        and window_end <= ${new Date(w.end.getTime() + minutes(deps.config.detect.horizonMinutes))}
+      order by 1`.execute(db.kysely);
+    for (const r of later.rows) await clusterStep(deps, new Date(r.end), runId);
+    // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
+    const changed = (await countPosts(db.kysely, range)) !== posts;
+    const stats = { posts, edges: edges.length, changed, cluster, reclustered: later.rows.length, ms: Math.round(performance.now() - started) };
     await scans.finish(runId, 'completed', stats);
-    return { scanRunId: runId, posts, edges: edges.length, passes, cluster };
+    return { scanRunId: runId, posts, edges: edges.length, changed, cluster };
   } catch (err) {
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});
     throw err;

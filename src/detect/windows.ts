@@ -27,3 +27,6 @@ export function windowsOf(timesMs: Iterable<number>, sizeMs: number): TimeWindow
 export const detectJobId = (w: TimeWindow) => `detect:${w.start.toISOString().slice(0, 16)}`;
 
 export const minutes = (m: number) => m * 60_000;
+
+/** The follow-up of a window that changed while it ran; the two ids alternate, so one of them is always free. */
+export const detectAgainJobId = (w: TimeWindow) => `detect-again:${w.start.toISOString().slice(0, 16)}`;

@@ -5,7 +5,7 @@ import { CsvRecordReader } from './csv-records.ts';
 import type { CsvRecord } from './csv-records.ts';
 import { InputError } from './errors.ts';
 import { AUTHORS_FILE } from './ira-by-author.ts';
-import { JsonValueSplitter, looksLikeJsonDocument } from './json-values.ts';
+import { JsonValueSplitter, jsonLayout } from './json-values.ts';
 import type { JsonItem } from './json-values.ts';
 import { openInput } from './source.ts';
 import type { InputFormat } from './types.ts';
@@ -81,8 +81,17 @@ function sniffKeys(text: string): InputFormat | null {
  * The format of an input from its first bytes (gzip already removed). Throws InputError for
  * binary files and for JSON that is none of the known shapes.
  */
-export function sniffFormat(headIn: Buffer, name: string): InputFormat {
+export function sniffFormat(head: Buffer, name: string): InputFormat {
+  return sniffPartial(head, name, true) as InputFormat;
+}
+
+/**
+ * Like sniffFormat, but null while the bytes seen so far cannot decide and more may come
+ * (`final` false): a live stream is classified as soon as its first record is complete.
+ */
+export function sniffPartial(headIn: Buffer, name: string, final: boolean): InputFormat | null {
   let head = headIn;
+  if (!final && head.length < 8) return null;
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw new InputError(
       `${name} is UTF-16 text; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`,
@@ -101,14 +110,19 @@ export function sniffFormat(headIn: Buffer, name: string): InputFormat {
   )
     i++;
   // Nothing to read is not an error: the adapters yield nothing.
-  if (i >= head.length) return 'ndjson';
+  if (i >= head.length) return final ? 'ndjson' : null;
   const nulAt = head.subarray(0, Math.min(head.length, 4096)).indexOf(0);
   if (nulAt !== -1 && head.subarray(0, 4096).filter((b) => b === 0).length > 8) {
     throw new InputError(`${name} looks like binary data (NUL bytes from byte ${nulAt}), not text`);
   }
+  // Until the input ends, only complete lines are looked at.
+  const lastNl = head.lastIndexOf(0x0a);
+  const text = head.toString('utf8', 0, final ? head.length : lastNl + 1);
   const first = head[i];
   if (first === 0x5b || first === 0x7b) {
-    if (looksLikeJsonDocument(head)) {
+    const layout = jsonLayout(head, final);
+    if (layout === null) return null;
+    if (layout === 'document') {
       for (const it of firstJsonValues(head, 5)) {
         if (it.error !== null) continue;
         try {
@@ -118,30 +132,43 @@ export function sniffFormat(headIn: Buffer, name: string): InputFormat {
           // a broken first value: look at the next
         }
       }
+      if (!final) return null;
       // An array whose first element does not fit in the head: v1.1 timelines are arrays.
       return first === 0x5b
         ? 'twitter-v1'
         : (sniffKeys(head.toString('utf8')) ?? fail(name, 'a JSON document of unknown shape'));
     }
-    const text = head.toString('utf8');
-    return jsonLinesFormat(text) ?? sniffKeys(text) ?? fail(name, 'JSON lines of unknown shape');
+    const f = jsonLinesFormat(text);
+    if (f !== null) return f;
+    if (!final && countLines(text) < 20) return null;
+    return sniffKeys(head.toString('utf8')) ?? fail(name, 'JSON lines of unknown shape');
   }
+  if (!final && lastNl === -1) return null;
   const recs: CsvRecord[] = [];
   const reader = new CsvRecordReader(',', SNIFF_BYTES);
-  const text = head.toString('utf8');
   let line = 0;
   for (const l of text.split('\n')) {
     const cr = l.endsWith('\r');
     reader.push({ text: cr ? l.slice(0, -1) : l, line: ++line, offset: 0, error: null, cr }, recs);
     if (recs.length > 0) break;
   }
+  if (recs.length === 0 && !final) return null; // a quoted header field spanning lines
   if (recs.length === 0 || recs[0].fields.length < 2) {
     const tabs = text.split('\n')[0].split('\t').length;
     if (tabs >= 2) return 'csv';
     // JSON lines after a junk first line
-    return jsonLinesFormat(text) ?? fail(name, 'neither JSON nor CSV with a header');
+    const f = jsonLinesFormat(text);
+    if (f !== null) return f;
+    if (!final && countLines(text) < 20) return null;
+    return fail(name, 'neither JSON nor CSV with a header');
   }
   return classifyCsvHeader(recs[0].fields);
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** the format of the first recognisable line among the first 20 non-blank ones */
@@ -194,7 +221,9 @@ export async function detectFormat(input: string): Promise<InputFormat> {
   if (stat.isDirectory()) return detectFolder(input);
   const opened = await openInput(input);
   try {
-    return sniffFormat(await opened.bytes.head(SNIFF_BYTES), input);
+    return await opened.bytes.peekUntil(SNIFF_BYTES, (head, final) =>
+      sniffPartial(head, input, final),
+    );
   } finally {
     await opened.bytes.close();
   }

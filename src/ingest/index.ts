@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { ParsedRecord } from '../core/types.ts';
 import { readCntCsv } from './cnt-csv.ts';
 import { readMappedCsv } from './csv-mapped.ts';
-import { SNIFF_BYTES, detectFolder, sniffFormat } from './detect.ts';
+import { SNIFF_BYTES, detectFolder, sniffPartial } from './detect.ts';
 import { InputError } from './errors.ts';
 import { readIra538 } from './ira-538.ts';
 import { readAuthorFile, readIraFolder } from './ira-by-author.ts';
@@ -90,7 +90,8 @@ export async function* readRecordBatches(
   const opened = await openInput(input, name);
   try {
     const format: InputFormat =
-      opts.format ?? sniffFormat(await opened.bytes.head(SNIFF_BYTES), name);
+      opts.format ??
+      (await opened.bytes.peekUntil(SNIFF_BYTES, (head, final) => sniffPartial(head, name, final)));
     let batches: RecordBatches;
     switch (format) {
       case 'ndjson':

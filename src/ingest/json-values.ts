@@ -217,18 +217,22 @@ export class JsonValueSplitter {
   }
 }
 
-/** Pretty-printed documents and arrays need the value splitter; everything else is JSON lines. */
-export function looksLikeJsonDocument(head: Buffer): boolean {
+/**
+ * Pretty-printed documents and arrays need the value splitter; everything else is JSON lines.
+ * null: not decidable yet from `head` (more may come unless `final`).
+ */
+export function jsonLayout(head: Buffer, final: boolean): 'document' | 'lines' | null {
   let i = 0;
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
   while (i < head.length && isWs(head[i])) i++;
-  if (i >= head.length) return false;
-  if (head[i] === OPEN_BRACKET) return true;
-  if (head[i] !== OPEN_BRACE) return false;
+  if (i >= head.length) return final ? 'lines' : null;
+  if (head[i] === OPEN_BRACKET) return 'document';
+  if (head[i] !== OPEN_BRACE) return 'lines';
   // `{` alone on its line: a pretty-printed object.
   let j = i + 1;
   while (j < head.length && (head[j] === 0x20 || head[j] === 0x09 || head[j] === 0x0d)) j++;
-  return j < head.length && head[j] === NL;
+  if (j >= head.length) return final ? 'lines' : null;
+  return head[j] === NL ? 'document' : 'lines';
 }
 
 async function* valueItems(
@@ -289,7 +293,10 @@ export async function* readJsonItems(
   name: string,
   maxBytes: number,
 ): AsyncGenerator<JsonItem[], void, undefined> {
-  const head = await bytes.head(64 * 1024);
-  if (looksLikeJsonDocument(head)) yield* valueItems(bytes.chunks(), name, maxBytes);
+  const layout = await bytes.peekUntil(
+    64 * 1024,
+    (head, final) => jsonLayout(head, final) ?? (final ? 'lines' : null),
+  );
+  if (layout === 'document') yield* valueItems(bytes.chunks(), name, maxBytes);
   else yield* lineItems(bytes.chunks(), name, maxBytes);
 }

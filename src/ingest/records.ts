@@ -53,6 +53,18 @@ export function parseJson(text: string): { value: unknown; error: string | null 
   }
 }
 
+/**
+ * JSON text of a parsed value, for the raw text of a rejected record. JSON.stringify recurses:
+ * hostile nesting thousands deep must not take the whole read down.
+ */
+export function jsonText(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return '[value too deeply nested to show]';
+  }
+}
+
 export function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';

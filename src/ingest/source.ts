@@ -22,22 +22,49 @@ export class PeekableBytes {
 
   /** at least `n` bytes from the start (fewer if the input is shorter) */
   async head(n: number): Promise<Buffer> {
-    while (this.bufferedBytes < n && !this.done) {
-      let r: IteratorResult<Buffer>;
-      try {
-        r = await this.it.next();
-      } catch (err) {
-        this.pendingError = err;
-        this.done = true;
-        break;
-      }
-      if (r.done) this.done = true;
-      else if (r.value.length > 0) {
-        this.buffered.push(r.value);
-        this.bufferedBytes += r.value.length;
-      }
+    while (this.bufferedBytes < n && !this.done) await this.readOne();
+    return this.peeked();
+  }
+
+  /**
+   * Reads chunk by chunk until `decide(head, final)` gives an answer; `final` is true once the
+   * input has ended or `limit` bytes are buffered, and then `decide` must answer. Only what the
+   * decision needs is read, so a live stream is not held up.
+   */
+  async peekUntil<T>(
+    limit: number,
+    decide: (head: Buffer, final: boolean) => T | null,
+  ): Promise<T> {
+    for (;;) {
+      const final = this.done || this.bufferedBytes >= limit;
+      const answer = decide(this.peeked(), final);
+      if (answer !== null) return answer;
+      if (final) throw new Error('peekUntil: no answer on the final head');
+      await this.readOne();
     }
-    return this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered);
+  }
+
+  private peeked(): Buffer {
+    if (this.buffered.length === 0) return Buffer.alloc(0);
+    if (this.buffered.length > 1)
+      this.buffered.splice(0, this.buffered.length, Buffer.concat(this.buffered));
+    return this.buffered[0];
+  }
+
+  private async readOne(): Promise<void> {
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await this.it.next();
+    } catch (err) {
+      this.pendingError = err;
+      this.done = true;
+      return;
+    }
+    if (r.done) this.done = true;
+    else if (r.value.length > 0) {
+      this.buffered.push(r.value);
+      this.bufferedBytes += r.value.length;
+    }
   }
 
   async *chunks(): AsyncGenerator<Buffer, void, undefined> {

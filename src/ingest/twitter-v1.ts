@@ -1,6 +1,6 @@
 import type { ParsedRecord } from '../core/types.ts';
 import { readJsonItems } from './json-values.ts';
-import { accepted, kindOf, parseJson, rejected } from './records.ts';
+import { accepted, jsonText, kindOf, parseJson, rejected } from './records.ts';
 import type { PeekableBytes } from './source.ts';
 import type { ReadContext, RecordBatches } from './types.ts';
 import type { LoosePost } from './validate.ts';
@@ -87,7 +87,7 @@ export function v1TweetToLoose(t: Json): LoosePost {
 
 function apiError(errors: unknown): string {
   const e = Array.isArray(errors) ? errors[0] : errors;
-  const msg = isObject(e) ? (e.message ?? e.title ?? JSON.stringify(e)) : String(e);
+  const msg = isObject(e) ? (e.message ?? e.title ?? jsonText(e)) : String(e);
   const more = Array.isArray(errors) && errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return `API error: ${String(msg)}${more}`;
 }
@@ -117,7 +117,7 @@ function tweet(t: Json, raw: string | null, w: Walk): void {
   const r = validatePost(v1TweetToLoose(t), w.ctx, w.mayHaveNul);
   w.out.push(
     typeof r === 'string'
-      ? rejected(w.file, w.line, item, raw ?? JSON.stringify(t), r)
+      ? rejected(w.file, w.line, item, raw ?? jsonText(t), r)
       : accepted(r, w.file, w.line, item),
   );
 }
@@ -133,6 +133,19 @@ function cassetteBody(body: unknown): { text: string | null; error: string | nul
 
 /** Any v1.1-shaped value: a tweet, a list of them, a search response, a cassette. */
 function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
+  // cassette → response body → search response → statuses: nothing real nests deeper
+  if (depth > 4) {
+    w.out.push(
+      rejected(
+        w.file,
+        w.line,
+        position(w),
+        raw ?? jsonText(v),
+        'not a tweet: arrays nested too deeply',
+      ),
+    );
+    return;
+  }
   if (Array.isArray(v)) {
     w.nested = true;
     for (const e of v) walk(e, null, w, depth + 1);
@@ -144,7 +157,7 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
         w.file,
         w.line,
         position(w),
-        raw ?? String(JSON.stringify(v)),
+        raw ?? jsonText(v),
         `expected a tweet object, got ${kindOf(v)}`,
       ),
     );
@@ -164,9 +177,7 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
       const res = isObject(inter) && isObject(inter.response) ? inter.response : null;
       const { text, error } = cassetteBody(res?.body);
       if (text === null) {
-        w.out.push(
-          rejected(w.file, w.line, w.next++, JSON.stringify(inter) ?? '', error as string),
-        );
+        w.out.push(rejected(w.file, w.line, w.next++, jsonText(inter), error as string));
         continue;
       }
       const parsed = parseJson(text);
@@ -177,7 +188,7 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
     return;
   }
   if ('errors' in v) {
-    w.out.push(rejected(w.file, w.line, position(w), raw ?? JSON.stringify(v), apiError(v.errors)));
+    w.out.push(rejected(w.file, w.line, position(w), raw ?? jsonText(v), apiError(v.errors)));
     return;
   }
   const notice = STREAM_NOTICES.find((k) => k in v);
@@ -185,7 +196,7 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
     notice !== undefined
       ? `not a tweet: stream notice "${notice}"`
       : 'not a tweet: object has no id_str and no text';
-  w.out.push(rejected(w.file, w.line, position(w), raw ?? JSON.stringify(v), reason));
+  w.out.push(rejected(w.file, w.line, position(w), raw ?? jsonText(v), reason));
 }
 
 export async function* readTwitterV1(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {

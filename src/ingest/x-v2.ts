@@ -1,6 +1,6 @@
 import type { ParsedRecord } from '../core/types.ts';
 import { readJsonItems } from './json-values.ts';
-import { accepted, kindOf, parseJson, rejected } from './records.ts';
+import { accepted, jsonText, kindOf, parseJson, rejected } from './records.ts';
 import type { PeekableBytes } from './source.ts';
 import type { ReadContext, RecordBatches } from './types.ts';
 import type { LooseAccount, LoosePost } from './validate.ts';
@@ -114,7 +114,7 @@ function errorReason(errors: unknown): string {
     const parts = [e.title, e.detail ?? e.message].filter(
       (x): x is string => typeof x === 'string' && x.length > 0,
     );
-    msg = parts.length > 0 ? parts.join(': ') : JSON.stringify(e);
+    msg = parts.length > 0 ? parts.join(': ') : jsonText(e);
   } else msg = String(e);
   return `API error: ${msg}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`;
 }
@@ -185,20 +185,14 @@ export function pageRecords(
     const item = multi ? i : null;
     if (!isObject(t)) {
       out.push(
-        rejected(
-          file,
-          line,
-          item,
-          JSON.stringify(t) ?? String(t),
-          `expected a tweet object, got ${kindOf(t)}`,
-        ),
+        rejected(file, line, item, jsonText(t), `expected a tweet object, got ${kindOf(t)}`),
       );
       continue;
     }
     const r = validatePost(v2TweetToLoose(t as V2Tweet, users), ctx, mayHaveNul);
     out.push(
       typeof r === 'string'
-        ? rejected(file, line, item, multi ? JSON.stringify(t) : raw, r)
+        ? rejected(file, line, item, multi ? jsonText(t) : raw, r)
         : accepted(r, file, line, item),
     );
   }

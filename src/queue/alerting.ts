@@ -12,7 +12,7 @@ import type { AlertNotice } from '../db/alert-repository.ts';
 import type { ChunkInput, ChunkResult } from '../db/ingest-repository.ts';
 import type { DetectDeps } from '../detect/deps.ts';
 import { SEVERITY_RANK } from '../detect/identity.ts';
-import { detectJobId, minutes, windowsOf } from '../detect/windows.ts';
+import { detectAgainJobId, detectJobId, minutes, windowsOf } from '../detect/windows.ts';
 import type { TimeWindow } from '../detect/windows.ts';
 import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
@@ -186,7 +186,16 @@ export async function startAlertingWorkers(
   const common = { connection: conn, prefix: config.queuePrefix, lockMs: config.jobLockMs };
   const queues: Queue[] = [];
   if (roles.detect) {
-    workers.push(createBullWorker({ ...common, name: QUEUE_DETECT, concurrency: config.detect.concurrency, processor: createDetectProcessor(deps), log: log.child({ name: 'worker.detect' }) }));
+    const detectQueue = new Queue(QUEUE_DETECT, { connection: conn, prefix: config.queuePrefix });
+    queues.push(detectQueue);
+    const opts = jobOptions(config.detect);
+    const requeue = async (w: TimeWindow, jobId: string) => {
+      const id = jobId.startsWith('detect-again:') ? detectJobId(w) : detectAgainJobId(w);
+      await detectQueue.add('window', detectPayload(w), { ...opts, jobId: id });
+    };
+    workers.push(
+      createBullWorker({ ...common, name: QUEUE_DETECT, concurrency: config.detect.concurrency, processor: createDetectProcessor(deps, requeue), log: log.child({ name: 'worker.detect' }) }),
+    );
   }
   if (roles.scan) {
     const scanQueue = new Queue(QUEUE_SCAN, { connection: conn, prefix: config.queuePrefix });

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { CAMPAIGN_TYPES, DEFAULT_SIMULATE, simulate, SimulateParamsError } from '../../core/simulate/index.ts';
 import type { CampaignType, SimLabel, SimulateParams } from '../../core/simulate/index.ts';
+import type { CanonicalPost } from '../../core/types.ts';
 import { runCommand, UsageError } from '../context.ts';
 import { n, rate, secs } from '../format.ts';
 
@@ -127,15 +128,31 @@ export function labelsCsv(labels: readonly SimLabel[]): string {
   return ['account_id,label,campaign', ...labels.map((l) => `${l.account_id},${l.label},${l.campaign ?? ''}`)].join('\n') + '\n';
 }
 
+/**
+ * JSON of a canonical post, byte-identical to JSON.stringify(post): the account object is
+ * shared by all of an account's posts, so its JSON is made once.
+ */
+export function postJson(p: CanonicalPost, accountJson: WeakMap<object, string>): string {
+  let acc = accountJson.get(p.account);
+  if (acc === undefined) accountJson.set(p.account, (acc = JSON.stringify(p.account)));
+  const str = JSON.stringify;
+  return (
+    `{"platform":${str(p.platform)},"post_id":${str(p.post_id)},"posted_at":${str(p.posted_at)},"text":${str(p.text)},` +
+    `"lang":${str(p.lang)},"urls":${str(p.urls)},"hashtags":${str(p.hashtags)},"mentions":${str(p.mentions)},` +
+    `"repost_of":${str(p.repost_of)},"reply_to":${str(p.reply_to)},"media_hashes":${str(p.media_hashes)},"account":${acc}}`
+  );
+}
+
 /** Stream the posts out with backpressure, in ~1 MB writes: a 2.5M-post file never sits in memory. */
-async function writePosts(file: string, posts: Iterable<unknown>, gzip: boolean): Promise<number> {
+async function writePosts(file: string, posts: Iterable<CanonicalPost>, gzip: boolean): Promise<number> {
+  const accountJson = new WeakMap<object, string>();
   const fileStream = fs.createWriteStream(file);
   const sink: Writable = gzip ? createGzip({ level: 1 }) : fileStream;
   if (gzip) sink.pipe(fileStream);
   let buf = '';
   let count = 0;
   for (const p of posts) {
-    buf += JSON.stringify(p) + '\n';
+    buf += postJson(p, accountJson) + '\n';
     count++;
     if (buf.length > 1 << 20) {
       if (!sink.write(buf)) await once(sink, 'drain');

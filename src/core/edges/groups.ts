@@ -1,7 +1,7 @@
 /**
  * Entries (object, post rank) grouped by object in compressed form: the ranks of object o are
- * `ranks[start[o] .. start[o + 1])`, in time order. Built with a counting sort, so grouping is
- * linear in the number of entries.
+ * `ranks[start[o] .. start[o + 1])`, in time order. Built with a counting sort by object, then a
+ * numeric sort inside each group.
  */
 export interface Groups {
   nObjects: number;
@@ -22,7 +22,7 @@ export class GroupBuilder {
 
   constructor(private readonly nRanks: number) {}
 
-  /** Entries must be added in ascending rank order (that is what keeps groups time-ordered). */
+  /** Entries may come in any order; build() puts each group in time (rank) order. */
   add(rank: number, key: string): void {
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -60,6 +60,18 @@ export class GroupBuilder {
     const fill = start.slice(0, nObjects);
     const ranks = new Int32Array(this.size);
     for (let i = 0; i < this.size; i++) ranks[fill[this.obj[i]]++] = this.rank[i];
+    // Entries arrive in input order (cheapest to read); each group is then sorted by rank. Groups
+    // are small, and already-ordered ones are only checked.
+    for (let o = 0; o < nObjects; o++) {
+      const from = start[o];
+      const to = start[o + 1];
+      for (let k = from + 1; k < to; k++) {
+        if (ranks[k] < ranks[k - 1]) {
+          ranks.subarray(from, to).sort();
+          break;
+        }
+      }
+    }
     return { nObjects, start, ranks, perRank, keys: this.keys };
   }
 }

@@ -11,6 +11,8 @@ export interface PreparedPosts {
   n: number;
   /** post index by rank */
   order: Int32Array;
+  /** rank by post index (−1: not taking part) */
+  rankOf: Int32Array;
   /** epoch seconds by rank */
   t: Float64Array;
   /** account id by rank */
@@ -23,51 +25,64 @@ export interface PreparedPosts {
   cache: Map<string, unknown>;
 }
 
+/**
+ * Reads each post once, in input order (sequential memory access matters at millions of posts),
+ * then orders by time: a linear radix sort when times are whole seconds spanning < 2³² s,
+ * a comparison sort otherwise. Ties keep input order.
+ */
 export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
-  const valid: number[] = [];
-  let allInt = true;
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (let i = 0; i < posts.length; i++) {
-    const t = posts[i].t;
-    if (!Number.isFinite(t)) continue;
-    valid.push(i);
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
-    if (allInt && !Number.isInteger(t)) allInt = false;
-  }
-  const n = valid.length;
-  let order: Int32Array = Int32Array.from(valid);
-  let sorted = true;
-  for (let k = 1; k < n; k++) {
-    if (posts[order[k]].t < posts[order[k - 1]].t) {
-      sorted = false;
-      break;
-    }
-  }
-  if (!sorted) {
-    if (allInt && tMax - tMin < 2 ** 32) {
-      const keys = new Uint32Array(posts.length);
-      for (let k = 0; k < n; k++) keys[order[k]] = posts[order[k]].t - tMin;
-      order = radixOrder(keys, order);
-    } else {
-      order = Int32Array.from([...order].sort((a, b) => posts[a].t - posts[b].t || a - b));
-    }
-  }
-  const t = new Float64Array(n);
-  const acc = new Int32Array(n);
+  const total = posts.length;
+  const tIn = new Float64Array(total);
+  const accIn = new Int32Array(total);
   const ids = new Map<string, number>();
   const accounts: string[] = [];
-  for (let r = 0; r < n; r++) {
-    const p = posts[order[r]];
-    t[r] = p.t;
+  let n = 0;
+  let allInt = true;
+  let sorted = true;
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  let prevT = -Infinity;
+  for (let i = 0; i < total; i++) {
+    const p = posts[i];
+    const t = p.t;
+    tIn[i] = t;
+    if (!Number.isFinite(t)) {
+      accIn[i] = -1;
+      continue;
+    }
+    n++;
+    if (t < tMin) tMin = t;
+    if (t > tMax) tMax = t;
+    if (t < prevT) sorted = false;
+    prevT = t;
+    if (allInt && !Number.isInteger(t)) allInt = false;
     let id = ids.get(p.account);
     if (id === undefined) {
       id = accounts.length;
       ids.set(p.account, id);
       accounts.push(p.account);
     }
-    acc[r] = id;
+    accIn[i] = id;
   }
-  return { posts, n, order, t, acc, accounts, skipped: posts.length - n, cache: new Map() };
+  let order = new Int32Array(n);
+  for (let i = 0, k = 0; i < total; i++) if (accIn[i] >= 0) order[k++] = i;
+  if (!sorted) {
+    if (allInt && tMax - tMin < 2 ** 32) {
+      const keys = new Uint32Array(total);
+      for (let k = 0; k < n; k++) keys[order[k]] = tIn[order[k]] - tMin;
+      order = radixOrder(keys, order);
+    } else {
+      order = Int32Array.from([...order].sort((a, b) => tIn[a] - tIn[b] || a - b));
+    }
+  }
+  const t = new Float64Array(n);
+  const acc = new Int32Array(n);
+  const rankOf = new Int32Array(total).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    t[r] = tIn[i];
+    acc[r] = accIn[i];
+    rankOf[i] = r;
+  }
+  return { posts, n, order, rankOf, t, acc, accounts, skipped: total - n, cache: new Map() };
 }

@@ -3,8 +3,8 @@ import type { AccountCluster } from '../cluster/index.ts';
 
 /**
  * What a cluster shares, measured from the action index: the objects two or more members
- * acted on, how exclusive they are to the cluster, how close in time the members acted,
- * and how much of each member's activity is this shared work.
+ * acted on, how close in time the members acted, and how much of each member's activity
+ * is work shared with the members it is tied to.
  */
 
 export interface SharedObject {
@@ -38,13 +38,11 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   for (const m of members) for (const o of index.objectsOfAccount.get(m) ?? []) memberCount.set(o, (memberCount.get(o) ?? 0) + 1);
 
   const shared: SharedObject[] = [];
-  const exclusivity = new Map<string, number>();
+  const sharedKeys = new Set<string>();
   for (const [key, count] of memberCount) {
     if (count < 2) continue;
-    const sharers = index.sharers.get(key) ?? count;
-    shared.push({ key, members: count, sharers });
-    // of the *other* accounts that acted on it, the share inside the cluster
-    exclusivity.set(key, sharers > 1 ? (count - 1) / (sharers - 1) : 1);
+    shared.push({ key, members: count, sharers: index.sharers.get(key) ?? count });
+    sharedKeys.add(key);
   }
   shared.sort((a, b) => b.members - a.members || a.sharers - b.sharers || (a.key < b.key ? -1 : 1));
 
@@ -85,11 +83,11 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     posts += ps.length;
     let sum = 0;
     let k = 0;
-    for (const o of index.objectsOfAccount.get(m) ?? []) if (exclusivity.has(o)) k++;
+    for (const o of index.objectsOfAccount.get(m) ?? []) if (sharedKeys.has(o)) k++;
     for (const p of ps) {
       let best = similarPosts.has(p.key) ? 1 : 0;
       for (const o of index.objectsOfPost.get(p.key) ?? []) {
-        if (best >= 1 || !exclusivity.has(o)) continue;
+        if (best >= 1 || !sharedKeys.has(o)) continue;
         const who = accountsOn(o);
         let near = 0;
         if (who.size <= mine.size) {

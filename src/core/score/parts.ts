@@ -63,7 +63,17 @@ export function computeParts(x: PartInputs, params: ScoreParams): ScorePart[] {
     f.shared.map((s) => s.sharers).sort((a, b) => a - b),
     0.5,
   );
-  push('rarity', rar, `the shared objects were acted on by a median of ${medSharers} accounts in all, mostly inside the group`);
+  const medMembers = quantile(
+    f.shared.map((s) => s.members).sort((a, b) => a - b),
+    0.5,
+  );
+  push(
+    'rarity',
+    rar,
+    f.shared.length
+      ? `the shared objects were acted on by a median of ${medSharers} accounts in all, ${medMembers} of them in the group`
+      : 'nothing shared by two members',
+  );
 
   push('density', x.cluster.density, `${x.cluster.pairs} of ${(n * (n - 1)) / 2} member pairs are linked (${pct(x.cluster.density)})`);
 

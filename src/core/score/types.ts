@@ -80,7 +80,7 @@ export interface ClusterScore {
 
 export interface MemberDetail {
   account: string;
-  /** share of the member's posts that act on objects the cluster shares (exclusivity-weighted), 0..1 */
+  /** share of the member's posts that are work shared with the members it is tied to, 0..1 */
   cohesion: number;
   /** distinct shared objects the member acted on */
   shared: number;

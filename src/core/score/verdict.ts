@@ -48,8 +48,11 @@ export function verdictOf(
         : ''
     : '';
   const part = (n: string) => parts.find((p) => p.name === n);
-  const coh = part('cohesion');
-  const cohText = coh && coh.value >= 0.2 ? `; that is ${Math.round(coh.value * 100)}% of what they post` : '';
+  const coh = quantile(
+    [...f.cohesion].sort((a, b) => a - b),
+    0.5,
+  );
+  const cohText = coh >= 0.1 ? `; for the median member that is ${Math.round(coh * 100)}% of what it posts` : '';
   const nm = part('null_model');
   const nmText = nm && nm.value >= 0.3 ? `, far more often than their shuffled timelines give` : '';
   return `${plural(size, 'account')} ${what.join(', ')}${rarity}${timing}${nmText}${cohText} — score ${total} (${severity}).`;

@@ -15,6 +15,7 @@
  * Two whitespace sets matter: Python's `str.split()` uses `str.isspace()` (which includes
  * U+001C–U+001F) while the mention regex's `\s` does not.
  */
+import { fmix32 } from './hash.ts';
 import { WB, WB_EXT_PICT, wordBreakTable } from './word-break.ts';
 
 /** `str.isspace()` code points (all in the BMP). */
@@ -208,11 +209,10 @@ function pushPieces(token: string, out: string[]): void {
 }
 
 /**
- * Appends to `out` the tokens CNT's `similarity()` sees for this text, in text order and with
- * repeats (callers intern and deduplicate; the hot path should not build a Set per post).
+ * Calls `emit(from, to)` for each token of `s` (already lowercased and mention-stripped) in UTF-16
+ * offsets: the pieces between the boundary matches of `\b\p{Word_Break=WSegSpace}*'?`.
  */
-export function cntTokensInto(text: string, out: string[]): void {
-  const s = lowerNoMentions(text);
+function segment(s: string, emit: (from: number, to: number) => void): void {
   const table = wordBreakTable();
   ensureCapacity(s.length);
   const cp = cpBuf;
@@ -243,7 +243,7 @@ export function cntTokensInto(text: string, out: string[]): void {
       let e = p;
       while (e < n && cls[e] === WSEG) e++;
       if (e < n && cp[e] === 0x27) e++;
-      if (p > tokStart) pushPieces(s.slice(off[tokStart], off[p]), out);
+      if (p > tokStart) emit(off[tokStart], off[p]);
       tokStart = e;
       if (e > p) {
         p = e;
@@ -252,7 +252,70 @@ export function cntTokensInto(text: string, out: string[]): void {
     }
     p++;
   }
-  if (tokStart < n) pushPieces(s.slice(off[tokStart], off[n]), out);
+  if (tokStart < n) emit(off[tokStart], off[n]);
+}
+
+/**
+ * Appends to `out` the tokens CNT's `similarity()` sees for this text, in text order and with
+ * repeats.
+ */
+export function cntTokensInto(text: string, out: string[]): void {
+  const s = lowerNoMentions(text);
+  segment(s, (from, to) => pushPieces(s.slice(from, to), out));
+}
+
+/** Growable pair of 32-bit hash columns. */
+export interface TokenHashes {
+  h1: Uint32Array;
+  h2: Uint32Array;
+  n: number;
+}
+
+export function newTokenHashes(): TokenHashes {
+  return { h1: new Uint32Array(256), h2: new Uint32Array(256), n: 0 };
+}
+
+function pushHash(out: TokenHashes, a: number, b: number, len: number): void {
+  if (out.n === out.h1.length) {
+    const h1 = new Uint32Array(out.n * 2);
+    const h2 = new Uint32Array(out.n * 2);
+    h1.set(out.h1);
+    h2.set(out.h2);
+    out.h1 = h1;
+    out.h2 = h2;
+  }
+  out.h1[out.n] = fmix32((a ^ len) >>> 0);
+  out.h2[out.n] = fmix32((b + Math.imul(len, 0x9e3779b9)) >>> 0);
+  out.n++;
+}
+
+/**
+ * The same tokens as `cntTokensInto`, as two independent 32-bit hashes each (64 bits together:
+ * across millions of distinct tokens a collision is a ~10⁻⁷ event), without creating a string per
+ * token — the co_similar_tweet hot path.
+ */
+export function cntTokenHashesInto(text: string, out: TokenHashes): void {
+  const s = lowerNoMentions(text);
+  segment(s, (from, to) => {
+    let a = 0x811c9dc5;
+    let b = 0x2545f491;
+    let len = 0;
+    for (let i = from; i < to; i++) {
+      const c = s.charCodeAt(i);
+      if (c <= 0x3000 && PY_SPACE[c] === 1) {
+        if (len > 0) pushHash(out, a, b, len);
+        a = 0x811c9dc5;
+        b = 0x2545f491;
+        len = 0;
+        continue;
+      }
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+      len++;
+    }
+    if (len > 0) pushHash(out, a, b, len);
+  });
 }
 
 /** The distinct CNT tokens of a text, sorted by UTF-16 code units (for tests and explanations). */

@@ -13,6 +13,8 @@ import type { PartialDB as CoordinationEdges } from './coordination-edges.ts';
 import type { PartialDB as ScanRuns } from './scan-runs.ts';
 import type { PartialDB as Suppressions } from './suppressions.ts';
 import type { PartialDB as Watchlist } from './watchlist.ts';
+import type { PartialDB as ApiKeys } from './api-keys.ts';
+import type { PartialDB as AlertMemberDecisions } from './alert-member-decisions.ts';
 
 export type Database = Accounts &
   AccountSightings &
@@ -28,7 +30,9 @@ export type Database = Accounts &
   CoordinationEdges &
   ScanRuns &
   Suppressions &
-  Watchlist;
+  Watchlist &
+  ApiKeys &
+  AlertMemberDecisions;
 
 export type { Account } from './accounts.ts';
 export type { AccountSighting } from './account-sightings.ts';
@@ -46,3 +50,7 @@ export type { CoordinationEdge } from './coordination-edges.ts';
 export type { ScanRun, ScanKind, ScanStatus } from './scan-runs.ts';
 export type { Suppression } from './suppressions.ts';
 export type { WatchlistEntry } from './watchlist.ts';
+export type { ApiKey, ApiRole } from './api-keys.ts';
+export { API_ROLES } from './api-keys.ts';
+export type { AlertMemberDecision, MemberDecisionValue } from './alert-member-decisions.ts';
+export { MEMBER_DECISIONS } from './alert-member-decisions.ts';

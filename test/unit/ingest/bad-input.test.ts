@@ -124,6 +124,19 @@ describe('bad input loses nothing: each bad record is kept with position, raw te
     expect(ok.map((r) => r.post.posted_at)).toEqual(['2016-09-27T18:13:20Z']);
   });
 
+  it('hostile nesting is rejected, never a crash', async () => {
+    const deep = 200_000;
+    const page = `{"data":[{"id":"1","text":"t","created_at":"bad","author_id":"2","junk":${'['.repeat(deep)}${']'.repeat(deep)}}]}`;
+    const v2 = await collect(Readable.from([page]), { format: 'x-v2' });
+    expect(v2.bad.map((r) => [r.reason, r.raw])).toEqual([
+      ['invalid posted_at: "bad"', '[value too deeply nested to show]'],
+    ]);
+    const v1 = await collect(Readable.from(['[[[[[[[[{"id_str":"1","text":"x"}]]]]]]]]\n']), {
+      format: 'twitter-v1',
+    });
+    expect(v1.bad.map((r) => r.reason)).toEqual(['not a tweet: arrays nested too deeply']);
+  });
+
   it('inputs that cannot be read at all are InputErrors, not records', async () => {
     await expect(collect(`${FIXTURES}/does-not-exist.ndjson`)).rejects.toThrow(
       new InputError(`${FIXTURES}/does-not-exist.ndjson: no such file`),

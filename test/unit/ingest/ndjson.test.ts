@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readRecordBatches, readRecords } from '../../../src/ingest/index.ts';
 import { DATA, NOW, collect } from './helpers.ts';
@@ -196,6 +196,30 @@ describe('canonical NDJSON on the reference sets', () => {
     expect(bad.map((r) => [r.pos, r.reason])).toEqual([
       [{ file: '-', line: 1, item: 1 }, 'invalid posted_at: "nope"'],
     ]);
+  });
+
+  it('a live stream yields each record as soon as its line is complete (no waiting for more input)', async () => {
+    for (const format of [undefined, 'ndjson'] as const) {
+      const live = new PassThrough();
+      const it = readRecords(live, { format, now: NOW })[Symbol.asyncIterator]();
+      live.write(
+        JSON.stringify({
+          platform: 'x',
+          post_id: 'a',
+          posted_at: '2024-04-01T12:00:00Z',
+          text: 't',
+          account: { id: '1' },
+        }) + '\n',
+      );
+      const first = await it.next();
+      expect(first.value).toMatchObject({ ok: true, post: { post_id: 'a' } });
+      live.write(
+        '{"platform": "x", "post_id": "b", "posted_at": "2024-04-01T12:00:01Z", "text": "u", "account": {"id": "1"}}\n',
+      );
+      expect(await it.next()).toMatchObject({ value: { ok: true, post: { post_id: 'b' } } });
+      live.end();
+      expect(await it.next()).toEqual({ done: true, value: undefined });
+    }
   });
 
   it('stops reading when the consumer stops (no leak, no error)', async () => {

@@ -89,3 +89,15 @@ describe('simulate', () => {
     expect(() => simulate({ start: 'yesterday' })).toThrow(/start/);
   });
 });
+
+describe('simulate output', () => {
+  it('serialises posts exactly as JSON.stringify does, only faster', async () => {
+    const { postJson, labelsCsv } = await import('../../../src/cli/commands/simulate.ts');
+    const sim = simulate({ ...SMALL, seed: 3 });
+    const cache = new WeakMap<object, string>();
+    for (const p of sim.posts()) expect(postJson(p, cache)).toBe(JSON.stringify(p));
+    const csv = labelsCsv(sim.labels).split('\n');
+    expect(csv[0]).toBe('account_id,label,campaign');
+    expect(csv.filter((l) => /,campaign,copy_paste-1$/.test(l))).toHaveLength(5);
+  });
+});

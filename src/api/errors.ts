@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../logger.ts';
+
+/**
+ * Errors the API answers with: a stable machine code, a message for people, nothing
+ * else. Stack traces and SQL never leave the process; they go to the log.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'invalid_request', message, details);
+
+/** Fastify's own error codes, mapped to ours. */
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', 'request body is over the limit'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'unsupported content type'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed_json', 'the JSON body is empty'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_request', 'content-length does not match the body'],
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function makeErrorHandler(log: Logger) {
+  return function handle(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
+    if (err instanceof ApiError) {
+      return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
+    }
+    const fe = err as FastifyError;
+    if (fe.code && FASTIFY_CODES[fe.code]) {
+      const [status, code, message] = FASTIFY_CODES[fe.code]!;
+      return reply.status(status).send(errorBody(code, message));
+    }
+    if (fe.validation) {
+      const details = fe.validation.map((v) => ({ where: fe.validationContext, path: v.instancePath || undefined, message: v.message, params: v.params }));
+      return reply.status(400).send(errorBody('invalid_request', `invalid ${fe.validationContext ?? 'request'}: ${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`.replace(/\s+/g, ' ').trim(), details));
+    }
+    // a body the JSON parser could not read
+    if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && /JSON/i.test(err.message))) {
+      return reply.status(400).send(errorBody('malformed_json', 'the request body is not valid JSON'));
+    }
+    if (fe.statusCode === 429) {
+      return reply.status(429).send(errorBody('rate_limited', err.message || 'too many requests'));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send(errorBody('invalid_request', 'the request could not be read'));
+    }
+    log.error({ err, reqId: req.id, url: req.url, method: req.method }, 'request failed');
+    return reply.status(500).send(errorBody('internal', `internal error (request ${req.id}); the details are in the server log`));
+  };
+}
