@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { registerAlertsCommands } from './alerts.ts';
 import { registerBatchesCommand } from './batches.ts';
+import { registerDemoCommand } from './demo.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerIngestCommand } from './ingest.ts';
 import { registerJobsCommand } from './jobs.ts';
+import { registerKeysCommand } from './keys.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNetworksCommand } from './networks.ts';
 import { registerScanCommand } from './scan.ts';
+import { registerServeCommand } from './serve.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerWorkerCommand } from './worker.ts';
 
@@ -21,4 +24,7 @@ export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerAlertsCommands(program);
   registerJobsCommand(program);
+  registerServeCommand(program);
+  registerKeysCommand(program);
+  registerDemoCommand(program);
 }

@@ -1,5 +1,5 @@
 import type { CorePost } from '../types.ts';
-import { cntMessagePreprocess, cntTokensInto } from '../text/cnt-text.ts';
+import { cntMessagePreprocess, cntTokenHashesInto, newTokenHashes } from '../text/cnt-text.ts';
 import { normaliseText, wordTokens } from '../text/normalise.ts';
 import { shingleSet } from '../text/shingles.ts';
 import { normaliseUrl } from '../url.ts';
@@ -25,8 +25,20 @@ export function labelOf(s: string): string {
   return s.length <= MAX_OBJECT_LABEL ? s : s.slice(0, MAX_OBJECT_LABEL - 1) + '…';
 }
 
-function postAt(prep: PreparedPosts, rank: number): CorePost {
-  return prep.posts[prep.order[rank]];
+/**
+ * Visits the posts that take part in input order (memory order: at millions of posts, walking
+ * them in time order would be a cache miss per post) with their time rank.
+ */
+function forEachPost(prep: PreparedPosts, visit: (p: CorePost, rank: number) => void): void {
+  const { posts, rankOf } = prep;
+  for (let i = 0; i < posts.length; i++) {
+    const r = rankOf[i];
+    if (r >= 0) visit(posts[i], r);
+  }
+}
+
+function isOriginal(p: CorePost): boolean {
+  return p.repost_of === null || p.repost_of === undefined;
 }
 
 function cached<T>(prep: PreparedPosts, key: string, make: () => T): T {
@@ -41,11 +53,10 @@ function cached<T>(prep: PreparedPosts, key: string, make: () => T): T {
 /** Normalised text by rank ('' for reposts), shared by co_text, co_similar and co_reply. */
 export function normalisedTexts(prep: PreparedPosts): string[] {
   return cached(prep, 'norm', () => {
-    const out = new Array<string>(prep.n);
-    for (let r = 0; r < prep.n; r++) {
-      const p = postAt(prep, r);
-      out[r] = p.repost_of !== null || typeof p.text !== 'string' ? '' : normaliseText(p.text);
-    }
+    const out = new Array<string>(prep.n).fill('');
+    forEachPost(prep, (p, r) => {
+      if (isOriginal(p) && typeof p.text === 'string') out[r] = normaliseText(p.text);
+    });
     return out;
   });
 }
@@ -76,9 +87,8 @@ export function objectGroups(prep: PreparedPosts, kind: CoActionKind, ko: Resolv
   const gb = new GroupBuilder(prep.n);
   const norm = kind === 'co_text' && !compat ? normalisedTexts(prep) : null;
   const urlCache = new Map<string, string | null>();
-  for (let r = 0; r < prep.n; r++) {
-    const p = postAt(prep, r);
-    const original = p.repost_of === null || p.repost_of === undefined;
+  forEachPost(prep, (p, r) => {
+    const original = isOriginal(p);
     switch (kind) {
       case 'co_repost':
         if (!original) gb.add(r, String(p.repost_of));
@@ -136,7 +146,7 @@ export function objectGroups(prep: PreparedPosts, kind: CoActionKind, ko: Resolv
       case 'co_similar':
         throw new Error('co_similar has no object key; use shingleSets/cntTokenSets');
     }
-  }
+  });
   return gb.build();
 }
 
@@ -148,76 +158,125 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
   const key = `sh:${ko.shingleSize}:${ko.minTokens}:${onlyReplies ? 'r' : 'a'}`;
   return cached(prep, key, () => {
     const norm = normalisedTexts(prep);
+    const byRank = new Array<Uint32Array | undefined>(prep.n);
+    forEachPost(prep, (p, r) => {
+      if (norm[r].length === 0) return;
+      if (onlyReplies && (p.reply_to === null || p.reply_to === undefined || p.reply_to === '')) return;
+      const words = wordTokens(norm[r]);
+      if (words.length < ko.minTokens || words.length === 0) return;
+      byRank[r] = shingleSet(words, ko.shingleSize);
+    });
     const ranks: number[] = [];
-    const parts: Uint32Array[] = [];
     const itemOfRank = new Int32Array(prep.n).fill(-1);
     let total = 0;
     for (let r = 0; r < prep.n; r++) {
-      if (norm[r].length === 0) continue;
-      if (onlyReplies) {
-        const p = postAt(prep, r);
-        if (p.reply_to === null || p.reply_to === undefined || p.reply_to === '') continue;
-      }
-      const words = wordTokens(norm[r]);
-      if (words.length < ko.minTokens || words.length === 0) continue;
-      const sh = shingleSet(words, ko.shingleSize);
+      const sh = byRank[r];
+      if (!sh) continue;
       itemOfRank[r] = ranks.length;
       ranks.push(r);
-      parts.push(sh);
       total += sh.length;
     }
     const start = new Int32Array(ranks.length + 1);
     const vals = new Uint32Array(total);
-    for (let i = 0; i < parts.length; i++) {
-      vals.set(parts[i], start[i]);
-      start[i + 1] = start[i] + parts[i].length;
+    for (let i = 0; i < ranks.length; i++) {
+      const sh = byRank[ranks[i]]!;
+      vals.set(sh, start[i]);
+      start[i + 1] = start[i] + sh.length;
     }
     return { ranks: Int32Array.from(ranks), start, vals, itemOfRank };
   });
 }
 
-/** CNT token-id sets by rank for `--compat cnt` co_similar_tweet: original posts with ≥ 1 token. */
-export function cntTokenSets(prep: PreparedPosts): TokenSets {
-  const ids = new Map<string, number>();
-  const ranks: number[] = [];
-  let start = new Int32Array(1024);
-  let vals = new Int32Array(16384);
-  let nVals = 0;
-  const tokens: string[] = [];
-  let scratch = new Int32Array(256);
-  for (let r = 0; r < prep.n; r++) {
-    const p = postAt(prep, r);
-    if ((p.repost_of !== null && p.repost_of !== undefined) || typeof p.text !== 'string') continue;
-    tokens.length = 0;
-    cntTokensInto(p.text, tokens);
-    if (tokens.length === 0) continue;
-    if (scratch.length < tokens.length) scratch = new Int32Array(tokens.length * 2);
-    for (let k = 0; k < tokens.length; k++) {
-      let id = ids.get(tokens[k]);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(tokens[k], id);
+/** Interns 64-bit token hashes (two 32-bit halves) to dense ids. */
+class HashIds {
+  private index = new Int32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  private h1 = new Uint32Array(1 << 15);
+  private h2 = new Uint32Array(1 << 15);
+  size = 0;
+
+  id(a: number, b: number): number {
+    let slot = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const v = this.index[slot];
+      if (v === 0) break;
+      if (this.h1[v - 1] === a && this.h2[v - 1] === b) return v - 1;
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.size++;
+    if (id === this.h1.length) {
+      const h1 = new Uint32Array(id * 2);
+      const h2 = new Uint32Array(id * 2);
+      h1.set(this.h1);
+      h2.set(this.h2);
+      this.h1 = h1;
+      this.h2 = h2;
+    }
+    this.h1[id] = a;
+    this.h2[id] = b;
+    this.index[slot] = id + 1;
+    if (this.size * 2 > this.index.length) {
+      const size = this.index.length * 2;
+      this.index = new Int32Array(size);
+      this.mask = size - 1;
+      for (let k = 0; k < this.size; k++) {
+        let s = (this.h1[k] ^ Math.imul(this.h2[k], 0x9e3779b1)) & this.mask;
+        while (this.index[s] !== 0) s = (s + 1) & this.mask;
+        this.index[s] = k + 1;
       }
-      scratch[k] = id;
     }
-    const set = scratch.subarray(0, tokens.length).sort();
-    if (nVals + set.length > vals.length) {
-      const next = new Int32Array(Math.max(vals.length * 2, nVals + set.length));
-      next.set(vals);
-      vals = next;
+    return id;
+  }
+}
+
+/**
+ * CNT token-id sets for `--compat cnt` co_similar_tweet: original posts with ≥ 1 token, in rank
+ * order. Tokens are identified by 64-bit hashes (see `cntTokenHashesInto`), never materialised as
+ * strings.
+ */
+export function cntTokenSets(prep: PreparedPosts): TokenSets {
+  const ids = new HashIds();
+  const hashes = newTokenHashes();
+  let scratch = new Int32Array(256);
+  // per post, in input order: its set in `tmp`, located by rank
+  const setStart = new Int32Array(prep.n).fill(-1);
+  const setLen = new Int32Array(prep.n);
+  let tmp = new Int32Array(1 << 16);
+  let used = 0;
+  let items = 0;
+  forEachPost(prep, (p, r) => {
+    if (!isOriginal(p) || typeof p.text !== 'string') return;
+    hashes.n = 0;
+    cntTokenHashesInto(p.text, hashes);
+    const m = hashes.n;
+    if (m === 0) return;
+    if (scratch.length < m) scratch = new Int32Array(m * 2);
+    for (let k = 0; k < m; k++) scratch[k] = ids.id(hashes.h1[k], hashes.h2[k]);
+    const set = scratch.subarray(0, m).sort();
+    if (used + m > tmp.length) {
+      const next = new Int32Array(Math.max(tmp.length * 2, used + m));
+      next.set(tmp);
+      tmp = next;
     }
+    const from = used;
     let prev = -1;
-    for (let k = 0; k < set.length; k++) {
-      if (set[k] !== prev) vals[nVals++] = set[k];
+    for (let k = 0; k < m; k++) {
+      if (set[k] !== prev) tmp[used++] = set[k];
       prev = set[k];
     }
-    if (ranks.length + 2 > start.length) {
-      const next = new Int32Array(start.length * 2);
-      next.set(start);
-      start = next;
-    }
-    ranks.push(r);
-    start[ranks.length] = nVals;
+    setStart[r] = from;
+    setLen[r] = used - from;
+    items++;
+  });
+  const ranks = new Int32Array(items);
+  const start = new Int32Array(items + 1);
+  const vals = new Int32Array(used);
+  for (let r = 0, i = 0; r < prep.n; r++) {
+    if (setStart[r] < 0) continue;
+    ranks[i] = r;
+    vals.set(tmp.subarray(setStart[r], setStart[r] + setLen[r]), start[i]);
+    start[i + 1] = start[i] + setLen[r];
+    i++;
   }
-  return { ranks: Int32Array.from(ranks), start: start.slice(0, ranks.length + 1), vals: vals.slice(0, nVals), nTokens: ids.size };
+  return { ranks, start, vals, nTokens: ids.size };
 }

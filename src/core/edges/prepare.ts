@@ -64,7 +64,7 @@ export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
     }
     accIn[i] = id;
   }
-  let order = new Int32Array(n);
+  let order: Int32Array = new Int32Array(n);
   for (let i = 0, k = 0; i < total; i++) if (accIn[i] >= 0) order[k++] = i;
   if (!sorted) {
     if (allInt && tMax - tMin < 2 ** 32) {

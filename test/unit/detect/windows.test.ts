@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectJobId, windowOf, windowsOf } from '../../../src/detect/windows.ts';
+import { detectAgainJobId, detectJobId, windowOf, windowsOf } from '../../../src/detect/windows.ts';
 import { notifyJobId } from '../../../src/queue/detect-payloads.ts';
 
 // BullMQ refuses a custom job id with a colon unless it has exactly two (job.js validateOptions).
@@ -22,6 +22,8 @@ describe('detection windows', () => {
     const w = windowOf(Date.parse('2016-09-27T01:17:00Z'), TEN);
     expect(detectJobId(w)).toBe('detect:2016-09-27T01:10');
     expect(bullAccepts(detectJobId(w))).toBe(true);
+    expect(detectAgainJobId(w)).toBe('detect-again:2016-09-27T01:10');
+    expect(bullAccepts(detectAgainJobId(w))).toBe(true);
     const n = notifyJobId({ alertId: 12, event: 'escalated', severity: 'critical' });
     expect(n).toBe('notify:12:escalated-critical');
     expect(bullAccepts(n)).toBe(true);
