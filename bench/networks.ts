@@ -96,7 +96,8 @@ async function child(task: string, file: string, label: string, window: number):
   let steps = '';
   let edges = '';
   if (task === 'pipeline') {
-    const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window: 60, minWeight: 2, similarity: 0.8, compat: 'cnt', format: 'cnt-csv' });
+    // the options `coordwatch networks --compat cnt` uses
+    const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window: 60, minWeight: 2, similarity: 0.8, compat: 'cnt', format: 'cnt-csv', repostText: false });
     posts = r.posts.length;
     steps = r.timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(2)}`).join(', ');
     edges = [...r.edgesByKind].map(([k, e]) => `${k} ${e.length}`).join(', ');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -40,7 +40,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; the generic types differ only in their parameters
     loggerInstance: log.child({ name: 'api' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // one log line per request is noise at this volume; errors are logged by the handler
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.api.bodyLimit,
     trustProxy: config.api.trustProxy,
     genReqId: () => randomUUID(),

@@ -221,9 +221,14 @@ export function reviewRepository(db: Kysely<Database>) {
      * link or repost within the alert's span.
      */
     async graph(alertId: number, from: Date, to: Date): Promise<GraphData> {
-      const members = await db.selectFrom('alert_members').select(['account_key', 'role']).where('alert_id', '=', alertId).execute();
+      const members = await db
+        .selectFrom('alert_members as m')
+        .leftJoin('accounts as a', (j) => j.onRef('a.platform', '=', 'm.platform').onRef('a.account_id', '=', 'm.account_id'))
+        .select(['m.account_key', 'm.role', 'a.handle'])
+        .where('m.alert_id', '=', alertId)
+        .execute();
       const keys = members.map((m) => m.account_key);
-      const nodes = members.map((m) => ({ id: m.account_key, label: splitKey(m.account_key).id, role: m.role }));
+      const nodes = members.map((m) => ({ id: m.account_key, label: m.handle ?? splitKey(m.account_key).id, role: m.role }));
       if (keys.length === 0) return { nodes, edges: [], source: 'stored' };
       const stored = await sql<{ a: string; b: string; weight: number; kinds: string[] }>`
         select account_a as a, account_b as b, sum(weight)::int as weight, array_agg(distinct kind) as kinds

@@ -55,6 +55,9 @@ export async function consoleRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     return reply.type(f.type).header('cache-control', 'no-cache').send(f.body);
   });
 
+  // browsers ask for it; answering keeps the console's console clean
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
+
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/alerts', 302));
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {

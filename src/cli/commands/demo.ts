@@ -37,7 +37,7 @@ export async function* plantedCampaign(seed = 7): AsyncGenerator<ParsedRecord[]>
   });
   const batch: ParsedRecord[] = [];
   let line = 0;
-  for (const post of sim.posts()) batch.push({ ok: true, post, pos: { file: 'planted-campaign', line: ++line } } as ParsedRecord);
+  for (const post of sim.posts()) batch.push({ ok: true, post, pos: { file: 'planted-campaign', line: ++line } });
   yield batch;
 }
 

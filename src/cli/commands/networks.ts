@@ -41,6 +41,12 @@ export interface NetworksOptions {
   format?: InputFormat;
   /** extra edge options (per-kind overrides, caps) */
   edgeOptions?: Partial<EdgeOptions>;
+  /**
+   * Keep the text of reposts in `result.posts` (default true). No edge kind reads it, so the
+   * edges-only command turns it off (on retweet-heavy data it is most of the parsing and memory);
+   * anything that scores narratives over all posts keeps it.
+   */
+  repostText?: boolean;
 }
 
 export interface StepTiming {
@@ -79,7 +85,11 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
   };
 
   const t0 = performance.now();
-  const loaded = await loadCorePosts(opts.file, { format: opts.format, extractEntities: kinds.includes('co_hashtag_seq') });
+  const loaded = await loadCorePosts(opts.file, {
+    format: opts.format,
+    extractEntities: kinds.includes('co_hashtag_seq'),
+    repostText: opts.repostText ?? true,
+  });
   timings.push({ step: 'load', ms: performance.now() - t0 });
   const prep = time('prepare', () => preparePosts(loaded.posts));
   const edgesByKind = new Map<CoActionKind, Edge[]>();
@@ -222,6 +232,7 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
     similarity,
     compat: flags.compat === 'cnt' ? 'cnt' : null,
     format: flags.format as InputFormat | undefined,
+    repostText: false,
   });
   const written = await writeNetworks(result, flags.out);
   process.stdout.write(networksSummary(result, written));

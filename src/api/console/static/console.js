@@ -239,7 +239,7 @@
     // deterministic start: a circle
     const pos = nodes.map((_, i) => ({ x: W / 2 + 200 * Math.cos((2 * Math.PI * i) / N), y: H / 2 + 200 * Math.sin((2 * Math.PI * i) / N), vx: 0, vy: 0 }));
     const maxW = Math.max(1, ...edges.map((e) => e.weight));
-    const k = Math.sqrt((W * H) / Math.max(1, N)) * 0.6;
+    const k = Math.min(160, Math.sqrt((W * H) / Math.max(1, N)) * 0.8);
     for (let it = 0; it < 250; it++) {
       const temp = 20 * (1 - it / 250) + 0.5;
       for (let i = 0; i < N; i++) {
@@ -271,8 +271,8 @@
         b.vy += dy * f;
       }
       for (const p of pos) {
-        p.vx += (W / 2 - p.x) * 0.02;
-        p.vy += (H / 2 - p.y) * 0.02;
+        p.vx += (W / 2 - p.x) * 0.004;
+        p.vy += (H / 2 - p.y) * 0.004;
         const m = Math.sqrt(p.vx * p.vx + p.vy * p.vy) || 1;
         p.x = Math.max(20, Math.min(W - 20, p.x + (p.vx / m) * Math.min(m, temp)));
         p.y = Math.max(20, Math.min(H - 20, p.y + (p.vy / m) * Math.min(m, temp)));
