@@ -24,9 +24,9 @@ export interface LoadOptions {
    */
   extractEntities?: boolean;
   /**
-   * Keep the text of reposts (default true). Every co-action kind ignores it (a repost carries
-   * someone else's words), so `coordwatch networks` drops it: on retweet-heavy data that is most of
-   * the text, and of the memory.
+   * Keep the text and links of reposts (default true). Every co-action kind ignores them (a repost
+   * carries someone else's words), so `coordwatch networks` drops them: on retweet-heavy data that
+   * is most of the text, and of the memory. Applies to the CNT CSV fast path.
    */
   repostText?: boolean;
   /** passed to the ingest adapters for the other formats */
@@ -51,6 +51,12 @@ function entities(text: string, re: RegExp, marker: string): string[] {
   if (!text.includes(marker)) return EMPTY;
   const out: string[] = [];
   for (const m of text.matchAll(re)) out.push(m[1]);
+  return out.length === 0 ? EMPTY : out;
+}
+
+function splitUrls(field: string): string[] {
+  if (!field.includes(' ')) return [field];
+  const out = field.split(' ').filter((u) => u.length > 0);
   return out.length === 0 ? EMPTY : out;
 }
 
@@ -264,8 +270,8 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
     if (fe0[3] > fs0[3]) repostOf = fq[3] === 2 ? field(buf, 3) : repostIds.intern(buf, fs0[3], fe0[3]);
     const replyTo = fe0[4] > fs0[4] ? field(buf, 4) : null;
     const text = repostOf !== null && !keepRepostText ? '' : field(buf, 5);
-    const urlField = fe0[7] > fs0[7] ? field(buf, 7) : '';
-    const urls = urlField.length === 0 ? EMPTY : urlField.split(' ').filter((u) => u.length > 0);
+    const urlField = fe0[7] > fs0[7] && (repostOf === null || keepRepostText) ? field(buf, 7) : '';
+    const urls = urlField.length === 0 ? EMPTY : splitUrls(urlField);
     posts.push({
       key,
       account,

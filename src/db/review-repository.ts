@@ -129,10 +129,12 @@ export function reviewRepository(db: Kysely<Database>) {
     }
     if (f.q) {
       const term = likeTerm(f.q);
-      q = q.where(sql<boolean>`exists (
-        select 1 from alert_members m
-        left join accounts ac on ac.platform = m.platform and ac.account_id = m.account_id
-        where m.alert_id = alerts.id and (ac.handle ilike ${term} or m.account_id ilike ${term} or ac.display_name ilike ${term}))`);
+      // the matching accounts first (one pass over accounts), then their alerts: a per-alert
+      // EXISTS re-ran the LIKE for every alert
+      q = q.where(sql<boolean>`alerts.id in (
+        select m.alert_id from alert_members m
+        where (m.platform, m.account_id) in (
+          select ac.platform, ac.account_id from accounts ac where ac.handle ilike ${term} or ac.display_name ilike ${term} or ac.account_id ilike ${term}))`);
     }
     return q;
   }
@@ -141,22 +143,21 @@ export function reviewRepository(db: Kysely<Database>) {
     async listAlerts(f: AlertFilters, sort: AlertSort, limit: number, cursor: string | null): Promise<Page<Alert>> {
       const desc = sort.startsWith('-');
       const col = SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof SORT_COLUMN];
+      const isTime = col === 'last_seen_at' || col === 'created_at';
+      // timestamps hold microseconds, JS dates milliseconds: sort and compare on the millisecond
+      // so a cursor's value is exactly a sort key
+      const key = isTime ? sql<Date>`date_trunc('milliseconds', ${sql.ref(col)})` : sql.ref(col);
       let q = filtered(f).selectAll();
       if (cursor) {
         const [v, id] = decodeCursor(cursor);
         if (typeof id !== 'number' || (col !== 'id' && v === null)) throw new CursorError();
-        const value = col === 'last_seen_at' || col === 'created_at' ? new Date(String(v)) : Number(v);
+        const value = isTime ? new Date(String(v)) : Number(v);
         if (value instanceof Date ? Number.isNaN(value.getTime()) : !Number.isFinite(value)) throw new CursorError();
         if (col === 'id') q = q.where('id', desc ? '<' : '>', id);
-        else {
-          // keyset: past the last row in (sort column, id) order; ties broken by id ascending
-          q = q.where((eb) =>
-            eb.or([eb(col, desc ? '<' : '>', value as never), eb.and([eb(col, '=', value as never), eb('id', '>', id)])]),
-          );
-        }
+        // keyset: past the last row in (sort key, id) order; ties broken by id ascending
+        else q = q.where(sql<boolean>`(${key} ${sql.raw(desc ? '<' : '>')} ${value} or (${key} = ${value} and id > ${id}))`);
       }
-      q = q.orderBy(col, desc ? 'desc' : 'asc');
-      if (col !== 'id') q = q.orderBy('id', 'asc');
+      q = col === 'id' ? q.orderBy('id', desc ? 'desc' : 'asc') : q.orderBy(key, desc ? 'desc' : 'asc').orderBy('id', 'asc');
       const rows = await q.limit(limit + 1).execute();
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];

@@ -52,7 +52,7 @@ export function queuePage(me: ApiKeyInfo, q: AlertQuery, page: Page<Alert>, coun
       <td>${fmtTime(a.first_seen_at)}</td>
       <td>${fmtTime(a.last_seen_at)}</td>
       <td class="assignee">${a.assignee ?? ''}</td>
-      <td class="verdict">${a.verdict}</td>
+      <td class="why">${a.verdict}</td>
     </tr>`,
   );
   const body = html`<h1>Queue</h1>

@@ -1,3 +1,4 @@
+/* global document, location, fetch, setTimeout, clearTimeout */
 // coordwatch console: keyboard triage, review actions and the network graph.
 // Served as a file (CSP script-src 'self'); it never builds HTML from strings: every text
 // goes in through textContent, so hostile handles and posts stay text.
@@ -239,7 +240,7 @@
     // deterministic start: a circle
     const pos = nodes.map((_, i) => ({ x: W / 2 + 200 * Math.cos((2 * Math.PI * i) / N), y: H / 2 + 200 * Math.sin((2 * Math.PI * i) / N), vx: 0, vy: 0 }));
     const maxW = Math.max(1, ...edges.map((e) => e.weight));
-    const k = Math.min(160, Math.sqrt((W * H) / Math.max(1, N)) * 0.8);
+    const k = Math.min(240, Math.sqrt((W * H) / Math.max(1, N)));
     for (let it = 0; it < 250; it++) {
       const temp = 20 * (1 - it / 250) + 0.5;
       for (let i = 0; i < N; i++) {
@@ -264,7 +265,7 @@
         const dx = a.x - b.x;
         const dy = a.y - b.y;
         const d = Math.max(0.1, Math.sqrt(dx * dx + dy * dy));
-        const f = (d / k) * (0.5 + e.weight / maxW);
+        const f = (d / k) * (0.2 + (0.6 * e.weight) / maxW);
         a.vx -= dx * f;
         a.vy -= dy * f;
         b.vx += dx * f;
