@@ -103,7 +103,7 @@ async function child(task: string, file: string, label: string, window: number):
     edges = [...r.edgesByKind].map(([k, e]) => `${k} ${e.length}`).join(', ');
   } else {
     // near-duplicate network alone at one window; loading is excluded from the timing
-    const loaded = await loadCorePosts(file, { format: 'cnt-csv', extractEntities: false });
+    const loaded = await loadCorePosts(file, { format: 'cnt-csv', extractEntities: false, repostText: false });
     posts = loaded.posts.length;
     const prep = preparePosts(loaded.posts);
     const compat = task === 'similar-cnt' ? 'cnt' : null;

@@ -1,4 +1,5 @@
-// Entry point of the ingest worker process: `tsx workers/ingest.ts` (or `coordwatch worker ingest`).
+// Entry point of the ingest worker process: `node --max-old-space-size=256 --import tsx
+// workers/ingest.ts` (or `coordwatch worker ingest`, which applies the heap cap itself).
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 const { loadConfig } = await import('../config/config.ts');
 const { createLogger } = await import('../src/logger.ts');

@@ -214,6 +214,15 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
   const repostIds = new ByteInterner();
   const ids = new IdSet();
   const keyOf = (i: number): string => posts[i].key;
+  // rows come grouped by author in most exports: the previous row's account is checked first
+  let lastUser = '';
+  let lastUserLen = -1;
+  const lastUserBytes = new Uint8Array(256);
+  const sameAsLastUser = (buf: Buffer, s: number, e: number): boolean => {
+    if (e - s !== lastUserLen) return false;
+    for (let k = 0; k < lastUserLen; k++) if (buf[s + k] !== lastUserBytes[k]) return false;
+    return true;
+  };
   const keepRepostText = opts.repostText ?? true;
   let rejected = 0;
   let duplicates = 0;
@@ -264,8 +273,17 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
       duplicates++;
       return;
     }
-    const account = fq[1] === 2 ? user : accountIds.intern(buf, fs0[1], fe0[1]);
-    if (!accounts.has(account)) accounts.set(account, emptyAccount(account, field(buf, 2) || null));
+    let account: string;
+    if (fq[1] === 2) account = user;
+    else if (sameAsLastUser(buf, fs0[1], fe0[1])) account = lastUser;
+    else {
+      account = accountIds.intern(buf, fs0[1], fe0[1]);
+      lastUser = account;
+      lastUserLen = Math.min(fe0[1] - fs0[1], lastUserBytes.length);
+      lastUserBytes.set(buf.subarray(fs0[1], fs0[1] + lastUserLen));
+      if (lastUserLen !== fe0[1] - fs0[1]) lastUserLen = -1;
+      if (!accounts.has(account)) accounts.set(account, emptyAccount(account, field(buf, 2) || null));
+    }
     let repostOf: string | null = null;
     if (fe0[3] > fs0[3]) repostOf = fq[3] === 2 ? field(buf, 3) : repostIds.intern(buf, fs0[3], fe0[3]);
     const replyTo = fe0[4] > fs0[4] ? field(buf, 4) : null;

@@ -42,6 +42,8 @@ export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
   let tMin = Infinity;
   let tMax = -Infinity;
   let prevT = -Infinity;
+  let lastAccount: string | null = null;
+  let lastId = -1;
   for (let i = 0; i < total; i++) {
     const p = posts[i];
     const t = p.t;
@@ -56,13 +58,19 @@ export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
     if (t < prevT) sorted = false;
     prevT = t;
     if (allInt && !Number.isInteger(t)) allInt = false;
-    let id = ids.get(p.account);
-    if (id === undefined) {
-      id = accounts.length;
-      ids.set(p.account, id);
-      accounts.push(p.account);
+    // inputs usually come grouped by author (or by time, with bursts per author): skip the lookup
+    // while the account repeats
+    if (p.account !== lastAccount) {
+      let id = ids.get(p.account);
+      if (id === undefined) {
+        id = accounts.length;
+        ids.set(p.account, id);
+        accounts.push(p.account);
+      }
+      lastAccount = p.account;
+      lastId = id;
     }
-    accIn[i] = id;
+    accIn[i] = lastId;
   }
   let order: Int32Array = new Int32Array(n);
   for (let i = 0, k = 0; i < total; i++) if (accIn[i] >= 0) order[k++] = i;
