@@ -74,7 +74,9 @@ async function createDb(): Promise<{ url: string; drop(): Promise<void> }> {
 function worker(role: string, env: Record<string, string>): ChildProcess & { exited: Promise<void> } {
   fs.mkdirSync(path.join(ROOT, 'out'), { recursive: true });
   const log = fs.openSync(path.join(ROOT, 'out', `bench-latency-${role}.log`), 'a');
-  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, `workers/${role}.ts`)], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every worker, written when it exits
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const p = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, `workers/${role}.ts`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DOTENV_CONFIG_QUIET: 'true', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', log, log],

@@ -27,7 +27,7 @@ export function buildKindEdges(prep: PreparedPosts, kind: CoActionKind, ro: Reso
 
   if (kind === 'co_similar') {
     if (compat) {
-      const sets = cntTokenSets(prep);
+      const sets = cntTokenSets(prep, ko.window);
       const side = new SideFacts();
       const { acc } = prep;
       similarJoin(prep, sets, { window: ko.window, threshold: ko.threshold }, (i, j) => {
@@ -80,7 +80,7 @@ export function buildKindEdges(prep: PreparedPosts, kind: CoActionKind, ro: Reso
   let nearSame: ((ra: number, rb: number) => boolean) | undefined;
   if (kind === 'co_reply') {
     const sets = shingleSets(prep, ko, true);
-    const norm = normalisedTexts(prep);
+    const norm = normalisedTexts(prep, ko.window);
     const thr = ko.threshold;
     nearSame = (ra, rb) => {
       const ia = sets.itemOfRank[ra];

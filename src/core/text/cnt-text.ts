@@ -65,6 +65,16 @@ function lowerNoMentions(text: string): string {
 /** CNT's `message_preprocessor`: the co_tweet key. */
 export function cntMessagePreprocess(text: string): string {
   const cleaned = lowerNoMentions(text);
+  // Most texts are already in shape (single ASCII spaces between words): one scan, no split/join.
+  const len = cleaned.length;
+  let inShape = len > 0 && cleaned.charCodeAt(0) !== 0x20 && cleaned.charCodeAt(len - 1) !== 0x20;
+  for (let i = 0, prev = 0; inShape && i < len; i++) {
+    const c = cleaned.charCodeAt(i);
+    if (c === 0x20) inShape = prev !== 0x20;
+    else if (c <= 0x3000 && PY_SPACE[c] === 1) inShape = false;
+    prev = c;
+  }
+  if (inShape) return cleaned;
   const parts = cleaned.split(PY_SPLIT_RE);
   // Splitting on runs leaves empty strings only at the ends.
   const from = parts[0] === '' ? 1 : 0;
@@ -214,27 +224,10 @@ function pushPieces(token: string, out: string[]): void {
  */
 function segment(s: string, emit: (from: number, to: number) => void): void {
   const table = wordBreakTable();
-  ensureCapacity(s.length);
+  const n = decode(s, table);
   const cp = cpBuf;
   const off = offBuf;
   const cls = clsBuf;
-  let n = 0;
-  for (let i = 0; i < s.length; ) {
-    let c = s.charCodeAt(i);
-    off[n] = i;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        i += 2;
-      } else i += 1;
-    } else i += 1;
-    cp[n] = c;
-    cls[n] = table[c] & 0x1f;
-    n++;
-  }
-  off[n] = s.length;
-
   let tokStart = 0;
   let p = 0;
   while (p <= n) {
@@ -289,33 +282,96 @@ function pushHash(out: TokenHashes, a: number, b: number, len: number): void {
   out.n++;
 }
 
+/** Code points of `s` into the scratch arrays (with Word_Break classes); returns their count. */
+function decode(s: string, table: Uint8Array): number {
+  ensureCapacity(s.length);
+  const cp = cpBuf;
+  const off = offBuf;
+  const cls = clsBuf;
+  let n = 0;
+  for (let i = 0; i < s.length; ) {
+    let c = s.charCodeAt(i);
+    off[n] = i;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i += 2;
+      } else i += 1;
+    } else i += 1;
+    cp[n] = c;
+    cls[n] = table[c] & 0x1f;
+    n++;
+  }
+  off[n] = s.length;
+  return n;
+}
+
+const H1_SEED = 0x811c9dc5;
+const H2_SEED = 0x2545f491;
+
+/** 64-bit (two 32-bit halves) hash of a token given as code points, as cntTokenHashesInto computes it. */
+export function cntTokenHash(token: string): [number, number] {
+  let a = H1_SEED;
+  let b = H2_SEED;
+  let len = 0;
+  for (const ch of token) {
+    const c = ch.codePointAt(0)!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+    len++;
+  }
+  return [fmix32((a ^ len) >>> 0), fmix32((b + Math.imul(len, 0x9e3779b9)) >>> 0)];
+}
+
 /**
  * The same tokens as `cntTokensInto`, as two independent 32-bit hashes each (64 bits together:
  * across millions of distinct tokens a collision is a ~10⁻⁷ event), without creating a string per
- * token — the co_similar_tweet hot path.
+ * token — the co_similar_tweet hot path. Segmentation and hashing are one pass: each code point
+ * is hashed into the current token as the boundary scan passes it.
  */
 export function cntTokenHashesInto(text: string, out: TokenHashes): void {
   const s = lowerNoMentions(text);
-  segment(s, (from, to) => {
-    let a = 0x811c9dc5;
-    let b = 0x2545f491;
-    let len = 0;
-    for (let i = from; i < to; i++) {
-      const c = s.charCodeAt(i);
-      if (c <= 0x3000 && PY_SPACE[c] === 1) {
-        if (len > 0) pushHash(out, a, b, len);
-        a = 0x811c9dc5;
-        b = 0x2545f491;
-        len = 0;
+  const table = wordBreakTable();
+  const n = decode(s, table);
+  const cp = cpBuf;
+  const cls = clsBuf;
+  let a = H1_SEED;
+  let b = H2_SEED;
+  let len = 0;
+  let p = 0;
+  while (p < n || (p === n && n > 0)) {
+    const boundary = p > 0 && p < n ? QUICK[(cls[p - 1] << 5) | cls[p]] : QUICK_RULES;
+    if (boundary === QUICK_BREAK || (boundary === QUICK_RULES && atBoundary(p, n, cp, cls, table))) {
+      if (len > 0) pushHash(out, a, b, len);
+      a = H1_SEED;
+      b = H2_SEED;
+      len = 0;
+      if (p === n) break;
+      let e = p;
+      while (e < n && cls[e] === WSEG) e++;
+      if (e < n && cp[e] === 0x27) e++;
+      if (e > p) {
+        p = e;
         continue;
       }
+    }
+    const c = cp[p];
+    if (c <= 0x3000 && PY_SPACE[c] === 1) {
+      // whitespace inside a token (a newline, a no-break space) splits it, as CNT's str.split() does
+      if (len > 0) pushHash(out, a, b, len);
+      a = H1_SEED;
+      b = H2_SEED;
+      len = 0;
+    } else {
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 15;
       len++;
     }
-    if (len > 0) pushHash(out, a, b, len);
-  });
+    p++;
+  }
 }
 
 /** The distinct CNT tokens of a text, sorted by UTF-16 code units (for tests and explanations). */
