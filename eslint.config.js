@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'out/**'] },
@@ -10,6 +11,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    files: ['bin/**/*.js', '*.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // the console's one script declares the browser globals it uses
+    files: ['src/api/console/static/**/*.js'],
+    languageOptions: { globals: globals.browser },
+    rules: { 'no-redeclare': 'off' },
   },
   {
     // Migrations are typed Kysely<any> on purpose: they must not depend on today's schema types.

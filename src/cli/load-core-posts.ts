@@ -312,6 +312,9 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
     outer: while (recStart < n) {
       let i = recStart;
       let nf = 0;
+      // end of the physical line: bounds the native comma search of unquoted fields
+      let lineEnd = buf.indexOf(LF, i);
+      if (lineEnd === -1) lineEnd = n;
       for (;;) {
         if (nf === 64) {
           // absurd column count: skip to the end of the line
@@ -338,9 +341,14 @@ async function loadCntCsv(path: string, opts: LoadOptions): Promise<LoadedPosts>
           // anything between a closing quote and the separator is dropped, as Python's csv does
           i = j + 1;
           while (i < n && buf[i] !== COMMA && buf[i] !== LF) i++;
+          if (i > lineEnd) {
+            lineEnd = buf.indexOf(LF, i);
+            if (lineEnd === -1) lineEnd = n;
+          }
         } else {
-          let j = i;
-          while (j < n && buf[j] !== COMMA && buf[j] !== LF) j++;
+          // an unquoted field holds no comma and no newline: its end is the next of either
+          let j = buf.indexOf(COMMA, i);
+          if (j === -1 || j > lineEnd) j = lineEnd;
           fs0[nf] = i;
           fe0[nf] = j > i && buf[j - 1] === CR && j < n && buf[j] === LF ? j - 1 : j;
           fq[nf] = 0;

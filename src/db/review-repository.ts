@@ -5,7 +5,6 @@ import type {
   Account,
   AccountSighting,
   Alert,
-  AlertAction,
   AlertMemberDecision,
   AlertStatus,
   Database,
@@ -288,7 +287,7 @@ export function reviewRepository(db: Kysely<Database>) {
             alert_id: alertId,
             actor,
             // the schema's union predates member decisions; the column is text
-            action: 'member' as AlertAction,
+            action: 'member',
             from_value: prev?.decision ?? null,
             to_value: decision,
             note,

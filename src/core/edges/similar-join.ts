@@ -42,9 +42,15 @@ export function similarJoin(
   // Rarity order: token ids re-numbered by ascending document frequency.
   const df = new Int32Array(nTokens);
   for (let k = 0; k < vals.length; k++) df[vals[k]]++;
-  const byDf = Int32Array.from({ length: nTokens }, (_, i) => i).sort((a, b) => df[a] - df[b] || a - b);
+  // counting sort by frequency (ties by id): linear, where a comparison sort of millions of
+  // token ids would dominate the join
+  let maxDf = 0;
+  for (let k = 0; k < nTokens; k++) if (df[k] > maxDf) maxDf = df[k];
+  const dfStart = new Int32Array(maxDf + 2);
+  for (let k = 0; k < nTokens; k++) dfStart[df[k] + 1]++;
+  for (let d = 0; d <= maxDf; d++) dfStart[d + 1] += dfStart[d];
   const rarity = new Int32Array(nTokens);
-  for (let k = 0; k < nTokens; k++) rarity[byDf[k]] = k;
+  for (let k = 0; k < nTokens; k++) rarity[k] = dfStart[df[k]]++;
   const sorted = new Int32Array(vals.length);
   for (let k = 0; k < vals.length; k++) sorted[k] = rarity[vals[k]];
   for (let i = 0; i < n; i++) sorted.subarray(start[i], start[i + 1]).sort();

@@ -2,7 +2,7 @@ import type { Generated, Selectable } from 'kysely';
 
 export const tableName = 'alert_events';
 
-export type AlertAction = 'opened' | 'updated' | 'status' | 'assigned' | 'reopened' | 'note';
+export type AlertAction = 'opened' | 'updated' | 'status' | 'assigned' | 'reopened' | 'note' | 'member';
 
 /** Append-only (a trigger refuses updates and deletes). */
 export interface AlertEventsTable {
