@@ -1,14 +1,4 @@
-// Entry point of the detect worker process: `tsx workers/detect.ts` (or `coordwatch worker detect`).
-process.env.DOTENV_CONFIG_QUIET ??= 'true';
-const { loadConfig } = await import('../config/config.ts');
-const { createLogger } = await import('../src/logger.ts');
-const { runWorkerProcess } = await import('../src/queue/worker-process.ts');
+// Entry point of the detect worker process: `node --import tsx workers/detect.ts` (or `coordwatch worker detect`).
+import { runRole } from './run-role.ts';
 
-try {
-  const config = loadConfig(process.env);
-  const log = createLogger(config).child({ name: 'worker' });
-  await runWorkerProcess(config, log, ['detect']);
-} catch (err) {
-  process.stderr.write(`coordwatch worker: ${(err as Error).message}\n`);
-  process.exitCode = (err as Error).name.endsWith('UnreachableError') ? 3 : 1;
-}
+await runRole('detect');

@@ -1,15 +1,6 @@
-// Entry point of the ingest worker process: `node --max-old-space-size=256 --import tsx
-// workers/ingest.ts` (or `coordwatch worker ingest`, which applies the heap cap itself).
-process.env.DOTENV_CONFIG_QUIET ??= 'true';
-const { loadConfig } = await import('../config/config.ts');
-const { createLogger } = await import('../src/logger.ts');
-const { runWorkerProcess } = await import('../src/queue/worker-process.ts');
+// Entry point of the ingest worker process: `node --import tsx workers/ingest.ts` (or `coordwatch worker ingest`).
+// Run it with a heap cap (node --max-old-space-size=256 --import tsx workers/ingest.ts) to bound its RSS;
+// `coordwatch worker ingest` applies the cap itself.
+import { runRole } from './run-role.ts';
 
-try {
-  const config = loadConfig(process.env);
-  const log = createLogger(config).child({ name: 'worker' });
-  await runWorkerProcess(config, log, ['ingest']);
-} catch (err) {
-  process.stderr.write(`coordwatch worker: ${(err as Error).message}\n`);
-  process.exitCode = (err as Error).name.endsWith('UnreachableError') ? 3 : 1;
-}
+await runRole('ingest');

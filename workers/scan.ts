@@ -1,14 +1,4 @@
-// Entry point of the scan worker process: `tsx workers/scan.ts` (or `coordwatch worker scan`).
-process.env.DOTENV_CONFIG_QUIET ??= 'true';
-const { loadConfig } = await import('../config/config.ts');
-const { createLogger } = await import('../src/logger.ts');
-const { runWorkerProcess } = await import('../src/queue/worker-process.ts');
+// Entry point of the scan worker process: `node --import tsx workers/scan.ts` (or `coordwatch worker scan`).
+import { runRole } from './run-role.ts';
 
-try {
-  const config = loadConfig(process.env);
-  const log = createLogger(config).child({ name: 'worker' });
-  await runWorkerProcess(config, log, ['scan']);
-} catch (err) {
-  process.stderr.write(`coordwatch worker: ${(err as Error).message}\n`);
-  process.exitCode = (err as Error).name.endsWith('UnreachableError') ? 3 : 1;
-}
+await runRole('scan');

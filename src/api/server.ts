@@ -52,29 +52,4 @@ export async function startApi(config: Config, log: Logger, opts: { db?: Db; por
   }
 }
 
-/** Until SIGTERM/SIGINT, then a graceful close; force-exit after the shutdown timeout. */
-export function untilSignal(config: Config, log: Logger, close: () => Promise<void>): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down: finishing requests in flight');
-      const timer = setTimeout(() => {
-        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
-        process.exit(1);
-      }, config.shutdownTimeoutMs);
-      timer.unref();
-      close().then(
-        () => {
-          process.exitCode = 0;
-          resolve();
-        },
-        (err: unknown) => {
-          log.error({ err }, 'error while shutting down');
-          process.exitCode = 1;
-          resolve();
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
-}
+export { untilSignal } from '../shutdown.ts';

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Config } from '../../config/config.ts';
 import type { Logger } from '../logger.ts';
+import { untilSignal } from '../shutdown.ts';
 import { openMigratedDb } from '../services.ts';
 import { createBullWorker } from './job-queue.ts';
 import { QUEUE_INGEST } from './names.ts';
@@ -91,27 +92,5 @@ export async function startWorkers(config: Config, log: Logger, roles: readonly 
  */
 export async function runWorkerProcess(config: Config, log: Logger, roles: readonly WorkerRole[]): Promise<void> {
   const running = await startWorkers(config, log, roles);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down: no new jobs, finishing the ones in flight');
-      const timer = setTimeout(() => {
-        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting, in-flight jobs will be retried');
-        process.exit(1);
-      }, config.shutdownTimeoutMs);
-      timer.unref();
-      running.close().then(
-        () => {
-          process.exitCode = 0;
-          resolve();
-        },
-        (err: unknown) => {
-          log.error({ err }, 'error while shutting down');
-          process.exitCode = 1;
-          resolve();
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await untilSignal(config, log, running.close, 'no new jobs, finishing the ones in flight');
 }
