@@ -149,24 +149,6 @@ function runChild(task: string, file: string, label: string, window = 60): Measu
   return JSON.parse(last) as Measure;
 }
 
-/**
- * A fixed CPU-bound loop, to read the other numbers against: on this 2-core machine, shared with
- * other jobs, contention can slow everything several-fold; an idle core does this in ~0.3–0.5 ns/byte.
- */
-function calibration(): string {
-  const b = new Uint8Array(50_000_000);
-  for (let i = 0; i < b.length; i++) b[i] = i & 255;
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    let s = 0;
-    for (let i = 0; i < b.length; i++) s = (s + b[i]) | 0;
-    if (s === 42) console.log('');
-    best = Math.min(best, (performance.now() - t0) * 1e6 / b.length);
-  }
-  return `calibration: simple byte loop ${best.toFixed(2)} ns/byte (idle core ≈ 0.3–0.5)`;
-}
-
 function line(m: Measure): string {
   const rate = Math.round(m.posts / (m.wallMs / 1000));
   return `${m.label.padEnd(34)} ${m.posts.toLocaleString('en-US').padStart(10)} posts  wall ${(m.wallMs / 1000).toFixed(2).padStart(6)} s  cpu ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s  peak RSS ${Math.round(m.maxRssMb).toString().padStart(5)} MB  ${rate.toLocaleString('en-US').padStart(9)} posts/s`;
@@ -184,7 +166,6 @@ async function main(): Promise<void> {
   const skipBig = args.includes('--skip-big');
   const keep = args.includes('--keep');
   console.log(`coordwatch networks benchmark — node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(calibration());
   console.log('four CNT kinds (co_retweet, co_tweet, co_link, co_similar_tweet), --compat cnt, window 60 s, min weight 2, parsing included\n');
 
   const ira = runChild('pipeline', IRA, 'IRA ira-2016q4 (gzip CSV)');
@@ -217,7 +198,8 @@ async function main(): Promise<void> {
     const r = (i: number) => (base[i].wallMs / base[0].wallMs).toFixed(2);
     console.log(`  time ratio vs 60 s: 300 s → ${r(1)}× (window 5×), 1800 s → ${r(2)}× (window 30×)\n`);
   }
-  console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${calibration()}`);
+  // the machine is shared: other jobs' load slows every figure of a run by about the same factor
+  console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   if (big && !keep) fs.rmSync(big, { force: true });
 }
 

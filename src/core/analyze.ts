@@ -192,6 +192,9 @@ function clusterNarratives(
 ): ClusterNarratives {
   const posts = members.flatMap((m) => byAccount.get(m) ?? []);
   let hit = 0;
+  // Posts that match nothing only count in the shares' denominators: the summaries get them
+  // with an empty text, so each text is matched once here rather than twice.
+  const forSummary: { text: string; key: string }[] = [];
   for (const p of posts) {
     let m = memo.get(p.text);
     if (!m) {
@@ -199,8 +202,9 @@ function clusterNarratives(
       if (memo.size < NARRATIVE_MEMO_LIMIT) memo.set(p.text, m);
     }
     if (m.length) hit++;
+    forSummary.push(m.length ? p : { text: '', key: p.key });
   }
-  return { share: posts.length ? hit / posts.length : 0, summaries: narrativesForPosts(posts, compiled) };
+  return { share: posts.length ? hit / posts.length : 0, summaries: narrativesForPosts(forSummary, compiled) };
 }
 
 function emptyAccount(id: string): CanonicalAccount {

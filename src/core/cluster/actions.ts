@@ -73,9 +73,22 @@ const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=H
 
 /** Words, where a CJK character counts as one: Chinese does not put spaces between words. */
 export function tokenCount(key: string): number {
+  if (ASCII_RE.test(key)) return asciiWords(key);
   const cjk = key.match(CJK_RE)?.length ?? 0;
   const words = key.split(' ').filter((w) => w.replace(CJK_RE, '').length > 0).length;
   return words + cjk;
+}
+
+/** Runs of characters between spaces (what split(' ') leaves non-empty), without the arrays. */
+function asciiWords(s: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const space = s.charCodeAt(i) === 32;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
 }
 
 export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
@@ -109,12 +122,25 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
     sharers: new Map(),
     objectsOfAccount: new Map(),
   };
+  // links repeat across posts (a pushed link thousands of times): normalise each once
+  const normalizeUrl = opts.normalizeUrl;
+  const urlMemo = new Map<string, string>();
+  const o: ActionOptions = normalizeUrl
+    ? {
+        ...opts,
+        normalizeUrl: (raw) => {
+          let u = urlMemo.get(raw);
+          if (u === undefined) urlMemo.set(raw, (u = normalizeUrl(raw)));
+          return u;
+        },
+      }
+    : opts;
   for (const p of posts) {
     index.posts.set(p.key, p);
     let list = index.postsByAccount.get(p.account);
     if (!list) index.postsByAccount.set(p.account, (list = []));
     list.push(p);
-    const objs = objectsOf(p, opts);
+    const objs = objectsOf(p, o);
     index.objectsOfPost.set(p.key, objs);
     let mine = index.objectsOfAccount.get(p.account);
     if (!mine) index.objectsOfAccount.set(p.account, (mine = new Set()));
@@ -128,9 +154,13 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
       }
     }
   }
-  for (const list of index.postsByAccount.values()) list.sort(byTimeThenKey);
-  for (const s of index.shares.values()) s.sort((a, b) => a.t - b.t || (a.post < b.post ? -1 : a.post > b.post ? 1 : 0));
+  for (const list of index.postsByAccount.values()) if (list.length > 1) list.sort(byTimeThenKey);
+  for (const s of index.shares.values()) if (s.length > 1) s.sort(byShareTime);
   return index;
+}
+
+function byShareTime(a: Share, b: Share): number {
+  return a.t - b.t || (a.post < b.post ? -1 : a.post > b.post ? 1 : 0);
 }
 
 function byTimeThenKey(a: CorePost, b: CorePost): number {

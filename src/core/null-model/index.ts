@@ -52,22 +52,30 @@ const WORK_BUDGET = 3_000_000;
 const MIN_ROUNDS = 20;
 
 export function nullModelTest(members: readonly string[], index: ActionIndex, opts: NullModelOptions): NullModelResult {
-  const idx = new Map(members.map((m, i) => [m, i]));
-  const candidate = new Set<string>();
-  for (const m of members) for (const o of index.objectsOfAccount.get(m) ?? []) candidate.add(o);
+  // Each member's first action on each object, read from its own time-sorted posts: a
+  // popular object's thousands of shares are never walked for a handful of members.
+  const firsts = new Map<string, { members: number[]; times: number[] }>();
+  members.forEach((m, i) => {
+    for (const p of index.postsByAccount.get(m) ?? []) {
+      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+        let f = firsts.get(o);
+        if (!f) firsts.set(o, (f = { members: [], times: [] }));
+        // members are walked one after another and their posts in time order: the member's
+        // first share of o is the one that finds it not yet last in the list
+        if (f.members[f.members.length - 1] !== i) {
+          f.members.push(i);
+          f.times.push(p.t);
+        }
+      }
+    }
+  });
   const objects: SharedObject[] = [];
   let work = 0;
-  for (const o of [...candidate].sort()) {
-    const first = new Map<number, number>();
-    for (const s of index.shares.get(o)!) {
-      const m = idx.get(s.account);
-      if (m !== undefined && !first.has(m)) first.set(m, s.t); // shares are time-sorted
-    }
-    if (first.size < 2) continue;
-    const ms = Int32Array.from(first.keys());
-    const ts = Float64Array.from(first.values());
-    objects.push({ weight: 1 / Math.log2(1 + (index.sharers.get(o) ?? first.size)), members: ms, times: ts });
-    work += first.size;
+  for (const o of [...firsts.keys()].sort()) {
+    const f = firsts.get(o)!;
+    if (f.members.length < 2) continue;
+    objects.push({ weight: 1 / Math.log2(1 + (index.sharers.get(o) ?? f.members.length)), members: Int32Array.from(f.members), times: Float64Array.from(f.times) });
+    work += f.members.length;
   }
   if (objects.length === 0) return { observed: 0, expected: 0, sd: 0, z: 0, p: 1, ratio: 0, rounds: 0, objects: 0 };
 
@@ -119,21 +127,41 @@ function coActions(
   let total = 0;
   for (const o of objects) {
     const k = o.times.length;
-    const t = scratch.subarray(0, k);
     for (let i = 0; i < k; i++) {
       if (offsets) {
         const s = spans[o.members[i]];
-        t[i] = s.start + ((o.times[i] - s.start + offsets[o.members[i]]) % s.len);
-      } else t[i] = o.times[i];
+        scratch[i] = s.start + ((o.times[i] - s.start + offsets[o.members[i]]) % s.len);
+      } else scratch[i] = o.times[i];
     }
-    t.sort();
-    let pairs = 0;
-    let j = 0;
-    for (let i = 1; i < k; i++) {
-      while (t[i] - t[j] > window) j++;
-      pairs += i - j;
+    let pairs: number;
+    if (k === 2) pairs = Math.abs(scratch[1] - scratch[0]) <= window ? 1 : 0;
+    else {
+      sortPrefix(scratch, k);
+      pairs = 0;
+      let j = 0;
+      for (let i = 1; i < k; i++) {
+        while (scratch[i] - scratch[j] > window) j++;
+        pairs += i - j;
+      }
     }
     total += pairs * o.weight;
   }
   return total;
+}
+
+/** Sort the first k values in place: insertion sort for the usual handful, no view allocated. */
+function sortPrefix(xs: Float64Array, k: number): void {
+  if (k > 24) {
+    xs.subarray(0, k).sort();
+    return;
+  }
+  for (let i = 1; i < k; i++) {
+    const v = xs[i];
+    let j = i - 1;
+    while (j >= 0 && xs[j] > v) {
+      xs[j + 1] = xs[j];
+      j--;
+    }
+    xs[j + 1] = v;
+  }
 }

@@ -1,4 +1,4 @@
-import type { ActionIndex } from '../cluster/actions.ts';
+import type { ActionIndex, Share } from '../cluster/actions.ts';
 import type { AccountCluster } from '../cluster/index.ts';
 
 /**
@@ -33,7 +33,6 @@ const TEXT_KINDS = new Set(['co_similar', 'co_reply', 'co_text']);
 
 export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): ClusterFeatures {
   const members = cluster.members;
-  const memberSet = new Set(members);
   const memberCount = new Map<string, number>();
   for (const m of members) for (const o of index.objectsOfAccount.get(m) ?? []) memberCount.set(o, (memberCount.get(o) ?? 0) + 1);
 
@@ -68,12 +67,7 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   // neighbours acted on, each weighted by the share of the object's other sharers that
   // are those neighbours. A ring's members share with each other; someone in a crowd of
   // 250 reposting a viral post shares it with strangers, however large the cluster.
-  const sharersOf = new Map<string, Set<string>>();
-  const accountsOn = (o: string): Set<string> => {
-    let s = sharersOf.get(o);
-    if (!s) sharersOf.set(o, (s = new Set(index.shares.get(o)?.map((x) => x.account) ?? [])));
-    return s;
-  };
+  const accountsOn = sharerSets(index);
   let posts = 0;
   const cohesion: number[] = [];
   const sharedPerMember: number[] = [];
@@ -108,8 +102,21 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   const gaps: number[] = [];
   let start = Infinity;
   let end = -Infinity;
+  // the members' shares of each shared object, time-sorted as in the index, gathered from
+  // the members' own posts rather than by filtering a viral object's thousands of shares
+  const tracksOf = new Map<string, Share[]>();
+  for (const m of members) {
+    for (const p of index.postsByAccount.get(m) ?? []) {
+      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+        if (!sharedKeys.has(o)) continue;
+        let xs = tracksOf.get(o);
+        if (!xs) tracksOf.set(o, (xs = []));
+        xs.push({ account: m, t: p.t, post: p.key });
+      }
+    }
+  }
   for (const s of shared) {
-    const tracks = index.shares.get(s.key)!.filter((x) => memberSet.has(x.account));
+    const tracks = tracksOf.get(s.key)!.sort(byShareTime);
     for (let i = 0; i < tracks.length; i++) {
       if (tracks[i].t < start) start = tracks[i].t;
       if (tracks[i].t > end) end = tracks[i].t;
@@ -140,6 +147,23 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     gaps,
     posts,
     span: start <= end ? { start, end } : null,
+  };
+}
+
+const byShareTime = (a: Share, b: Share) => a.t - b.t || (a.post < b.post ? -1 : a.post > b.post ? 1 : 0);
+
+// The accounts on each object, built once per index and shared by all its clusters: a viral
+// object's sharers would otherwise be collected again for every cluster that touches it.
+const sharerCache = new WeakMap<ActionIndex, Map<string, Set<string>>>();
+
+function sharerSets(index: ActionIndex): (o: string) => Set<string> {
+  let cache = sharerCache.get(index);
+  if (!cache) sharerCache.set(index, (cache = new Map()));
+  const c = cache;
+  return (o) => {
+    let s = c.get(o);
+    if (!s) c.set(o, (s = new Set(index.shares.get(o)?.map((x) => x.account) ?? [])));
+    return s;
   };
 }
 
