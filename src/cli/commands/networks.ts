@@ -17,6 +17,10 @@ import {
 } from '../../core/edges/index.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
 import { loadCorePosts } from '../load-core-posts.ts';
+import { detectionParams } from '../../../config/detection.ts';
+import { loadNarrativeLexicons } from '../../../config/narratives.ts';
+import { analyzeEdges } from '../../core/analyze.ts';
+import { compileNarratives } from '../../core/narratives/index.ts';
 import { runCommand, UsageError } from '../context.ts';
 import { n, rate, safe, secs, table } from '../format.ts';
 
@@ -175,6 +179,7 @@ export function networksSummary(result: NetworksResult, written: readonly string
 }
 
 interface NetworksFlags {
+  clusters?: boolean;
   kinds?: string;
   window: string;
   minWeight: string;
@@ -205,7 +210,12 @@ export function registerNetworksCommand(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'networks')
     .option('--compat <tool>', 'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)')
     .option('-f, --format <format>', `input format (default: detected): ${INPUT_FORMATS.join(', ')}`)
-    .addHelpText('after', '\nExit codes: 0 done, 2 bad option or unreadable input.')
+    .option('--no-clusters', 'edges only: skip clusters.json (communities, scores and reasons)')
+    .addHelpText(
+      'after',
+      '\nWrites one CSV per kind, network.graphml and (default mode) clusters.json: every cluster with its\n' +
+        'score, severity, verdict, score parts and evidence.\nExit codes: 0 done, 2 bad option or unreadable input.',
+    )
     .action((file: string, flags: NetworksFlags) => runCommand(() => networksCommand(file, flags)));
 }
 
@@ -224,6 +234,8 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
     throw err;
   }
   if (kinds && kinds.length === 0) throw new UsageError('--kinds names no kind');
+  // clusters need coordwatch's undirected edges; the toolkit's directed weights are for comparison
+  const withClusters = flags.clusters !== false && flags.compat !== 'cnt';
   const result = await runNetworks({
     file,
     kinds,
@@ -232,9 +244,59 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
     similarity,
     compat: flags.compat === 'cnt' ? 'cnt' : null,
     format: flags.format as InputFormat | undefined,
-    repostText: false,
+    // repost text is only needed for the clusters' evidence and narratives
+    repostText: withClusters,
   });
   const written = await writeNetworks(result, flags.out);
-  process.stdout.write(networksSummary(result, written));
+  let clusterLines = '';
+  if (withClusters) {
+    const t0 = performance.now();
+    const out = clustersOf(result);
+    const file = path.join(flags.out, 'clusters.json');
+    await fs.promises.writeFile(file, JSON.stringify(out.json, null, 2) + '\n');
+    written.push(file);
+    result.timings.push({ step: 'clusters', ms: performance.now() - t0 });
+    clusterLines = out.summary;
+  }
+  process.stdout.write(networksSummary(result, written) + clusterLines);
   return 0;
+}
+
+/**
+ * Communities, scores and reasons over the edges just built, with the default detection
+ * parameters (config/detection.ts) and the shipped narratives.
+ */
+function clustersOf(result: NetworksResult): { json: unknown; summary: string } {
+  const params = detectionParams({ edges: { window: result.window, minWeight: result.minWeight } });
+  let now = 0;
+  for (const p of result.posts) if (p.t > now) now = p.t;
+  const narratives = compileNarratives(loadNarrativeLexicons());
+  const r = analyzeEdges({ posts: result.posts, accounts: result.accounts, narratives, now }, result.edges, params);
+  const flagged = r.clusters.filter((c) => c.score.total >= params.flagThreshold);
+  const json = {
+    detector_version: r.detectorVersion,
+    flag_threshold: params.flagThreshold,
+    flagged_accounts: r.flagged,
+    clusters: r.clusters.map((c) => ({
+      id: c.id,
+      size: c.size,
+      score: Number(c.score.total.toFixed(1)),
+      severity: c.score.severity,
+      verdict: c.score.verdict,
+      members: c.members,
+      kinds: c.kinds,
+      parts: c.score.parts,
+      evidence: c.score.evidence,
+      narratives: c.narratives,
+      null_model: c.nullModel,
+      member_details: c.memberDetails,
+      stats: c.stats,
+    })),
+  };
+  const lines = ['', `clusters: ${n(r.clusters.length)} (${n(flagged.length)} at or above ${params.flagThreshold}, ${n(r.flagged.length)} accounts flagged)`];
+  for (const c of r.clusters.slice(0, 8)) {
+    lines.push(`  ${c.score.total.toFixed(0).padStart(3)} ${c.score.severity.padEnd(8)} ${String(c.size).padStart(4)} accounts  ${safe(c.score.verdict, 110)}`);
+  }
+  if (r.clusters.length > 8) lines.push(`  … ${n(r.clusters.length - 8)} more in clusters.json`);
+  return { json, summary: lines.join('\n') + '\n' };
 }
