@@ -3,6 +3,7 @@ import * as m20261126T130000 from './2026-11-26T13-00-00_ingest-foundation.ts';
 import * as m20261126T160000 from './2026-11-26T16-00-00_alerting.ts';
 import * as m20261126T180000 from './2026-11-26T18-00-00_api-keys.ts';
 import * as m20261126T180001 from './2026-11-26T18-00-01_member-decisions.ts';
+import * as m20261126T200000 from './2026-11-26T20-00-00_detection-indexes.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T16-00-00_alerting': m20261126T160000,
   '2026-11-26T18-00-00_api-keys': m20261126T180000,
   '2026-11-26T18-00-01_member-decisions': m20261126T180001,
+  '2026-11-26T20-00-00_detection-indexes': m20261126T200000,
 };

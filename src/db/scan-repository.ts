@@ -41,6 +41,25 @@ export function scanRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** The latest other run of a detection window: its status and the fingerprint of the edges it stored. */
+    async previousWindowRun(windowStart: Date, exceptId: number): Promise<{ status: string; edgesHash: string | null } | null> {
+      const r = await sql<{ status: string; h: string | null }>`
+        select status, stats->>'edgesHash' as h from scan_runs
+        where kind = 'window' and window_start = ${windowStart} and id <> ${exceptId}
+        order by id desc limit 1`.execute(db);
+      const row = r.rows[0];
+      return row ? { status: row.status, edgesHash: row.h } : null;
+    },
+
+    /** Ends of the completed detection windows after `w` whose cluster horizon reaches back into it. */
+    async laterWindowEnds(w: { start: Date }, until: Date): Promise<Date[]> {
+      const r = await sql<{ end: Date }>`
+        select distinct window_end as end from scan_runs
+        where kind = 'window' and status = 'completed' and window_start > ${w.start} and window_end <= ${until}
+        order by 1`.execute(db);
+      return r.rows.map((x) => new Date(x.end));
+    },
+
     async list(opts: { kind?: ScanKind; limit?: number } = {}): Promise<ScanRun[]> {
       let q = db.selectFrom('scan_runs').selectAll();
       if (opts.kind) q = q.where('kind', '=', opts.kind);

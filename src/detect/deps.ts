@@ -4,6 +4,7 @@ import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertNotice } from '../db/alert-repository.ts';
 import type { Logger } from '../logger.ts';
+import type { Engine } from './engine.ts';
 import type { IdentityPolicy } from './identity.ts';
 
 /** What detection needs from the outside; processors and the CLI build it. */
@@ -12,6 +13,8 @@ export interface DetectDeps {
   log: Logger;
   config: Pick<Config, 'detect' | 'alerts' | 'scans'>;
   params: AnalyzeParams;
+  /** loads windows and runs the core on them: a worker thread with Postgres, else this thread */
+  engine: Engine;
   /** compiled lexicons (N1); without them the narrative part of the score is left out */
   narratives?: CompiledNarratives;
   /** called after the alert transaction commits (webhooks); must not throw for a bad endpoint */

@@ -8,8 +8,8 @@ import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
 import { countAlerts } from './detect-window.ts';
-import { latestPostTime, loadAccounts, loadPosts, loadSightings } from './load.ts';
-import { analyzeWindow, edgeMinWeight, edgeWindow } from './run-engine.ts';
+import { latestPostTime } from './load.ts';
+import { edgeMinWeight, edgeWindow } from './run-engine.ts';
 import type { TimeWindow } from './windows.ts';
 
 export type ScanType = Exclude<ScanKind, 'window'>;
@@ -90,22 +90,23 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
   });
   const started = performance.now();
   try {
-    const posts = await loadPosts(db.kysely, w);
-    const keys = [...new Set(posts.map((p) => p.account))];
-    const accounts = await loadAccounts(db.kysely, keys);
-    const sightings = kind === 'deep' ? await loadSightings(db.kysely, keys) : undefined;
     const alerts = alertRepository(db.kysely);
-    const watchlist = await alerts.watchlist();
-    const res = analyzeWindow({ posts, accounts, sightings, watchlist, narratives: deps.narratives, now: w.end.getTime() / 1000 }, params);
+    const watchlist = [...(await alerts.watchlist())];
+    // the load and the analysis run on the engine (a worker thread with Postgres): this
+    // thread stays free to renew the job's lock however long they take
+    const run = await deps.engine.scan({ window: w, params, sightings: kind === 'deep', watchlist });
+    const res = run.result;
     metrics.clustersFound.inc(res.clusters.length);
+    const t0 = performance.now();
     const { notices, ...applied } = await alerts.applyClusters(
       { clusters: res.clusters, accountSignals: res.accountSignals, window: w, scanRunId: runId, detectorVersion: params.detectorVersion },
       identityPolicy(config.alerts),
     );
     countAlerts(applied, notices);
+    const phases = { ...run.ms, alerts: Math.round(performance.now() - t0) };
     const ms = Math.round(performance.now() - started);
-    const result = { scanRunId: runId, status: 'completed' as const, window: w, posts: posts.length, accounts: keys.length, edges: res.edges.length, clusters: res.clusters.length, applied, ms };
-    await scans.finish(runId, 'completed', { posts: result.posts, accounts: result.accounts, edges: result.edges, clusters: result.clusters, ...applied, ms, engine: res.stats });
+    const result = { scanRunId: runId, status: 'completed' as const, window: w, posts: run.posts, accounts: run.accounts, edges: res.stats.edges, clusters: res.clusters.length, applied, ms };
+    await scans.finish(runId, 'completed', { posts: result.posts, accounts: result.accounts, edges: result.edges, clusters: result.clusters, ...applied, ms, phases, engine: res.stats });
     if (notices.length) await deps.onNotices?.(notices);
     return result;
   } catch (err) {

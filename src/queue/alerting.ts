@@ -11,6 +11,9 @@ import type { Db } from '../db/connection.ts';
 import type { AlertNotice } from '../db/alert-repository.ts';
 import type { ChunkInput, ChunkResult } from '../db/ingest-repository.ts';
 import type { DetectDeps } from '../detect/deps.ts';
+import { threadEngine } from '../detect/engine-client.ts';
+import { inlineEngine } from '../detect/engine.ts';
+import type { Engine } from '../detect/engine.ts';
 import { SEVERITY_RANK } from '../detect/identity.ts';
 import { detectAgainJobId, detectJobId, minutes, windowsOf } from '../detect/windows.ts';
 import type { TimeWindow } from '../detect/windows.ts';
@@ -61,8 +64,32 @@ function narratives(log: Logger): CompiledNarratives | undefined {
   return compiled.narratives;
 }
 
+const engines = new Map<string, Engine>();
+
+/**
+ * The process's detection engine for a database: on Postgres one worker thread with its own
+ * small pool, shared by every job of the process (so a long scan never blocks the event
+ * loop); on the embedded database the engine runs in-process (PGlite has one session).
+ */
+export function engineFor(config: Pick<Config, 'databaseUrl'>, db: Db, log: Logger): Engine {
+  if (db.kind !== 'postgres' || !config.databaseUrl) return inlineEngine(db, narratives(log));
+  let e = engines.get(config.databaseUrl);
+  if (!e) {
+    e = threadEngine({ databaseUrl: config.databaseUrl, poolSize: 2, narratives: narratives(log) !== undefined }, log.child({ name: 'engine' }));
+    engines.set(config.databaseUrl, e);
+  }
+  return e;
+}
+
+/** Stop the engine threads (graceful shutdown); an idle thread never holds the process open anyway. */
+export async function closeEngines(): Promise<void> {
+  const all = [...engines.values()];
+  engines.clear();
+  await Promise.all(all.map((e) => e.close()));
+}
+
 export function detectDeps(config: Config, db: Db, log: Logger, onNotices?: DetectDeps['onNotices'], params: AnalyzeParams = DEFAULT_DETECTION): DetectDeps {
-  return { db, log, config, params, onNotices, narratives: narratives(log) };
+  return { db, log, config, params, onNotices, narratives: narratives(log), engine: engineFor(config, db, log) };
 }
 
 /** The windows an ingest chunk touches; a chunk spread over too many (a backfill) is left to scans. */
@@ -214,6 +241,7 @@ export async function startAlertingWorkers(
     workers,
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
+      await closeEngines();
       await notifier.close();
       await Promise.all(queues.map((q) => q.close()));
     },

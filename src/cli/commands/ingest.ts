@@ -178,7 +178,20 @@ async function resolveTargets(input: string, format: InputFormat | undefined): P
       .sort();
     if (files.length === 0) throw new UsageError(`cannot read input: ${input}: empty folder`);
     const out: Target[] = [];
-    for (const f of files) out.push({ input: f, format: format ?? (await detectFormat(f)) });
+    for (const f of files) {
+      if (format) {
+        out.push({ input: f, format });
+        continue;
+      }
+      try {
+        out.push({ input: f, format: await detectFormat(f) });
+      } catch (err) {
+        // a LICENSE or README next to the data is not a reason to stop
+        if ((err as Error).name !== 'InputError') throw err;
+        process.stderr.write(`skipping ${safe(f)}: ${safe((err as Error).message, 300)}\n`);
+      }
+    }
+    if (out.length === 0) throw new UsageError(`cannot read input: ${input}: no file in it has a format coordwatch reads`);
     return out;
   }
   return [{ input, format: format ?? (await detectFormat(input)) }];

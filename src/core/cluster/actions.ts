@@ -50,6 +50,7 @@ const INVISIBLE_RE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/gu;
 // The same rules for text that is pure ASCII, where NFKC and the invisible characters are
 // no-ops and the Unicode classes reduce to ASCII ones: most posts take this path, and
 // non-Unicode regexps are several times faster.
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, controls included
 const ASCII_RE = /^[\x00-\x7f]*$/;
 const ASCII_URL_RE = /\bhttps?:\/\/\S+/gi;
 const ASCII_NON_WORD_RE = /[^A-Za-z0-9#@_]+/g;
