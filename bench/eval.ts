@@ -15,8 +15,9 @@ import { loadCorePosts } from '../src/cli/load-core-posts.ts';
 import { table } from '../src/cli/format.ts';
 import type { LabelRow } from '../src/core/eval/index.ts';
 import { simulate } from '../src/core/simulate/index.ts';
+import { sharedDataDir } from '../src/shared-data.ts';
 
-const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data');
+const DATA = sharedDataDir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const args = process.argv.slice(2);
 const skipIra = args.includes('--skip-ira');
 const seedArg = args.indexOf('--seed');

@@ -11,9 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sharedDataDir } from '../src/shared-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const DATA = path.resolve(ROOT, '../shared/data');
+const DATA = sharedDataDir(ROOT);
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const files = (process.env.BENCH_FILES ?? `${DATA}/ira-2016q4/posts.ndjson.gz,${DATA}/ira-2016q4/posts.cnt.csv.gz`).split(',');

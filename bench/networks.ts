@@ -23,9 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { loadCorePosts } from '../src/cli/load-core-posts.ts';
 import { runNetworks, CNT_DEFAULT_KINDS } from '../src/cli/commands/networks.ts';
 import { buildKindEdges, preparePosts, resolveOptions } from '../src/core/edges/index.ts';
+import { sharedDataDir } from '../src/shared-data.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(HERE, '../../shared/data');
+const DATA = sharedDataDir(path.resolve(HERE, '..'));
 const IRA = path.join(DATA, 'ira-2016q4/posts.cnt.csv.gz');
 const BENCH_DIR = path.join(os.tmpdir(), 'coordwatch-bench');
 const DAY = 86_400;

@@ -11,8 +11,9 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecordBatches, readRecords } from '../src/ingest/index.ts';
+import { sharedDataDir } from '../src/shared-data.ts';
 
-const DATA = path.resolve(import.meta.dirname, '../../shared/data');
+const DATA = sharedDataDir(path.resolve(import.meta.dirname, '..'));
 const args = process.argv.slice(2);
 const flag = (name: string): number | null => {
   const at = args.indexOf(name);

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sharedDataDir } from '../../src/shared-data.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const DATA = path.resolve(ROOT, '../shared/data');
+export const DATA = sharedDataDir(ROOT);
 const LOG_DIR = path.join(ROOT, 'test-logs');
 
 export interface RunResult {

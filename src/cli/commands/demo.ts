@@ -16,9 +16,10 @@ import { produceIngest } from '../../queue/ingest-producer.ts';
 import { openIngestQueue, openMigratedDb } from '../../services.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 import { n, secs } from '../format.ts';
+import { sharedDataDir } from '../../shared-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-export const DEBATE_FILE = path.resolve(ROOT, '../shared/data/debate-d1/posts.ndjson.gz');
+export const DEBATE_FILE = path.join(sharedDataDir(ROOT), 'debate-d1/posts.ndjson.gz');
 /** The first 2016 debate started at 01:00 UTC on 27 September; the campaign runs alongside it. */
 const CAMPAIGN_START = '2016-09-27T01:00:00Z';
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorePosts } from '../../../src/cli/load-core-posts.ts';
 import { buildKindEdges, CNT_KIND_NAMES, edgesToCsv, preparePosts, resolveOptions } from '../../../src/core/edges/index.ts';
 import type { CoActionKind } from '../../../src/core/edges/index.ts';
+import { sharedDataDir } from '../../../src/shared-data.ts';
 
 /**
  * The correctness bar of issue 3: with --compat cnt, window 60, the edges equal
@@ -12,7 +13,7 @@ import type { CoActionKind } from '../../../src/core/edges/index.ts';
  * exactly, co_similar_tweet at ≥ 0.95 precision and recall (we are exact there too: the check
  * below is the bar, the equality assertion after it is what we actually reach).
  */
-const DATA = path.resolve(__dirname, '../../../../shared/data');
+const DATA = sharedDataDir(path.resolve(__dirname, '../../..'));
 const KINDS: CoActionKind[] = ['co_repost', 'co_text', 'co_link', 'co_similar'];
 
 function rows(csv: string): Set<string> {

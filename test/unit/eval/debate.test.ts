@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readLabels, runEval } from '../../../src/cli/commands/eval.ts';
+import { sharedDataDir } from '../../../src/shared-data.ts';
 
-const DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
+const DATA = sharedDataDir(new URL('../../../', import.meta.url).pathname) + '/';
 
 /**
  * The quality target on real IRA accounts among real users (shared/data/README.md):

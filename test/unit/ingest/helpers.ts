@@ -2,9 +2,10 @@ import path from 'node:path';
 import type { CanonicalPost, ParsedRecord } from '../../../src/core/types.ts';
 import { readRecords } from '../../../src/ingest/index.ts';
 import type { ReadOptions } from '../../../src/ingest/index.ts';
+import { sharedDataDir } from '../../../src/shared-data.ts';
 
 /** the real data sets (../shared/data next to the repository) */
-export const DATA = path.resolve(import.meta.dirname, '../../../../shared/data');
+export const DATA = sharedDataDir(path.resolve(import.meta.dirname, '../../..'));
 export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/ingest');
 
 /** a fixed clock: the samples are from 2015–2023 */
