@@ -167,13 +167,23 @@ async function streamRun(rate: number): Promise<void> {
       lat.push(Math.max(0, new Date(r.t).getTime() - detectable));
     }
     const orgFlagged = await sql<{ n: number }>`select count(distinct account_key)::int as n from alert_members where account_key <> all(${[...campaignPostTimes.keys()]}::text[])`.execute(pgdb.kysely);
-    const windows = await sql<{ n: number; ms: number }>`select count(*)::int as n, avg((stats->>'ms')::float) as ms from scan_runs where kind = 'window' and status = 'completed'`.execute(pgdb.kysely);
+    const windows = await sql<{ n: number; ms: number; same: number; posts: number; edges: number; caccounts: number; cposts: number }>`
+      select count(*)::int as n, avg((stats->>'ms')::float) as ms, count(*) filter (where (stats->>'same')::boolean)::int as same,
+             avg((stats->>'posts')::float) as posts, avg((stats->>'edges')::float) as edges,
+             avg((stats->'cluster'->>'accounts')::float) as caccounts, avg((stats->'cluster'->>'posts')::float) as cposts
+      from scan_runs where kind = 'window' and status = 'completed'`.execute(pgdb.kysely);
+    // where a window run's time goes, on average (ms): window.load/edges on the engine, store, cluster.* on the engine, alerts
+    const phases = await sql<{ k: string; ms: number }>`
+      select p.key as k, avg(p.value::float) as ms from scan_runs, jsonb_each_text(stats->'phases') p
+      where kind = 'window' and status = 'completed' group by 1 order by 2 desc`.execute(pgdb.kysely);
     console.log(
       [
         `rate ${rate} posts/s for ${DURATION_S} s, ${DETECT_WORKERS} detect worker(s), 1-minute windows`,
         `  sent            ${posts.length} posts in ${(sendMs / 1000).toFixed(1)} s (${Math.round(posts.length / (sendMs / 1000))} posts/s offered)`,
         `  landed          ${landed.accepted} posts, batch ${landed.status}, all landed after ${landedAt ? ((landedAt - started) / 1000).toFixed(1) : '>deadline'} s (${landedAt ? Math.round(landed.accepted / ((landedAt - started) / 1000)) : '?'} posts/s sustained)`,
-        `  detection       ${windows.rows[0]!.n} windows, mean ${Math.round(Number(windows.rows[0]!.ms))} ms each; max waiting detect jobs ${maxDetectBacklog}; all done after ${(drainMs / 1000).toFixed(1)} s`,
+        `  detection       ${windows.rows[0]!.n} window runs (${windows.rows[0]!.same} found no new edges), mean ${Math.round(Number(windows.rows[0]!.ms))} ms each; max waiting detect jobs ${maxDetectBacklog}; all done after ${(drainMs / 1000).toFixed(1)} s`,
+        `  per run         ${Math.round(Number(windows.rows[0]!.posts))} posts, ${Math.round(Number(windows.rows[0]!.edges))} edges; cluster step over ${Math.round(Number(windows.rows[0]!.caccounts))} accounts, ${Math.round(Number(windows.rows[0]!.cposts))} posts (means)`,
+        `  run phases      ${phases.rows.map((r) => `${r.k} ${Math.round(Number(r.ms))}`).join(', ')} (mean ms)`,
         `  campaign accts  ${detected.rows.length} of ${campaignPostTimes.size} in alerts; organic accounts in alerts: ${orgFlagged.rows[0]!.n}`,
         `  latency         p50 ${(pct(lat, 50) / 1000).toFixed(2)} s, p95 ${(pct(lat, 95) / 1000).toFixed(2)} s, max ${(Math.max(...lat) / 1000).toFixed(2)} s (ingest of the 2nd campaign post → account in an alert)`,
       ].join('\n'),

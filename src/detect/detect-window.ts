@@ -1,6 +1,5 @@
 import { alertRepository } from '../db/alert-repository.ts';
 import type { ApplyResult } from '../db/alert-repository.ts';
-import { edgeRepository } from '../db/edge-repository.ts';
 import { scanRepository } from '../db/scan-repository.ts';
 import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
@@ -49,16 +48,16 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
   const ph = new Phases();
   try {
     const range = { start: w.start, end: new Date(w.end.getTime() + edgeWindow(params) * 1000) };
-    const found = await ph.time('windowEdges', () => deps.engine.windowEdges({ range, window: w, params }));
-    for (const [k, v] of Object.entries(found.ms)) ph.add(`window.${k}`, v);
-    const { posts, edges } = found;
+    // the window's latest other run: completed with the same edges means nothing downstream changes
     const prev = await ph.time('previous', () => scans.previousWindowRun(w.start, runId));
-    const same = prev?.status === 'completed' && prev.edgesHash === found.hash;
+    const storedHash = prev?.status === 'completed' ? prev.edgesHash : null;
+    const found = await ph.time('windowEdges', () => deps.engine.windowEdges({ range, window: w, params, storedHash }));
+    for (const [k, v] of Object.entries(found.ms)) ph.add(`window.${k}`, v);
+    const { posts, edges, stored } = found;
     let cluster = NO_STEP;
     let reclustered = 0;
-    if (!same) {
-      await ph.time('store', () => edgeRepository(db.kysely).replaceWindow(w, edges, params.detectorVersion));
-      metrics.edgesStored.inc(edges.length);
+    if (stored) {
+      metrics.edgesStored.inc(edges);
       cluster = await clusterStep(deps, w.end, runId, ph);
       // Windows after this one whose cluster step ran without its edges (it came late: a retry
       // after a crash, or old posts landing): their steps run again, oldest first, so the alerts
@@ -70,9 +69,9 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     metrics.windowsDetected.inc();
     // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
     const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== posts;
-    const stats = { posts, edges: edges.length, edgesHash: found.hash, same, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
+    const stats = { posts, edges, edgesHash: found.hash, same: !stored, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
     await scans.finish(runId, 'completed', stats);
-    return { scanRunId: runId, posts, edges: edges.length, changed, same, cluster };
+    return { scanRunId: runId, posts, edges, changed, same: !stored, cluster };
   } catch (err) {
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});
     throw err;

@@ -12,9 +12,10 @@ import type { TimeWindow } from './windows.ts';
 /**
  * The CPU-heavy half of detection — loading a window's posts and running the core on them —
  * behind one interface, so it can run on a worker thread (see engine-thread.ts) while the
- * job's own thread keeps renewing its BullMQ lock, and writes stay with the caller. Tasks
- * and results are plain data (structured-clonable): no posts cross the thread boundary,
- * only windows in and edges or scored clusters out.
+ * job's own thread keeps renewing its BullMQ lock. Tasks and results are plain data
+ * (structured-clonable): no posts cross the thread boundary, only windows in and counts or
+ * scored clusters out. The engine writes one thing, a window's edges (an idempotent
+ * replace); alerts are written by the caller.
  */
 
 /** A result without the edge list (callers count edges; the list can be large). */
@@ -23,16 +24,20 @@ export type EngineResult = Omit<AnalyzeResult, 'edges'>;
 export interface WindowEdgesTask {
   /** the posts loaded: the window plus the Δ margin after it */
   range: TimeWindow;
-  /** edges whose earlier post is inside this window are kept */
+  /** edges whose earlier post is inside this window are kept, and stored as the window's */
   window: TimeWindow;
   params: AnalyzeParams;
+  /** the fingerprint of the edges the window's last completed run stored: the same edges are not written again */
+  storedHash: string | null;
 }
 
 export interface WindowEdgesResult {
   posts: number;
-  edges: Edge[];
+  edges: number;
   /** fingerprint of the edges (kind, pair, weight, strength): a re-run that finds the same edges changes nothing downstream */
   hash: string;
+  /** the window's rows were replaced (the edges differ from storedHash) */
+  stored: boolean;
   ms: Record<string, number>;
 }
 
@@ -76,8 +81,8 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function edgesHash(edges: readonly Edge[]): string {
-  const h = createHash('sha1');
+export function edgesHash(edges: readonly Edge[], detectorVersion: string): string {
+  const h = createHash('sha1').update(detectorVersion).update('\n');
   const rows = edges.map((e) => `${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`).sort();
   for (const r of rows) h.update(r).update('\n');
   return h.digest('hex');
@@ -90,7 +95,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
   return {
     mode: 'inline',
 
-    async windowEdges({ range, window, params }) {
+    async windowEdges({ range, window, params, storedHash }) {
       const ph = new Phases();
       const loaded = await ph.time('load', () => loadPosts(db, range));
       const edges = await ph.time('edges', () => {
@@ -104,7 +109,10 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
         };
         return buildWindowEdges(loaded, params).filter((x) => x.evidence.some(inside));
       });
-      return { posts: loaded.length, edges, hash: edgesHash(edges), ms: ph.ms };
+      const hash = edgesHash(edges, params.detectorVersion);
+      const stored = hash !== storedHash;
+      if (stored) await ph.time('store', () => edgeRepository(db.kysely).replaceWindow(window, edges, params.detectorVersion));
+      return { posts: loaded.length, edges: edges.length, hash, stored, ms: ph.ms };
     },
 
     async cluster({ from, end, params, watchlist }) {

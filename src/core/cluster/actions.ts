@@ -14,11 +14,13 @@ export interface Share {
   account: string;
   t: number;
   post: string;
+  /** the post itself */
+  ref: CorePost;
 }
 
 export interface ActionIndex {
-  /** the analysed posts, by key */
-  posts: Map<string, CorePost>;
+  /** the analysed posts, by key (built on first use: most analyses look up a few evidence posts, if any) */
+  readonly posts: Map<string, CorePost>;
   /** each account's posts, sorted by time */
   postsByAccount: Map<string, CorePost[]>;
   /** the object keys of each post */
@@ -101,12 +103,19 @@ export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
   }
   const key = textKey(post.text);
   if (key && tokenCount(key) >= opts.minTextTokens) out.push(`t:${key}`);
-  const seen = new Set<string>();
-  for (const raw of post.urls) {
-    const u = opts.normalizeUrl ? opts.normalizeUrl(raw) : raw;
-    if (u && !seen.has(u)) {
-      seen.add(u);
-      out.push(`u:${u}`);
+  const urls = post.urls;
+  const norm = (raw: string) => (opts.normalizeUrl ? opts.normalizeUrl(raw) : raw);
+  if (urls.length === 1) {
+    const u = norm(urls[0]);
+    if (u) out.push(`u:${u}`);
+  } else if (urls.length > 1) {
+    const seen = new Set<string>();
+    for (const raw of urls) {
+      const u = norm(raw);
+      if (u && !seen.has(u)) {
+        seen.add(u);
+        out.push(`u:${u}`);
+      }
     }
   }
   if (post.hashtags.length >= opts.minHashtags) out.push(`h:${post.hashtags.map((h) => h.toLowerCase()).join(' ')}`);
@@ -115,8 +124,15 @@ export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
 }
 
 export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions = DEFAULT_ACTION_OPTIONS): ActionIndex {
+  let byKey: Map<string, CorePost> | null = null;
   const index: ActionIndex = {
-    posts: new Map(),
+    get posts() {
+      if (!byKey) {
+        byKey = new Map();
+        for (const p of posts) byKey.set(p.key, p);
+      }
+      return byKey;
+    },
     postsByAccount: new Map(),
     objectsOfPost: new Map(),
     shares: new Map(),
@@ -137,7 +153,6 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
       }
     : opts;
   for (const p of posts) {
-    index.posts.set(p.key, p);
     let list = index.postsByAccount.get(p.account);
     if (!list) index.postsByAccount.set(p.account, (list = []));
     list.push(p);
@@ -148,7 +163,7 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
     for (const o of objs) {
       let s = index.shares.get(o);
       if (!s) index.shares.set(o, (s = []));
-      s.push({ account: p.account, t: p.t, post: p.key });
+      s.push({ account: p.account, t: p.t, post: p.key, ref: p });
       if (!mine.has(o)) {
         mine.add(o);
         index.sharers.set(o, (index.sharers.get(o) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import type { ActionIndex } from '../cluster/actions.ts';
+import type { CorePost } from '../types.ts';
 import type { AccountCluster } from '../cluster/index.ts';
 import type { ClusterFeatures } from './features.ts';
 import { quantile } from './features.ts';
@@ -7,15 +8,31 @@ import type { ClusterEvidence, EvidencePost, ScoreParams } from './types.ts';
 const TEXT_KINDS = new Set(['co_text', 'co_similar', 'co_reply']);
 const MAX_TEXT = 500;
 
-function evidencePost(index: ActionIndex, key: string): EvidencePost | null {
-  const p = index.posts.get(key);
+function asEvidence(p: CorePost | undefined): EvidencePost | null {
   if (!p) return null;
   return { account: p.account, post: p.key, t: p.t, text: p.text.length > MAX_TEXT ? `${p.text.slice(0, MAX_TEXT)}…` : p.text };
+}
+
+/**
+ * Posts by key for the evidence of one cluster. An edge's evidence posts are its two
+ * accounts' own, and a cluster's edges join members: the members' posts are all the
+ * lookup needs (indexed once, when needed), not every analysed post.
+ */
+function postLookup(cluster: AccountCluster, index: ActionIndex): (key: string) => CorePost | undefined {
+  let mine: Map<string, CorePost> | null = null;
+  return (key) => {
+    if (!mine) {
+      mine = new Map();
+      for (const m of cluster.members) for (const p of index.postsByAccount.get(m) ?? []) mine.set(p.key, p);
+    }
+    return mine.get(key);
+  };
 }
 
 /** The strongest evidence: the posts side by side, the shared links, hashtags and reposts, the Δt's. */
 export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: ClusterFeatures, params: ScoreParams): ClusterEvidence {
   const caps = params.evidence;
+  const postOf = postLookup(cluster, index);
   const texts: ClusterEvidence['texts'] = [];
   const seenText = new Set<string>();
   const candidates = cluster.edges
@@ -24,8 +41,8 @@ export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: 
     .sort((x, y) => x.ev.dt - y.ev.dt || (x.ev.a_post < y.ev.a_post ? -1 : 1));
   for (const { kind, ev } of candidates) {
     if (texts.length >= caps.texts) break;
-    const a = evidencePost(index, ev.a_post);
-    const b = evidencePost(index, ev.b_post);
+    const a = asEvidence(postOf(ev.a_post));
+    const b = asEvidence(postOf(ev.b_post));
     if (!a || !b) continue;
     const k = `${a.text}\u0000${b.text}`;
     if (seenText.has(k)) continue;
@@ -42,8 +59,8 @@ export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: 
       const first = tracks[0];
       const other = tracks.find((x) => x.account !== first.account);
       if (!other) continue;
-      const a = evidencePost(index, first.post);
-      const b = evidencePost(index, other.post);
+      const a = asEvidence(first.ref);
+      const b = asEvidence(other.ref);
       if (!a || !b) continue;
       const k = `${a.text}\u0000${b.text}`;
       if (seenText.has(k)) continue;
@@ -80,7 +97,7 @@ export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: 
     .slice(0, caps.reposts)
     .map((s) => {
       const first = index.shares.get(s.key)![0];
-      const text = index.posts.get(first.post)?.text ?? '';
+      const text = first.ref.text ?? '';
       return { target: s.key.slice(2), members: s.members, sharers: s.sharers, text: text.slice(0, 280) };
     });
 

@@ -111,7 +111,7 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
         if (!sharedKeys.has(o)) continue;
         let xs = tracksOf.get(o);
         if (!xs) tracksOf.set(o, (xs = []));
-        xs.push({ account: m, t: p.t, post: p.key });
+        xs.push({ account: m, t: p.t, post: p.key, ref: p });
       }
     }
   }
