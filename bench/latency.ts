@@ -172,7 +172,7 @@ async function streamRun(rate: number): Promise<void> {
              avg((stats->>'posts')::float) as posts, avg((stats->>'edges')::float) as edges,
              avg((stats->'cluster'->>'accounts')::float) as caccounts, avg((stats->'cluster'->>'posts')::float) as cposts
       from scan_runs where kind = 'window' and status = 'completed'`.execute(pgdb.kysely);
-    // where a window run's time goes, on average (ms): window.load/edges on the engine, store, cluster.* on the engine, alerts
+    // where a window run's time goes, on average (ms): window (window.load, window.edges and cluster.* on the engine thread), alerts, store
     const phases = await sql<{ k: string; ms: number }>`
       select p.key as k, avg(p.value::float) as ms from scan_runs, jsonb_each_text(stats->'phases') p
       where kind = 'window' and status = 'completed' group by 1 order by 2 desc`.execute(pgdb.kysely);

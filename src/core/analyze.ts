@@ -2,8 +2,8 @@ import type { CanonicalAccount, CorePost, Edge, EdgeKind } from './types.ts';
 import { buildEdges } from './edges/index.ts';
 import type { EdgeOptions } from './edges/index.ts';
 import { normaliseUrl } from './url.ts';
-import { buildActionIndex, dedupePosts, findClusters } from './cluster/index.ts';
-import type { ActionOptions, ClusterOptions } from './cluster/index.ts';
+import { buildActionIndex, dedupePosts, findClusters, memoTextKey } from './cluster/index.ts';
+import type { ActionIndex, ActionOptions, ClusterOptions } from './cluster/index.ts';
 import { nullModelTest } from './null-model/index.ts';
 import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
 import { scoreCluster } from './score/index.ts';
@@ -31,6 +31,17 @@ export interface AnalyzeInput {
   narratives?: CompiledNarratives;
   /** epoch seconds: the reference time of the analysis */
   now: number;
+  /**
+   * Caches a caller may keep across analyses of overlapping posts (a live window re-run as
+   * posts land): text keys and narrative matches by text. They change no result; the
+   * caller bounds their size.
+   */
+  memo?: AnalyzeMemo;
+}
+
+export interface AnalyzeMemo {
+  textKeys?: Map<string, string>;
+  narratives?: Map<string, NarrativeMatch[]>;
 }
 
 export interface AnalyzeParams {
@@ -95,9 +106,8 @@ function toMap<T>(x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | unde
  * clusters. Deterministic for the same input and params.
  */
 export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResult {
-  const posts = canonicalOrder(input.posts, params.dedupe);
-  const edges = buildEdges(posts, params.edges);
-  return run(input, posts, edges, params);
+  const prepared = prepareAnalysis(input, params);
+  return analyzePrepared(input, prepared, buildEdges(prepared.posts, params.edges), params);
 }
 
 /**
@@ -106,18 +116,39 @@ export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResu
  * join accounts; they only lose those evidence texts.
  */
 export function analyzeEdges(input: AnalyzeInput, edges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
-  const posts = canonicalOrder(input.posts, params.dedupe);
-  return run(input, posts, [...edges], params);
+  return analyzePrepared(input, prepareAnalysis(input, params), edges, params);
+}
+
+/**
+ * The edges analyze() builds for these posts, alone: with prepareAnalysis and analyzePrepared
+ * a caller can build them on another thread while the rest is prepared, for the same result.
+ */
+export function analysisEdges(posts: readonly CorePost[], params: AnalyzeParams, memo?: AnalyzeMemo): Edge[] {
+  return buildEdges(canonicalOrder(posts, params.dedupe, memoTextKey(memo?.textKeys)), params.edges);
+}
+
+/** The posts in canonical order (repeated captures dropped) and their action index. */
+export interface PreparedAnalysis {
+  posts: CorePost[];
+  index: ActionIndex;
+}
+
+export function prepareAnalysis(input: AnalyzeInput, params: AnalyzeParams): PreparedAnalysis {
+  const keyOf = memoTextKey(input.memo?.textKeys);
+  const posts = canonicalOrder(input.posts, params.dedupe, keyOf);
+  return { posts, index: buildActionIndex(posts, { ...params.actions, normalizeUrl: (u) => normaliseUrl(u) ?? u, textKey: keyOf }) };
 }
 
 /** Time order (ties by key), so the result does not depend on the order posts arrive in. */
-function canonicalOrder(posts: readonly CorePost[], dedupe: boolean): CorePost[] {
+function canonicalOrder(posts: readonly CorePost[], dedupe: boolean, keyOf: (text: string) => string): CorePost[] {
   const sorted = [...posts].sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return dedupe ? dedupePosts(sorted) : sorted;
+  return dedupe ? dedupePosts(sorted, keyOf) : sorted;
 }
 
-function run(input: AnalyzeInput, posts: CorePost[], edges: Edge[], params: AnalyzeParams): AnalyzeResult {
-  const index = buildActionIndex(posts, { ...params.actions, normalizeUrl: (u) => normaliseUrl(u) ?? u });
+/** Clusters, scores and explanations over prepared posts and their edges. */
+export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis, edgeList: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+  const { posts, index } = prepared;
+  const edges = [...edgeList];
   const window = params.edges.window ?? 60;
   const { clusters, links, graph } = findClusters(edges, index, params.cluster);
 
@@ -145,10 +176,11 @@ function run(input: AnalyzeInput, posts: CorePost[], edges: Edge[], params: Anal
   const nullOpts: NullModelOptions = { ...params.nullModel, window };
   const scoreParams: ScoreParams = { ...params.score, window };
 
-  const memo = new Map<string, NarrativeMatch[]>();
+  const memo = input.memo?.narratives ?? new Map<string, NarrativeMatch[]>();
+  const memoLimit = input.memo?.narratives ? Infinity : NARRATIVE_MEMO_LIMIT;
   const scored = clusters.map((c) => {
     const nm: NullModelResult = nullModelTest(c.members, index, nullOpts);
-    const narratives = input.narratives ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo) : undefined;
+    const narratives = input.narratives ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo, memoLimit) : undefined;
     return scoreCluster(c, { index, nullModel: nm, suspicion, narratives, watchlist }, scoreParams);
   });
   scored.sort((a, b) => b.score.total - a.score.total || b.size - a.size || (a.id < b.id ? -1 : 1));
@@ -189,6 +221,7 @@ function clusterNarratives(
   byAccount: ReadonlyMap<string, CorePost[]>,
   compiled: CompiledNarratives,
   memo: Map<string, NarrativeMatch[]>,
+  memoLimit: number,
 ): ClusterNarratives {
   const posts = members.flatMap((m) => byAccount.get(m) ?? []);
   let hit = 0;
@@ -199,7 +232,7 @@ function clusterNarratives(
     let m = memo.get(p.text);
     if (!m) {
       m = matchNarratives(p.text, compiled);
-      if (memo.size < NARRATIVE_MEMO_LIMIT) memo.set(p.text, m);
+      if (memo.size < memoLimit) memo.set(p.text, m);
     }
     if (m.length) hit++;
     forSummary.push(m.length ? p : { text: '', key: p.key });

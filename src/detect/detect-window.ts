@@ -9,6 +9,7 @@ import { Phases } from './phases.ts';
 import { edgeMinWeight, edgeWindow } from './run-engine.ts';
 import { minutes } from './windows.ts';
 import type { TimeWindow } from './windows.ts';
+import type { ClusterTaskResult } from './engine.ts';
 
 export interface WindowResult {
   scanRunId: number;
@@ -33,15 +34,17 @@ const NO_STEP: ClusterStepResult = { edges: 0, accounts: 0, posts: 0, clusters: 
 
 /**
  * Streaming detection of one window: load its posts plus the Δ margin after it, build the
- * co-action edges whose earlier post is inside the window, store them (replacing the
- * window's rows), then run the cluster step. Posts that land while the window is being
- * analysed are caught by re-reading it (the job id is busy, so their chunk's enqueue was
- * a no-op). A run that finds exactly the edges the window's last completed run stored
- * stops there: the cluster steps already saw them. (That is the common case of a live
- * window re-run for posts that joined no co-action.)
+ * co-action edges whose earlier post is inside the window, run the cluster step over the
+ * horizon with them and write the alerts, then store the edges (replacing the window's
+ * rows: a retry writes the same rows). The alerts come first so a busy window's alerts
+ * never wait on rewriting its rows. Posts that land while the window is being analysed
+ * are caught by re-reading it (the job id is busy, so their chunk's enqueue was a no-op).
+ * A run that finds exactly the edges the window's last completed run stored stops there:
+ * the cluster steps already saw them (a live window re-run for posts that joined no
+ * co-action).
  */
 export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: string | null): Promise<WindowResult> {
-  const { db, params } = deps;
+  const { db, params, config } = deps;
   const scans = scanRepository(db.kysely);
   const runId = await scans.start({ kind: 'window', window: w, params: { window: edgeWindow(params), minWeight: edgeMinWeight(params), kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });
   const started = performance.now();
@@ -51,27 +54,30 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     // the window's latest other run: completed with the same edges means nothing downstream changes
     const prev = await ph.time('previous', () => scans.previousWindowRun(w.start, runId));
     const storedHash = prev?.status === 'completed' ? prev.edgesHash : null;
-    const found = await ph.time('windowEdges', () => deps.engine.windowEdges({ range, window: w, params, storedHash }));
-    for (const [k, v] of Object.entries(found.ms)) ph.add(`window.${k}`, v);
-    const { posts, edges, stored } = found;
+    const from = new Date(w.end.getTime() - minutes(config.detect.horizonMinutes));
+    const alerts = alertRepository(db.kysely);
+    const watchlist = [...(await alerts.watchlist())];
+    const run = await ph.time('window', () => deps.engine.window({ range, window: w, params, storedHash, from, watchlist }));
+    for (const [k, v] of Object.entries(run.ms)) ph.add(`window.${k}`, v);
     let cluster = NO_STEP;
     let reclustered = 0;
-    if (stored) {
-      metrics.edgesStored.inc(edges);
-      cluster = await clusterStep(deps, w.end, runId, ph);
+    if (!run.same) {
+      if (run.cluster) cluster = await applyStep(deps, run.cluster, { start: from, end: w.end }, runId, ph);
+      await ph.time('store', () => deps.engine.storeWindow({ window: w, hash: run.hash, detectorVersion: params.detectorVersion }));
+      metrics.edgesStored.inc(run.edges);
       // Windows after this one whose cluster step ran without its edges (it came late: a retry
       // after a crash, or old posts landing): their steps run again, oldest first, so the alerts
       // end as if the windows had come in order.
-      const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + minutes(deps.config.detect.horizonMinutes)));
+      const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + minutes(config.detect.horizonMinutes)));
       for (const end of later) await clusterStep(deps, end, runId, ph);
       reclustered = later.length;
     }
     metrics.windowsDetected.inc();
     // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
-    const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== posts;
-    const stats = { posts, edges, edgesHash: found.hash, same: !stored, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
+    const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== run.posts;
+    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
     await scans.finish(runId, 'completed', stats);
-    return { scanRunId: runId, posts, edges, changed, same: !stored, cluster };
+    return { scanRunId: runId, posts: run.posts, edges: run.edges, changed, same: run.same, cluster };
   } catch (err) {
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});
     throw err;
@@ -83,18 +89,23 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
  * they join, clusters and scores (on the engine), then the alerts.
  */
 export async function clusterStep(deps: DetectDeps, end: Date, scanRunId: number | null, ph = new Phases()): Promise<ClusterStepResult> {
-  const { db, params, config } = deps;
+  const { params, config } = deps;
   const from = new Date(end.getTime() - minutes(config.detect.horizonMinutes));
-  const alerts = alertRepository(db.kysely);
-  const watchlist = [...(await alerts.watchlist())];
+  const watchlist = [...(await alertRepository(deps.db.kysely).watchlist())];
   const step = await ph.time('cluster', () => deps.engine.cluster({ from, end, params, watchlist }));
+  return applyStep(deps, step, { start: from, end }, scanRunId, ph);
+}
+
+/** A cluster step's clusters into alerts. */
+async function applyStep(deps: DetectDeps, step: ClusterTaskResult, window: TimeWindow, scanRunId: number | null, ph: Phases): Promise<ClusterStepResult> {
+  const { db, params, config } = deps;
   for (const [k, v] of Object.entries(step.ms)) ph.add(`cluster.${k}`, v);
   const res = step.result;
   if (!res) return NO_STEP;
   metrics.clustersFound.inc(res.clusters.length);
   const { notices, ...applied } = await ph.time('alerts', () =>
-    alerts.applyClusters(
-      { clusters: res.clusters, accountSignals: res.accountSignals, window: { start: from, end }, scanRunId, detectorVersion: params.detectorVersion },
+    alertRepository(db.kysely).applyClusters(
+      { clusters: res.clusters, accountSignals: res.accountSignals, window, scanRunId, detectorVersion: params.detectorVersion },
       identityPolicy(config.alerts),
     ),
   );

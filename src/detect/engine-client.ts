@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
-import type { ClusterTask, Engine, ScanTask, WindowEdgesTask } from './engine.ts';
+import type { Edge } from '../core/types.ts';
+import type { ClusterTask, Engine, ScanEdgesTask, ScanFinishTask, ScanPrepareTask, ScanTask, ScanTaskResult, StoreTask, WindowTask } from './engine.ts';
 
 /**
- * The engine on a worker thread. The job's thread only sends windows and receives edges or
+ * The engine on worker threads. The job's thread only sends windows and receives counts or
  * scored clusters, so it stays free to renew BullMQ locks, answer Redis and serve metrics
  * however long an analysis takes (a 24-hour scan of a million posts runs for tens of
- * seconds). The thread is started on first use, kept while the process lives, and does not
- * keep an idle process alive; if it dies (out of memory), the tasks in flight fail with the
- * reason, their jobs retry, and the next task starts a new thread.
+ * seconds). A thread is started on first use and does not keep an idle process alive; if
+ * it dies (out of memory), the tasks in flight fail with the reason, their jobs retry, and
+ * the next task starts a new thread.
  */
 
 export interface EngineThreadData {
@@ -18,9 +19,14 @@ export interface EngineThreadData {
 }
 
 export type EngineRequest =
-  | { id: number; op: 'windowEdges'; task: WindowEdgesTask }
+  | { id: number; op: 'window'; task: WindowTask }
+  | { id: number; op: 'storeWindow'; task: StoreTask }
   | { id: number; op: 'cluster'; task: ClusterTask }
-  | { id: number; op: 'scan'; task: ScanTask };
+  | { id: number; op: 'scan'; task: ScanTask }
+  | { id: number; op: 'scanEdges'; task: ScanEdgesTask }
+  | { id: number; op: 'scanPrepare'; task: ScanPrepareTask }
+  | { id: number; op: 'scanFinish'; task: ScanFinishTask }
+  | { id: number; op: 'scanDrop'; task: { id: number } };
 
 export type EngineResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
@@ -43,66 +49,111 @@ interface Pending {
   reject(e: Error): void;
 }
 
-export function threadEngine(data: EngineThreadData, log: Logger): Engine {
-  let worker: Worker | null = null;
-  const pending = new Map<number, Pending>();
-  let seq = 0;
+/** One engine thread and its requests in flight. */
+class EngineThread {
+  private worker: Worker | null = null;
+  private pending = new Map<number, Pending>();
+  private seq = 0;
 
-  const fail = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  const start = (): Worker => {
+  constructor(
+    private data: EngineThreadData,
+    private log: Logger,
+  ) {}
+
+  private fail(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private start(): Worker {
     const w = new Worker(BOOT, {
       eval: true,
-      workerData: { ...data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./engine-thread.ts', import.meta.url).href },
+      workerData: { ...this.data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./engine-thread.ts', import.meta.url).href },
     });
     w.on('message', (m: EngineResponse) => {
-      const p = pending.get(m.id);
+      const p = this.pending.get(m.id);
       if (!p) return;
-      pending.delete(m.id);
-      if (pending.size === 0) w.unref();
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) w.unref();
       if (m.ok) p.resolve(m.value);
       else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }));
     });
     w.on('error', (err) => {
-      log.error({ err }, 'detection engine thread failed');
-      if (worker === w) worker = null;
-      fail(new EngineThreadError(`detection engine thread failed: ${err.message}`));
+      this.log.error({ err }, 'detection engine thread failed');
+      if (this.worker === w) this.worker = null;
+      this.fail(new EngineThreadError(`detection engine thread failed: ${err.message}`));
     });
     w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      if (pending.size) fail(new EngineThreadError(`detection engine thread exited (code ${code})`));
+      if (this.worker === w) this.worker = null;
+      if (this.pending.size) this.fail(new EngineThreadError(`detection engine thread exited (code ${code})`));
     });
     w.unref();
     return w;
-  };
-  const call = <T>(op: EngineRequest['op'], task: unknown): Promise<T> => {
-    worker ??= start();
-    const w = worker;
-    const id = ++seq;
+  }
+
+  call<T>(op: EngineRequest['op'], task: unknown): Promise<T> {
+    this.worker ??= this.start();
+    const w = this.worker;
+    const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // a task in flight keeps the process alive; an idle thread does not
       w.ref();
       w.postMessage({ id, op, task });
     });
-  };
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (!w) return;
+    const exited = new Promise<void>((r) => w.once('exit', () => r()));
+    w.postMessage({ op: 'close' });
+    const timer = setTimeout(() => void w.terminate(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The engine on worker threads: one for every task, and for scans a second one that loads
+ * the window too and builds its co-action edges while the first loads it and builds the
+ * action index (the two largest steps, in parallel on two cores); the first then finishes
+ * with the edges. The second thread exists only while a scan runs, so its memory goes back
+ * after. (The two threads read the window in separate transactions: a post landing between
+ * the two reads is missing from the edges, as if it had come after the scan.)
+ */
+export function threadEngine(data: EngineThreadData, log: Logger): Engine {
+  const main = new EngineThread(data, log);
+  let scans = 0;
 
   return {
     mode: 'thread',
-    windowEdges: (task) => call('windowEdges', task),
-    cluster: (task) => call('cluster', task),
-    scan: (task) => call('scan', task),
-    async close() {
-      const w = worker;
-      worker = null;
-      if (!w) return;
-      const exited = new Promise<void>((r) => w.once('exit', () => r()));
-      w.postMessage({ op: 'close' });
-      const timer = setTimeout(() => void w.terminate(), 5000);
-      await exited;
-      clearTimeout(timer);
+    window: (task) => main.call('window', task),
+    storeWindow: (task) => main.call('storeWindow', task),
+    cluster: (task) => main.call('cluster', task),
+    async scan(task) {
+      const helper = new EngineThread(data, log);
+      const id = ++scans;
+      try {
+        const [built] = await Promise.all([
+          helper.call<{ edges: Edge[]; ms: Record<string, number> }>('scanEdges', { window: task.window, params: task.params }),
+          main.call('scanPrepare', { ...task, id }),
+        ]);
+        const res = await main.call<ScanTaskResult>('scanFinish', { id, edges: built.edges });
+        for (const [k, v] of Object.entries(built.ms)) res.ms[`edges.${k}`] = v;
+        return res;
+      } catch (err) {
+        await main.call('scanDrop', { id }).catch(() => {});
+        throw err;
+      } finally {
+        await helper.close();
+      }
     },
+    scanEdges: (task) => main.call('scanEdges', task),
+    scanPrepare: (task) => main.call('scanPrepare', task),
+    scanFinish: (task) => main.call('scanFinish', task),
+    scanDrop: (task) => main.call('scanDrop', task),
+    close: () => main.close(),
   };
 }

@@ -40,12 +40,22 @@ function open(): Promise<{ db: Db; engine: Engine }> {
 async function run(req: EngineRequest): Promise<unknown> {
   const { engine: e } = await open();
   switch (req.op) {
-    case 'windowEdges':
-      return e.windowEdges(req.task);
+    case 'window':
+      return e.window(req.task);
+    case 'storeWindow':
+      return e.storeWindow(req.task);
     case 'cluster':
       return e.cluster(req.task);
     case 'scan':
       return e.scan(req.task);
+    case 'scanEdges':
+      return e.scanEdges(req.task);
+    case 'scanPrepare':
+      return e.scanPrepare(req.task);
+    case 'scanFinish':
+      return e.scanFinish(req.task);
+    case 'scanDrop':
+      return e.scanDrop(req.task);
   }
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { AnalyzeParams, AnalyzeResult } from '../core/analyze.ts';
+import type { AnalyzeInput, AnalyzeMemo, AnalyzeParams, AnalyzeResult, PreparedAnalysis } from '../core/analyze.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Edge } from '../core/types.ts';
 import { edgeRepository } from '../db/edge-repository.ts';
 import { loadAccounts, loadPosts, loadSightings } from './load.ts';
 import type { LoadDb } from './load.ts';
 import { Phases } from './phases.ts';
-import { analyzeWindow, buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow } from './run-engine.ts';
+import { analyzeWindow, buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow, finishScan, prepareScan, scanEdges } from './run-engine.ts';
 import type { TimeWindow } from './windows.ts';
 
 /**
@@ -21,24 +21,36 @@ import type { TimeWindow } from './windows.ts';
 /** A result without the edge list (callers count edges; the list can be large). */
 export type EngineResult = Omit<AnalyzeResult, 'edges'>;
 
-export interface WindowEdgesTask {
+export interface WindowTask {
   /** the posts loaded: the window plus the Δ margin after it */
   range: TimeWindow;
-  /** edges whose earlier post is inside this window are kept, and stored as the window's */
+  /** edges whose earlier post is inside this window are the window's */
   window: TimeWindow;
   params: AnalyzeParams;
-  /** the fingerprint of the edges the window's last completed run stored: the same edges are not written again */
+  /** the fingerprint of the edges the window's last completed run stored: the same edges need nothing more */
   storedHash: string | null;
+  /** the cluster step's horizon: the stored edges of windows starting in [from, window end), this window's fresh */
+  from: Date;
+  watchlist: string[];
 }
 
-export interface WindowEdgesResult {
+export interface WindowTaskResult {
   posts: number;
   edges: number;
-  /** fingerprint of the edges (kind, pair, weight, strength): a re-run that finds the same edges changes nothing downstream */
+  /** fingerprint of the edges (kind, pair, weight, strength, detector version) */
   hash: string;
-  /** the window's rows were replaced (the edges differ from storedHash) */
-  stored: boolean;
+  /** the edges equal storedHash's: no cluster step ran and nothing is to be stored */
+  same: boolean;
+  /** the cluster step over the horizon with this window's fresh edges (null when same or no edges) */
+  cluster: ClusterTaskResult | null;
   ms: Record<string, number>;
+}
+
+export interface StoreTask {
+  window: TimeWindow;
+  /** the hash a window task returned: its edges are the ones written */
+  hash: string;
+  detectorVersion: string;
 }
 
 export interface ClusterTask {
@@ -73,11 +85,35 @@ export interface ScanTaskResult {
   ms: Record<string, number>;
 }
 
+/** The halves of a scan split over two threads (see threadEngine): the posts' edges on one… */
+export interface ScanEdgesTask {
+  window: TimeWindow;
+  params: AnalyzeParams;
+}
+
+/** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
+export interface ScanPrepareTask extends ScanTask {
+  id: number;
+}
+
+export interface ScanFinishTask {
+  id: number;
+  edges: Edge[];
+}
+
 export interface Engine {
   readonly mode: 'thread' | 'inline';
-  windowEdges(task: WindowEdgesTask): Promise<WindowEdgesResult>;
+  /** a window's edges, then (unless they are the stored ones) the cluster step with them; the edges wait for storeWindow */
+  window(task: WindowTask): Promise<WindowTaskResult>;
+  /** write the edges of the last window task of this window (its rows replaced) */
+  storeWindow(task: StoreTask): Promise<number>;
   cluster(task: ClusterTask): Promise<ClusterTaskResult>;
   scan(task: ScanTask): Promise<ScanTaskResult>;
+  scanEdges(task: ScanEdgesTask): Promise<{ edges: Edge[]; ms: Record<string, number> }>;
+  scanPrepare(task: ScanPrepareTask): Promise<void>;
+  scanFinish(task: ScanFinishTask): Promise<ScanTaskResult>;
+  /** forget a preparation whose scan failed */
+  scanDrop(task: { id: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,14 +124,58 @@ export function edgesHash(edges: readonly Edge[], detectorVersion: string): stri
   return h.digest('hex');
 }
 
+/** entries of each cache kept between window runs (a few hundred MB at most) */
+const MEMO_LIMIT = 300_000;
+
 const strip = ({ edges: _edges, ...rest }: AnalyzeResult): EngineResult => rest;
 
 /** The engine on the calling thread, over the given database. */
+export class EngineStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineStateError';
+  }
+}
+
+/** The engine on the calling thread, over the given database. */
 export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefined): Engine {
+  // Edges of window tasks waiting for storeWindow, by window start: the job writes its
+  // alerts first, so a window's alerts never wait on rewriting its rows.
+  const pending = new Map<number, { hash: string; edges: Edge[] }>();
+  // A live window is analysed again and again over mostly the same posts: text keys and
+  // narrative matches are kept between its runs (bounded; scans do not use them).
+  const memo: Required<AnalyzeMemo> = { textKeys: new Map(), narratives: new Map() };
+  const boundMemo = () => {
+    if (memo.textKeys.size > MEMO_LIMIT) memo.textKeys.clear();
+    if (memo.narratives.size > MEMO_LIMIT) memo.narratives.clear();
+  };
+
+  const prepared = new Map<number, { input: AnalyzeInput; prep: PreparedAnalysis; accounts: number; params: AnalyzeParams; ph: Phases }>();
+
+  async function scanInput(window: TimeWindow, sightings: boolean, watchlist: string[], ph: Phases): Promise<{ input: AnalyzeInput; accounts: number }> {
+    const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+    const keys = [...new Set(posts.map((p) => p.account))];
+    const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
+    const seen = sightings ? await ph.time('loadSightings', () => loadSightings(db.kysely, keys)) : undefined;
+    return { input: { posts, accounts, sightings: seen, watchlist, narratives, now: window.end.getTime() / 1000 }, accounts: keys.length };
+  }
+
+  async function clusterOver(from: Date, end: Date, params: AnalyzeParams, watchlist: string[], fresh?: { windowStart: Date; edges: Edge[] }): Promise<ClusterTaskResult> {
+    const ph = new Phases();
+    const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))).filter((e) => e.weight >= edgeMinWeight(params));
+    if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, result: null, ms: ph.ms };
+    const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
+    const posts = await ph.time('loadPosts', () => loadPosts(db, { start: from, end: new Date(end.getTime() + edgeWindow(params) * 1000) }, { accounts: keys }));
+    const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
+    boundMemo();
+    const res = await ph.time('engine', () => clusterEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo }, edges, params));
+    return { edges: edges.length, accounts: keys.length, posts: posts.length, result: strip(res), ms: ph.ms };
+  }
+
   return {
     mode: 'inline',
 
-    async windowEdges({ range, window, params, storedHash }) {
+    async window({ range, window, params, storedHash, from, watchlist }) {
       const ph = new Phases();
       const loaded = await ph.time('load', () => loadPosts(db, range));
       const edges = await ph.time('edges', () => {
@@ -107,33 +187,60 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
           const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
           return first >= s && first < e;
         };
-        return buildWindowEdges(loaded, params).filter((x) => x.evidence.some(inside));
+        boundMemo();
+        return buildWindowEdges(loaded, params, memo.textKeys).filter((x) => x.evidence.some(inside));
       });
       const hash = edgesHash(edges, params.detectorVersion);
-      const stored = hash !== storedHash;
-      if (stored) await ph.time('store', () => edgeRepository(db.kysely).replaceWindow(window, edges, params.detectorVersion));
-      return { posts: loaded.length, edges: edges.length, hash, stored, ms: ph.ms };
+      const base = { posts: loaded.length, edges: edges.length, hash };
+      if (hash === storedHash) return { ...base, same: true, cluster: null, ms: ph.ms };
+      pending.set(window.start.getTime(), { hash, edges });
+      const cluster = await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges });
+      return { ...base, same: false, cluster, ms: ph.ms };
     },
 
-    async cluster({ from, end, params, watchlist }) {
-      const ph = new Phases();
-      const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end))).filter((e) => e.weight >= edgeMinWeight(params));
-      if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, result: null, ms: ph.ms };
-      const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
-      const posts = await ph.time('loadPosts', () => loadPosts(db, { start: from, end: new Date(end.getTime() + edgeWindow(params) * 1000) }, { accounts: keys }));
-      const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
-      const res = await ph.time('engine', () => clusterEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000 }, edges, params));
-      return { edges: edges.length, accounts: keys.length, posts: posts.length, result: strip(res), ms: ph.ms };
+    async storeWindow({ window, hash, detectorVersion }) {
+      const p = pending.get(window.start.getTime());
+      if (!p || p.hash !== hash) throw new EngineStateError(`no edges of window ${window.start.toISOString()} wait to be stored (the engine restarted?); the job runs again`);
+      const n = await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
+      if (pending.get(window.start.getTime()) === p) pending.delete(window.start.getTime());
+      return n;
     },
+
+    cluster: ({ from, end, params, watchlist }) => clusterOver(from, end, params, watchlist),
 
     async scan({ window, params, sightings, watchlist }) {
       const ph = new Phases();
+      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      const res = await ph.time('engine', () => analyzeWindow(input, params));
+      return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
+    },
+
+    async scanEdges({ window, params }) {
+      const ph = new Phases();
       const posts = await ph.time('loadPosts', () => loadPosts(db, window));
-      const keys = [...new Set(posts.map((p) => p.account))];
-      const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
-      const seen = sightings ? await ph.time('loadSightings', () => loadSightings(db.kysely, keys)) : undefined;
-      const res = await ph.time('engine', () => analyzeWindow({ posts, accounts, sightings: seen, watchlist, narratives, now: window.end.getTime() / 1000 }, params));
-      return { posts: posts.length, accounts: keys.length, result: strip(res), ms: ph.ms };
+      const edges = await ph.time('edges', () => scanEdges(posts, params));
+      return { edges, ms: ph.ms };
+    },
+
+    async scanPrepare({ id, window, params, sightings, watchlist }) {
+      // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
+      prepared.clear();
+      const ph = new Phases();
+      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      const prep = await ph.time('prepare', () => prepareScan(input, params));
+      prepared.set(id, { input, prep, accounts, params, ph });
+    },
+
+    async scanDrop({ id }) {
+      prepared.delete(id);
+    },
+
+    async scanFinish({ id, edges }) {
+      const p = prepared.get(id);
+      if (!p) throw new EngineStateError(`scan ${id} was not prepared on this engine (it restarted?); the job runs again`);
+      prepared.delete(id);
+      const res = await p.ph.time('engine', () => finishScan(p.input, p.prep, edges, p.params));
+      return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
     },
 
     async close() {},

@@ -117,8 +117,15 @@ function shouldDetect(config: Config, r: ChunkResult): boolean {
   return config.detect.streaming && (!r.written || r.accepted > 0);
 }
 
+/** A queue whose connection errors (Redis restarting) are logged, not printed raw: it reconnects on its own. */
+function loggedQueue(name: string, conn: Redis, prefix: string, log: Logger): Queue {
+  const q = new Queue(name, { connection: conn, prefix });
+  q.on('error', (err) => log.warn({ err, queue: name }, 'queue connection error'));
+  return q;
+}
+
 export function redisDetectTrigger(config: Config, conn: Redis, log: Logger): DetectTrigger {
-  const queue = new Queue(QUEUE_DETECT, { connection: conn, prefix: config.queuePrefix });
+  const queue = loggedQueue(QUEUE_DETECT, conn, config.queuePrefix, log);
   const opts = jobOptions(config.detect);
   return {
     async onChunkWritten(r, _batchId, chunk) {
@@ -183,7 +190,7 @@ export function inlineNotifier(config: Config, db: Db, log: Logger): Notifier {
 /** Notifications onto the notify queue; failing to queue one is logged, never fails detection. */
 export function redisNotifier(config: Config, conn: Redis, log: Logger): Notifier {
   if (!config.webhook) return { send: async () => {}, close: async () => {} };
-  const queue = new Queue(QUEUE_NOTIFY, { connection: conn, prefix: config.queuePrefix });
+  const queue = loggedQueue(QUEUE_NOTIFY, conn, config.queuePrefix, log);
   const opts = { ...jobOptions(config.webhook), removeOnComplete: { age: 7 * 86_400 } };
   return {
     send: async (notices) => {
@@ -213,7 +220,7 @@ export async function startAlertingWorkers(
   const common = { connection: conn, prefix: config.queuePrefix, lockMs: config.jobLockMs };
   const queues: Queue[] = [];
   if (roles.detect) {
-    const detectQueue = new Queue(QUEUE_DETECT, { connection: conn, prefix: config.queuePrefix });
+    const detectQueue = loggedQueue(QUEUE_DETECT, conn, config.queuePrefix, log);
     queues.push(detectQueue);
     const opts = jobOptions(config.detect);
     const requeue = async (w: TimeWindow, jobId: string) => {
@@ -225,7 +232,7 @@ export async function startAlertingWorkers(
     );
   }
   if (roles.scan) {
-    const scanQueue = new Queue(QUEUE_SCAN, { connection: conn, prefix: config.queuePrefix });
+    const scanQueue = loggedQueue(QUEUE_SCAN, conn, config.queuePrefix, log);
     queues.push(scanQueue);
     await upsertSchedulers(scanQueue, db, config.scans, log.child({ name: 'schedulers' }));
     workers.push(createBullWorker({ ...common, name: QUEUE_SCAN, concurrency: 1, processor: createScanProcessor(deps), log: log.child({ name: 'worker.scan' }) }));

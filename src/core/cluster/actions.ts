@@ -18,17 +18,22 @@ export interface Share {
   ref: CorePost;
 }
 
+export interface ObjectActions {
+  /** every share of the object, sorted by time */
+  shares: Share[];
+  /** distinct accounts that acted on it */
+  sharers: number;
+}
+
 export interface ActionIndex {
   /** the analysed posts, by key (built on first use: most analyses look up a few evidence posts, if any) */
   readonly posts: Map<string, CorePost>;
   /** each account's posts, sorted by time */
   postsByAccount: Map<string, CorePost[]>;
-  /** the object keys of each post */
-  objectsOfPost: Map<string, string[]>;
-  /** every share of each object, sorted by time */
-  shares: Map<string, Share[]>;
-  /** distinct accounts that acted on each object */
-  sharers: Map<string, number>;
+  /** the object keys of each of an account's posts, in postsByAccount's order */
+  postObjects: Map<string, string[][]>;
+  /** each object's shares and sharers */
+  objects: Map<string, ObjectActions>;
   /** each account's distinct objects */
   objectsOfAccount: Map<string, Set<string>>;
 }
@@ -40,6 +45,8 @@ export interface ActionOptions {
   minHashtags: number;
   /** how links are normalised; identity when the caller has nothing better */
   normalizeUrl?: (url: string) => string;
+  /** the text key of a text (textKey, or a memoised textKey: see memoTextKey) */
+  textKey?: (text: string) => string;
 }
 
 export const DEFAULT_ACTION_OPTIONS: ActionOptions = { minTextTokens: 4, minHashtags: 3 };
@@ -49,8 +56,8 @@ const URL_RE = /\bhttps?:\/\/\S+/giu;
 const NON_WORD_RE = /[^\p{L}\p{N}#@_]+/gu;
 const INVISIBLE_RE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/gu;
 
-// The same rules for text that is pure ASCII, where NFKC and the invisible characters are
-// no-ops and the Unicode classes reduce to ASCII ones: most posts take this path, and
+// The same rules for text that is pure ASCII (most posts): NFKC and the invisible
+// characters are no-ops there and the Unicode classes reduce to ASCII ones, and the
 // non-Unicode regexps are several times faster.
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, controls included
 const ASCII_RE = /^[\x00-\x7f]*$/;
@@ -70,6 +77,19 @@ export function textKey(text: string): string {
     .replace(NON_WORD_RE, ' ')
     .trim()
     .replace(/\s+/gu, ' ');
+}
+
+/**
+ * textKey through a cache of keys by text, for a caller that analyses overlapping posts
+ * again and again (a live window re-run as posts land): the cache is the caller's to bound.
+ */
+export function memoTextKey(memo: Map<string, string> | undefined): (text: string) => string {
+  if (!memo) return textKey;
+  return (text) => {
+    let k = memo.get(text);
+    if (k === undefined) memo.set(text, (k = textKey(text)));
+    return k;
+  };
 }
 
 const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
@@ -101,7 +121,7 @@ export function objectsOf(post: CorePost, opts: ActionOptions): string[] {
     out.push(`r:${post.repost_of}`);
     return out;
   }
-  const key = textKey(post.text);
+  const key = (opts.textKey ?? textKey)(post.text);
   if (key && tokenCount(key) >= opts.minTextTokens) out.push(`t:${key}`);
   const urls = post.urls;
   const norm = (raw: string) => (opts.normalizeUrl ? opts.normalizeUrl(raw) : raw);
@@ -134,9 +154,8 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
       return byKey;
     },
     postsByAccount: new Map(),
-    objectsOfPost: new Map(),
-    shares: new Map(),
-    sharers: new Map(),
+    postObjects: new Map(),
+    objects: new Map(),
     objectsOfAccount: new Map(),
   };
   // links repeat across posts (a pushed link thousands of times): normalise each once
@@ -152,27 +171,44 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
         },
       }
     : opts;
+  // one lookup per post for its account and one per object it acts on: at a million posts
+  // the map operations are most of the cost
+  const accounts = new Map<string, { posts: CorePost[]; objs: string[][]; distinct: Set<string> }>();
+  const objects = index.objects;
   for (const p of posts) {
-    let list = index.postsByAccount.get(p.account);
-    if (!list) index.postsByAccount.set(p.account, (list = []));
-    list.push(p);
+    let a = accounts.get(p.account);
+    if (!a) accounts.set(p.account, (a = { posts: [], objs: [], distinct: new Set() }));
     const objs = objectsOf(p, o);
-    index.objectsOfPost.set(p.key, objs);
-    let mine = index.objectsOfAccount.get(p.account);
-    if (!mine) index.objectsOfAccount.set(p.account, (mine = new Set()));
-    for (const o of objs) {
-      let s = index.shares.get(o);
-      if (!s) index.shares.set(o, (s = []));
-      s.push({ account: p.account, t: p.t, post: p.key, ref: p });
-      if (!mine.has(o)) {
-        mine.add(o);
-        index.sharers.set(o, (index.sharers.get(o) ?? 0) + 1);
+    a.posts.push(p);
+    a.objs.push(objs);
+    for (const k of objs) {
+      let x = objects.get(k);
+      if (!x) objects.set(k, (x = { shares: [], sharers: 0 }));
+      x.shares.push({ account: p.account, t: p.t, post: p.key, ref: p });
+      if (!a.distinct.has(k)) {
+        a.distinct.add(k);
+        x.sharers++;
       }
     }
   }
-  for (const list of index.postsByAccount.values()) if (list.length > 1) list.sort(byTimeThenKey);
-  for (const s of index.shares.values()) if (s.length > 1) s.sort(byShareTime);
+  for (const [id, a] of accounts) {
+    if (!isSorted(a.posts)) {
+      // stable, as a sort of the posts alone would be; the objects follow their posts
+      const order = a.posts.map((_, i) => i).sort((i, j) => byTimeThenKey(a.posts[i], a.posts[j]));
+      a.posts = order.map((i) => a.posts[i]);
+      a.objs = order.map((i) => a.objs[i]);
+    }
+    index.postsByAccount.set(id, a.posts);
+    index.postObjects.set(id, a.objs);
+    index.objectsOfAccount.set(id, a.distinct);
+  }
+  for (const x of objects.values()) if (x.shares.length > 1) x.shares.sort(byShareTime);
   return index;
+}
+
+function isSorted(ps: readonly CorePost[]): boolean {
+  for (let i = 1; i < ps.length; i++) if (byTimeThenKey(ps[i - 1], ps[i]) > 0) return false;
+  return true;
 }
 
 function byShareTime(a: Share, b: Share): number {
@@ -188,11 +224,11 @@ function byTimeThenKey(a: CorePost, b: CorePost): number {
  * beginning of text (or repost target). Collections that overlap (two snapshots of a
  * timeline) otherwise double every count that follows.
  */
-export function dedupePosts(posts: readonly CorePost[]): CorePost[] {
+export function dedupePosts(posts: readonly CorePost[], keyOf: (text: string) => string = textKey): CorePost[] {
   // Only posts of one account in one second can be repeats, and those are rare: the text
   // key (the costly part) is computed for them alone.
   const first = new Map<string, CorePost | Set<string>>();
-  const body = (p: CorePost) => textKey(p.text).slice(0, 40) || p.repost_of || p.key;
+  const body = (p: CorePost) => keyOf(p.text).slice(0, 40) || p.repost_of || p.key;
   const out: CorePost[] = [];
   for (const p of posts) {
     const k = `${p.account}\u0000${p.t}`;

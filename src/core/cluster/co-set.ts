@@ -73,7 +73,7 @@ function logFactorial(n: number): number {
 export function coSetLinks(index: ActionIndex, opts: CoSetOptions): CoSetLink[] {
   let total = 0;
   let rareSq = 0;
-  for (const n of index.sharers.values()) {
+  for (const { sharers: n } of index.objects.values()) {
     total += n;
     if (n >= 2 && n <= opts.maxSharers) rareSq += n * (n - 1);
   }
@@ -81,9 +81,9 @@ export function coSetLinks(index: ActionIndex, opts: CoSetOptions): CoSetLink[] 
   const q = rareSq / (total * total);
 
   const pairs = new Map<string, string[]>();
-  for (const [obj, n] of index.sharers) {
+  for (const [obj, { shares, sharers: n }] of index.objects) {
     if (n < 2 || n > opts.maxSharers) continue;
-    const accounts = [...new Set(index.shares.get(obj)!.map((s) => s.account))].sort();
+    const accounts = [...new Set(shares.map((s) => s.account))].sort();
     for (let i = 0; i < accounts.length; i++) {
       for (let j = i + 1; j < accounts.length; j++) {
         const k = `${accounts[i]}\u0000${accounts[j]}`;
@@ -107,7 +107,7 @@ export function coSetLinks(index: ActionIndex, opts: CoSetOptions): CoSetLink[] 
     const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
     for (const o of small) if (large.has(o)) inter++;
     let strength = 0;
-    for (const o of shared) strength += 1 / (index.sharers.get(o)! - 1);
+    for (const o of shared) strength += 1 / (index.objects.get(o)!.sharers - 1);
     out.push({
       a,
       b,

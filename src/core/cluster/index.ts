@@ -6,8 +6,8 @@ import { coSetLinks, type CoSetLink, type CoSetOptions } from './co-set.ts';
 import { detectCommunities } from './communities.ts';
 import { buildAccountGraph, pairKey, type GraphWeights, type PairAttributes } from './graph.ts';
 
-export { buildActionIndex, dedupePosts, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from './actions.ts';
-export type { ActionIndex, ActionOptions, Share } from './actions.ts';
+export { buildActionIndex, dedupePosts, memoTextKey, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from './actions.ts';
+export type { ActionIndex, ActionOptions, ObjectActions, Share } from './actions.ts';
 export type { CoSetLink, CoSetOptions } from './co-set.ts';
 export type { GraphWeights } from './graph.ts';
 

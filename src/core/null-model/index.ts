@@ -56,8 +56,11 @@ export function nullModelTest(members: readonly string[], index: ActionIndex, op
   // popular object's thousands of shares are never walked for a handful of members.
   const firsts = new Map<string, { members: number[]; times: number[] }>();
   members.forEach((m, i) => {
-    for (const p of index.postsByAccount.get(m) ?? []) {
-      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+    const ps = index.postsByAccount.get(m) ?? [];
+    const os = index.postObjects.get(m) ?? [];
+    for (let n = 0; n < ps.length; n++) {
+      const p = ps[n];
+      for (const o of os[n]) {
         let f = firsts.get(o);
         if (!f) firsts.set(o, (f = { members: [], times: [] }));
         // members are walked one after another and their posts in time order: the member's
@@ -74,7 +77,7 @@ export function nullModelTest(members: readonly string[], index: ActionIndex, op
   for (const o of [...firsts.keys()].sort()) {
     const f = firsts.get(o)!;
     if (f.members.length < 2) continue;
-    objects.push({ weight: 1 / Math.log2(1 + (index.sharers.get(o) ?? f.members.length)), members: Int32Array.from(f.members), times: Float64Array.from(f.times) });
+    objects.push({ weight: 1 / Math.log2(1 + (index.objects.get(o)?.sharers ?? f.members.length)), members: Int32Array.from(f.members), times: Float64Array.from(f.times) });
     work += f.members.length;
   }
   if (objects.length === 0) return { observed: 0, expected: 0, sd: 0, z: 0, p: 1, ratio: 0, rounds: 0, objects: 0 };

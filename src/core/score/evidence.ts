@@ -55,7 +55,7 @@ export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: 
     for (const s of f.shared) {
       if (texts.length >= caps.texts) break;
       if (!s.key.startsWith('t:')) continue;
-      const tracks = index.shares.get(s.key)!.filter((x) => memberSet.has(x.account));
+      const tracks = index.objects.get(s.key)!.shares.filter((x) => memberSet.has(x.account));
       const first = tracks[0];
       const other = tracks.find((x) => x.account !== first.account);
       if (!other) continue;
@@ -96,7 +96,7 @@ export function clusterEvidence(cluster: AccountCluster, index: ActionIndex, f: 
     .filter((s) => s.key.startsWith('r:'))
     .slice(0, caps.reposts)
     .map((s) => {
-      const first = index.shares.get(s.key)![0];
+      const first = index.objects.get(s.key)!.shares[0];
       const text = first.ref.text ?? '';
       return { target: s.key.slice(2), members: s.members, sharers: s.sharers, text: text.slice(0, 280) };
     });

@@ -40,7 +40,7 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   const sharedKeys = new Set<string>();
   for (const [key, count] of memberCount) {
     if (count < 2) continue;
-    shared.push({ key, members: count, sharers: index.sharers.get(key) ?? count });
+    shared.push({ key, members: count, sharers: index.objects.get(key)?.sharers ?? count });
     sharedKeys.add(key);
   }
   shared.sort((a, b) => b.members - a.members || a.sharers - b.sharers || (a.key < b.key ? -1 : 1));
@@ -78,9 +78,11 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     let sum = 0;
     let k = 0;
     for (const o of index.objectsOfAccount.get(m) ?? []) if (sharedKeys.has(o)) k++;
-    for (const p of ps) {
+    const os = index.postObjects.get(m) ?? [];
+    for (let n = 0; n < ps.length; n++) {
+      const p = ps[n];
       let best = similarPosts.has(p.key) ? 1 : 0;
-      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+      for (const o of os[n]) {
         if (best >= 1 || !sharedKeys.has(o)) continue;
         const who = accountsOn(o);
         let near = 0;
@@ -106,8 +108,11 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   // the members' own posts rather than by filtering a viral object's thousands of shares
   const tracksOf = new Map<string, Share[]>();
   for (const m of members) {
-    for (const p of index.postsByAccount.get(m) ?? []) {
-      for (const o of index.objectsOfPost.get(p.key) ?? []) {
+    const ps = index.postsByAccount.get(m) ?? [];
+    const os = index.postObjects.get(m) ?? [];
+    for (let n = 0; n < ps.length; n++) {
+      const p = ps[n];
+      for (const o of os[n]) {
         if (!sharedKeys.has(o)) continue;
         let xs = tracksOf.get(o);
         if (!xs) tracksOf.set(o, (xs = []));
@@ -162,7 +167,7 @@ function sharerSets(index: ActionIndex): (o: string) => Set<string> {
   const c = cache;
   return (o) => {
     let s = c.get(o);
-    if (!s) c.set(o, (s = new Set(index.shares.get(o)?.map((x) => x.account) ?? [])));
+    if (!s) c.set(o, (s = new Set(index.objects.get(o)?.shares.map((x) => x.account) ?? [])));
     return s;
   };
 }

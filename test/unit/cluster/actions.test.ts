@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildActionIndex, dedupePosts, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from '../../../src/core/cluster/index.ts';
+import { buildActionIndex, dedupePosts, memoTextKey, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from '../../../src/core/cluster/index.ts';
 import { tokenCount } from '../../../src/core/cluster/actions.ts';
 import { post } from './helpers.ts';
 
@@ -28,8 +28,42 @@ describe('action index', () => {
 
   it('counts distinct sharers per object and sorts shares by time', () => {
     const idx = buildActionIndex([post('a', 30, { repost_of: 'x' }), post('b', 10, { repost_of: 'x' }), post('a', 40, { repost_of: 'x' })]);
-    expect(idx.sharers.get('r:x')).toBe(2);
-    expect(idx.shares.get('r:x')!.map((s) => s.t)).toEqual([10, 30, 40]);
+    expect(idx.objects.get('r:x')!.sharers).toBe(2);
+    expect(idx.objects.get('r:x')!.shares.map((s) => s.t)).toEqual([10, 30, 40]);
+    // each account's posts in time order, their objects alongside
+    expect(idx.postsByAccount.get('a')!.map((p) => p.t)).toEqual([30, 40]);
+    expect(idx.postObjects.get('a')).toEqual([['r:x'], ['r:x']]);
+  });
+
+  it('gives ASCII text the same key as the Unicode rules (the fast path changes nothing)', () => {
+    const unicodeRules = (t: string) =>
+      t
+        .normalize('NFKC')
+        .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/gu, '')
+        .replace(/\bhttps?:\/\/\S+/giu, ' ')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}#@_]+/gu, ' ')
+        .trim()
+        .replace(/\s+/gu, ' ');
+    const pieces = ['http', 'HTTPS', '://', ':/', 'https://x.co/a', 'hTTp://', ' ', '\t', '\n', '\v', 'a', 'Z', '9', '_', '#', '@', '-', '.', '!', "'", '\x00', '\x7f', 'x', 'Word', 's', 'h', 'é', '\u00a0', 'ﬁ', '\u200b'];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 5000; n++) {
+      let text = '';
+      for (let k = Math.floor(rnd() * 10); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
+      expect(textKey(text), JSON.stringify(text)).toBe(unicodeRules(text));
+    }
+    const memo = new Map<string, string>();
+    expect(memoTextKey(memo)('Vote NOW https://x.co')).toBe('vote now');
+    expect(memo.get('Vote NOW https://x.co')).toBe('vote now');
+  });
+
+  it('keeps each account\'s posts in time order with their objects alongside, whatever the input order', () => {
+    const idx = buildActionIndex([post('a', 40, { repost_of: 'late' }), post('b', 5, { repost_of: 'late' }), post('a', 30, { repost_of: 'early' })]);
+    expect(idx.postsByAccount.get('a')!.map((p) => p.t)).toEqual([30, 40]);
+    expect(idx.postObjects.get('a')).toEqual([['r:early'], ['r:late']]);
+    expect(idx.objectsOfAccount.get('a')).toEqual(new Set(['r:late', 'r:early']));
+    expect(idx.objects.get('r:late')!.shares.map((s) => s.account)).toEqual(['b', 'a']);
   });
 
   it('drops repeated captures of one action but keeps distinct actions', () => {
