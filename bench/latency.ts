@@ -9,6 +9,10 @@
  *   npm run bench:latency                         # RATES=1000,5000 DURATION_S=30
  *   RATES=2000 DURATION_S=60 DETECT_WORKERS=2 npm run bench:latency
  *   SCAN_POSTS=1000000 npm run bench:latency -- --scan   # a full rolling scan over 24 h
+ *   BENCH_CPU_PROF=out/prof npm run bench:latency         # V8 CPU profiles of the workers (and their engine threads)
+ *
+ * Per rate it prints the window runs' mean size and where their time went (the phases each
+ * run records in scan_runs.stats), then the latency percentiles.
  *
  * Uses TEST_PG_ADMIN_URL / TEST_REDIS_URL (defaults: local services); creates and drops its
  * own database and queue prefix.
@@ -30,7 +34,7 @@ import { migrateToLatest, openPostgres } from '../src/db/connection.ts';
 import { ingestRepository } from '../src/db/ingest-repository.ts';
 import { runScan } from '../src/detect/scan.ts';
 import { nullLogger } from '../src/logger.ts';
-import { detectDeps } from '../src/queue/alerting.ts';
+import { closeEngines, detectDeps } from '../src/queue/alerting.ts';
 import { RedisQueue } from '../src/queue/job-queue.ts';
 import { ingestJobId, QUEUE_DETECT, QUEUE_INGEST } from '../src/queue/names.ts';
 
@@ -226,11 +230,24 @@ async function scanRun(): Promise<void> {
     const lo = await sql<{ lo: Date; hi: Date }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
     const w = { start: new Date(lo.rows[0]!.lo), end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000) };
     const rss0 = process.memoryUsage().rss;
+    // the engine runs on worker threads: this thread's timers (a job's lock renewal) keep firing
+    let maxLag = 0;
+    let last = performance.now();
+    const lag = setInterval(() => {
+      const now = performance.now();
+      maxLag = Math.max(maxLag, now - last - 50);
+      last = now;
+    }, 50);
     const r = await runScan(detectDeps(config, pgdb, nullLogger), 'rolling', w, null);
+    clearInterval(lag);
+    const stats = await sql<{ phases: Record<string, number> }>`select stats->'phases' as phases from scan_runs where id = ${r.scanRunId}`.execute(pgdb.kysely);
     console.log(
       `rolling scan over ${((w.end.getTime() - w.start.getTime()) / 3_600_000).toFixed(1)} h: ${r.posts} posts of ${r.accounts} accounts, ${r.edges} edges, ${r.clusters} clusters, ` +
-        `${r.applied?.opened.length ?? 0} alerts opened in ${(r.ms / 1000).toFixed(1)} s (rss +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
+        `${r.applied?.opened.length ?? 0} alerts opened in ${(r.ms / 1000).toFixed(1)} s (rss +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ` +
+        `longest event-loop stall ${Math.round(maxLag)} ms)`,
     );
+    console.log(`  phases (ms): ${Object.entries(stats.rows[0]?.phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    await closeEngines();
   } finally {
     await pgdb.close();
     await db.drop();

@@ -42,13 +42,29 @@ export function scanRepository(db: Kysely<Database>) {
     },
 
     /** The latest other run of a detection window: its status and the fingerprint of the edges it stored. */
-    async previousWindowRun(windowStart: Date, exceptId: number): Promise<{ status: string; edgesHash: string | null } | null> {
-      const r = await sql<{ status: string; h: string | null }>`
-        select status, stats->>'edgesHash' as h from scan_runs
+    async previousWindowRun(windowStart: Date, exceptId: number): Promise<{ status: string; edgesHash: string | null; stepped: boolean } | null> {
+      const r = await sql<{ status: string; h: string | null; waited: boolean }>`
+        select status, stats->>'edgesHash' as h, stats->>'waitingFor' is not null as waited from scan_runs
         where kind = 'window' and window_start = ${windowStart} and id <> ${exceptId}
         order by id desc limit 1`.execute(db);
       const row = r.rows[0];
-      return row ? { status: row.status, edgesHash: row.h } : null;
+      return row ? { status: row.status, edgesHash: row.h, stepped: !row.waited } : null;
+    },
+
+    /**
+     * A detection window starting in [from, before) whose latest run is still running (or was
+     * cut short and not yet retried): a cluster step over that horizon would miss its edges.
+     * Runs started long ago are not waited for (their worker is gone for good).
+     */
+    async windowRunningBefore(from: Date, before: Date, exceptId: number): Promise<Date | null> {
+      const r = await sql<{ s: Date }>`
+        select r.window_start as s from scan_runs r
+        where r.kind = 'window' and r.status = 'running' and r.id <> ${exceptId}
+          and r.window_start >= ${from} and r.window_start < ${before}
+          and r.started_at > now() - interval '15 minutes'
+          and r.id = (select max(x.id) from scan_runs x where x.kind = 'window' and x.window_start = r.window_start)
+        order by 1 limit 1`.execute(db);
+      return r.rows[0] ? new Date(r.rows[0].s) : null;
     },
 
     /** Ends of the completed detection windows after `w` whose cluster horizon reaches back into it. */

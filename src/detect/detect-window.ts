@@ -53,11 +53,17 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     const range = { start: w.start, end: new Date(w.end.getTime() + edgeWindow(params) * 1000) };
     // the window's latest other run: completed with the same edges means nothing downstream changes
     const prev = await ph.time('previous', () => scans.previousWindowRun(w.start, runId));
-    const storedHash = prev?.status === 'completed' ? prev.edgesHash : null;
+    // (a run that left its step to an earlier window is not trusted to have been stepped)
+    const storedHash = prev?.status === 'completed' && prev.stepped ? prev.edgesHash : null;
     const from = new Date(w.end.getTime() - minutes(config.detect.horizonMinutes));
     const alerts = alertRepository(db.kysely);
     const watchlist = [...(await alerts.watchlist())];
-    const run = await ph.time('window', () => deps.engine.window({ range, window: w, params, storedHash, from, watchlist }));
+    // An earlier window of the horizon still running (a worker killed mid-window, not yet
+    // retried): this window's step would miss its edges and write alerts an in-order run never
+    // would, which no later step can take back. The step is left to that window's run, which
+    // re-steps the windows after it.
+    const waitingFor = await ph.time('blocked', () => scans.windowRunningBefore(from, w.start, runId));
+    const run = await ph.time('window', () => deps.engine.window({ range, window: w, params, storedHash, from, cluster: !waitingFor, watchlist }));
     for (const [k, v] of Object.entries(run.ms)) ph.add(`window.${k}`, v);
     let cluster = NO_STEP;
     let reclustered = 0;
@@ -65,17 +71,19 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
       if (run.cluster) cluster = await applyStep(deps, run.cluster, { start: from, end: w.end }, runId, ph);
       await ph.time('store', () => deps.engine.storeWindow({ window: w, hash: run.hash, detectorVersion: params.detectorVersion }));
       metrics.edgesStored.inc(run.edges);
-      // Windows after this one whose cluster step ran without its edges (it came late: a retry
-      // after a crash, or old posts landing): their steps run again, oldest first, so the alerts
-      // end as if the windows had come in order.
-      const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + minutes(config.detect.horizonMinutes)));
-      for (const end of later) await clusterStep(deps, end, runId, ph);
-      reclustered = later.length;
+      // Windows after this one whose cluster step ran without its edges, or waited for it (it
+      // came late: a retry after a crash, or old posts landing): their steps run again, oldest
+      // first, so the alerts end as if the windows had come in order.
+      if (!waitingFor) {
+        const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + minutes(config.detect.horizonMinutes)));
+        for (const end of later) await clusterStep(deps, end, runId, ph);
+        reclustered = later.length;
+      }
     }
     metrics.windowsDetected.inc();
     // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
     const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== run.posts;
-    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
+    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
     await scans.finish(runId, 'completed', stats);
     return { scanRunId: runId, posts: run.posts, edges: run.edges, changed, same: run.same, cluster };
   } catch (err) {

@@ -26,7 +26,8 @@ export type EngineRequest =
   | { id: number; op: 'scanEdges'; task: ScanEdgesTask }
   | { id: number; op: 'scanPrepare'; task: ScanPrepareTask }
   | { id: number; op: 'scanFinish'; task: ScanFinishTask }
-  | { id: number; op: 'scanDrop'; task: { id: number } };
+  | { id: number; op: 'scanDrop'; task: { id: number } }
+  | { id: number; op: 'warm'; task: null };
 
 export type EngineResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
@@ -154,6 +155,7 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
     scanPrepare: (task) => main.call('scanPrepare', task),
     scanFinish: (task) => main.call('scanFinish', task),
     scanDrop: (task) => main.call('scanDrop', task),
+    warm: () => main.call('warm', null),
     close: () => main.close(),
   };
 }

@@ -56,6 +56,8 @@ async function run(req: EngineRequest): Promise<unknown> {
       return e.scanFinish(req.task);
     case 'scanDrop':
       return e.scanDrop(req.task);
+    case 'warm':
+      return e.warm();
   }
 }
 

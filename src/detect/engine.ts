@@ -31,6 +31,8 @@ export interface WindowTask {
   storedHash: string | null;
   /** the cluster step's horizon: the stored edges of windows starting in [from, window end), this window's fresh */
   from: Date;
+  /** run the cluster step (false: an earlier window of the horizon is still running; its run re-steps this one) */
+  cluster: boolean;
   watchlist: string[];
 }
 
@@ -41,7 +43,7 @@ export interface WindowTaskResult {
   hash: string;
   /** the edges equal storedHash's: no cluster step ran and nothing is to be stored */
   same: boolean;
-  /** the cluster step over the horizon with this window's fresh edges (null when same or no edges) */
+  /** the cluster step over the horizon with this window's fresh edges (null when same, deferred or no edges) */
   cluster: ClusterTaskResult | null;
   ms: Record<string, number>;
 }
@@ -114,6 +116,8 @@ export interface Engine {
   scanFinish(task: ScanFinishTask): Promise<ScanTaskResult>;
   /** forget a preparation whose scan failed */
   scanDrop(task: { id: number }): Promise<void>;
+  /** get ready (start the thread, open its connections) before the first task needs it */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -124,6 +128,8 @@ export function edgesHash(edges: readonly Edge[], detectorVersion: string): stri
   return h.digest('hex');
 }
 
+/** windows whose edges may wait for their store at once (a few live windows, with margin) */
+const PENDING_WINDOWS = 8;
 /** entries of each cache kept between window runs (a few hundred MB at most) */
 const MEMO_LIMIT = 300_000;
 
@@ -175,7 +181,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
   return {
     mode: 'inline',
 
-    async window({ range, window, params, storedHash, from, watchlist }) {
+    async window({ range, window, params, storedHash, from, cluster: step, watchlist }) {
       const ph = new Phases();
       const loaded = await ph.time('load', () => loadPosts(db, range));
       const edges = await ph.time('edges', () => {
@@ -193,8 +199,11 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       const hash = edgesHash(edges, params.detectorVersion);
       const base = { posts: loaded.length, edges: edges.length, hash };
       if (hash === storedHash) return { ...base, same: true, cluster: null, ms: ph.ms };
+      pending.delete(window.start.getTime());
       pending.set(window.start.getTime(), { hash, edges });
-      const cluster = await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges });
+      // a run that failed before its store leaves its edges behind: only the latest few are kept
+      while (pending.size > PENDING_WINDOWS) pending.delete(pending.keys().next().value!);
+      const cluster = step ? await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges }) : null;
       return { ...base, same: false, cluster, ms: ph.ms };
     },
 
@@ -242,6 +251,8 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       const res = await p.ph.time('engine', () => finishScan(p.input, p.prep, edges, p.params));
       return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
     },
+
+    async warm() {},
 
     async close() {},
   };

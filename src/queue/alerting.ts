@@ -218,6 +218,8 @@ export async function startAlertingWorkers(
   const deps = detectDeps(config, db, log, notifier.send);
   const workers: Worker[] = [];
   const common = { connection: conn, prefix: config.queuePrefix, lockMs: config.jobLockMs };
+  // the engine thread starts (TypeScript compiled, connections opened) before the first job waits on it
+  if (roles.detect || roles.scan) await deps.engine.warm().catch((err: unknown) => log.warn({ err }, 'detection engine not ready yet; the first job starts it'));
   const queues: Queue[] = [];
   if (roles.detect) {
     const detectQueue = loggedQueue(QUEUE_DETECT, conn, config.queuePrefix, log);
