@@ -1,13 +1,7 @@
 import crypto from 'node:crypto';
-import type { ParsedRecord } from '../core/types.ts';
-import { readCsvBatches } from './csv-records.ts';
-import { InputError } from './errors.ts';
-import { iraLoosePost } from './ira-common.ts';
-import { readLines } from './lines.ts';
-import { accepted, rejected } from './records.ts';
+import { readIraCsv } from './ira-common.ts';
 import type { PeekableBytes } from './source.ts';
 import type { ReadContext, RecordBatches } from './types.ts';
-import { validatePost } from './validate.ts';
 
 /**
  * FiveThirtyEight's IRA tweets CSV (external_author_id, author, content, region, language,
@@ -47,90 +41,38 @@ export function syntheticPostId(author: string, publishDate: string, content: st
   );
 }
 
-export async function* readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
-    ',',
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (col === null) {
-      col = {};
-      for (let i = 0; i < header.length; i++) col[header[i]] = i;
-      const missing = REQUIRED.filter((c) => col?.[c] === undefined);
-      if (missing.length > 0)
-        throw new InputError(
-          `${file}: not a FiveThirtyEight IRA CSV: no ${missing.join(', ')} column`,
-        );
-    }
-    const c = col;
-    const get = (f: string[], name: string): string => {
-      const i = c[name];
-      return i === undefined ? '' : f[i];
-    };
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      const f = r.fields;
-      if (f.length !== header.length) {
-        out[i] = rejected(
-          file,
-          r.line,
-          null,
-          r.raw,
-          `expected ${header.length} columns, got ${f.length}`,
-        );
-        continue;
-      }
-      const author = get(f, 'author');
-      const content = get(f, 'content');
-      const publishDate = get(f, 'publish_date');
-      const article = ARTICLE_RE.exec(get(f, 'article_url'));
-      const tweetId = get(f, 'tweet_id');
-      const alt = get(f, 'alt_external_id');
-      const ext = get(f, 'external_author_id');
+export function readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readIraCsv(bytes, ctx, {
+    name: 'a FiveThirtyEight IRA CSV',
+    required: REQUIRED,
+    toRow: (get) => {
+      const author = get('author');
+      const content = get('content');
+      const publishDate = get('publish_date');
+      const article = ARTICLE_RE.exec(get('article_url'));
+      const tweetId = get('tweet_id');
+      const alt = get('alt_external_id');
+      const ext = get('external_author_id');
       const postId = isDigits(tweetId)
         ? tweetId
         : article !== null
           ? article[2]
           : syntheticPostId(author, publishDate, content);
       const accountId =
-        article !== null
-          ? article[1]
-          : isDigits(alt)
-            ? alt
-            : isDigits(ext)
-              ? ext
-              : author.toLowerCase();
-      const loose = iraLoosePost(
-        {
-          postId,
-          accountId,
-          handle: author,
-          content,
-          publishDate,
-          language: get(f, 'language'),
-          region: get(f, 'region'),
-          followers: get(f, 'followers'),
-          following: get(f, 'following'),
-          retweet: get(f, 'retweet'),
-          postType: get(f, 'post_type'),
-        },
-        ctx.defaultPlatform,
-      );
-      const v = validatePost(loose, ctx);
-      out[i] =
-        typeof v === 'string'
-          ? rejected(file, r.line, null, r.raw, v)
-          : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+        article !== null ? article[1] : isDigits(alt) ? alt : isDigits(ext) ? ext : author.toLowerCase();
+      return {
+        postId,
+        accountId,
+        handle: author,
+        content,
+        publishDate,
+        language: get('language'),
+        region: get('region'),
+        followers: get('followers'),
+        following: get('following'),
+        retweet: get('retweet'),
+        postType: get('post_type'),
+      };
+    },
+  });
 }

@@ -1,15 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ParsedRecord } from '../core/types.ts';
 import { readCsvBatches } from './csv-records.ts';
 import { InputError } from './errors.ts';
-import { iraLoosePost } from './ira-common.ts';
+import { readIraCsv } from './ira-common.ts';
 import { readLines } from './lines.ts';
-import { accepted, rejected } from './records.ts';
 import type { PeekableBytes } from './source.ts';
 import { openInput } from './source.ts';
 import type { ReadContext, RecordBatches } from './types.ts';
-import { validatePost } from './validate.ts';
 
 /**
  * The per-author split of the IRA tweets (bet4a/russian-troll-tweets-by-author): a folder with
@@ -77,76 +74,32 @@ export async function readAuthors(
 }
 
 /** One author's CSV. `authors` null: a single file read on its own, handles are the author ids. */
-export async function* readAuthorFile(
+export function readAuthorFile(
   bytes: PeekableBytes,
   ctx: ReadContext,
   authors: Map<string, string> | null,
 ): RecordBatches {
-  const file = ctx.file;
-  const stem = path.basename(file).replace(AUTHOR_FILE_RE, '');
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
-    ',',
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (col === null) {
-      col = {};
-      for (let i = 0; i < header.length; i++) col[header[i]] = i;
-      const missing = ['content', 'publish_date'].filter((c) => col?.[c] === undefined);
-      if (missing.length > 0)
-        throw new InputError(`${file}: not a per-author IRA CSV: no ${missing.join(', ')} column`);
-    }
-    const c = col;
-    const get = (f: string[], name: string): string => {
-      const i = c[name];
-      return i === undefined ? '' : f[i];
-    };
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      const f = r.fields;
-      if (f.length !== header.length) {
-        out[i] = rejected(
-          file,
-          r.line,
-          null,
-          r.raw,
-          `expected ${header.length} columns, got ${f.length}`,
-        );
-        continue;
-      }
-      const authorId = get(f, 'author_id') || stem;
-      const loose = iraLoosePost(
-        {
-          postId: `${authorId}:${r.row}`,
-          accountId: authorId,
-          handle: authors?.get(authorId) ?? authorId,
-          content: get(f, 'content'),
-          publishDate: get(f, 'publish_date'),
-          language: get(f, 'language'),
-          region: get(f, 'region'),
-          followers: get(f, 'followers'),
-          following: get(f, 'following'),
-          retweet: get(f, 'retweet'),
-          postType: get(f, 'post_type'),
-        },
-        ctx.defaultPlatform,
-      );
-      const v = validatePost(loose, ctx);
-      out[i] =
-        typeof v === 'string'
-          ? rejected(file, r.line, null, r.raw, v)
-          : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+  const stem = path.basename(ctx.file).replace(AUTHOR_FILE_RE, '');
+  return readIraCsv(bytes, ctx, {
+    name: 'a per-author IRA CSV',
+    required: ['content', 'publish_date'],
+    toRow: (get, r) => {
+      const authorId = get('author_id') || stem;
+      return {
+        postId: `${authorId}:${r.row}`,
+        accountId: authorId,
+        handle: authors?.get(authorId) ?? authorId,
+        content: get('content'),
+        publishDate: get('publish_date'),
+        language: get('language'),
+        region: get('region'),
+        followers: get('followers'),
+        following: get('following'),
+        retweet: get('retweet'),
+        postType: get('post_type'),
+      };
+    },
+  });
 }
 
 /** The whole folder: every author file in path order, joined with authors.csv. */
