@@ -60,3 +60,11 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Kill whatever the test left running (SIGKILL: a test that needs a clean stop does it itself) and wait. */
+export async function killAll(children: { exitCode: number | null; kill(sig?: NodeJS.Signals): boolean; exited: Promise<unknown> }[]): Promise<void> {
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null) c.kill('SIGKILL');
+    await c.exited;
+  }
+}

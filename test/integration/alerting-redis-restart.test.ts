@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_DETECT, QUEUE_INGEST } from '../../src/queue/names.ts';
-import { DATA, runCli, startProcess, waitFor } from '../helpers/cli.ts';
+import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 
 /**
@@ -137,10 +137,7 @@ describe.skipIf(!fs.existsSync(DEBATE))('Redis restarted under load', () => {
     await redis.start();
   }, 30_000);
   afterEach(async () => {
-    for (const c of children.splice(0)) {
-      if (c.exitCode === null) c.kill('SIGKILL');
-      await c.exited;
-    }
+    await killAll(children);
     for (const f of cleanups.splice(0)) await f();
   });
   afterAll(async () => {

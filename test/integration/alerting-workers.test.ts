@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_DETECT, QUEUE_SCAN } from '../../src/queue/names.ts';
-import { DATA, runCli, startProcess, waitFor } from '../helpers/cli.ts';
+import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase, PG_ADMIN_URL, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
@@ -79,10 +79,7 @@ describe('alerting workers on the real Postgres and Redis', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
   afterEach(async () => {
-    for (const c of children.splice(0)) {
-      if (c.exitCode === null) c.kill('SIGKILL');
-      await c.exited;
-    }
+    await killAll(children);
     for (const f of cleanups.splice(0)) await f();
   });
   afterAll(async () => {

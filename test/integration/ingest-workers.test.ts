@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
 import { ingestRepository } from '../../src/db/ingest-repository.ts';
 import { QUEUE_INGEST } from '../../src/queue/names.ts';
-import { DATA, runCli, startProcess, waitFor } from '../helpers/cli.ts';
+import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 import { post } from '../helpers/posts.ts';
@@ -25,10 +26,7 @@ describe('ingest through BullMQ workers on the real Postgres and Redis', () => {
     db = await tdb.open();
   });
   afterEach(async () => {
-    for (const c of children.splice(0)) {
-      if (c.exitCode === null) c.kill('SIGKILL');
-      await c.exited;
-    }
+    await killAll(children);
     await q?.cleanup();
   });
   afterAll(async () => {
@@ -152,7 +150,7 @@ describe('embedded default: no DATABASE_URL, no REDIS_URL', () => {
     const rows = JSON.parse(b.stdout);
     expect(rows[0]).toMatchObject({ status: 'completed', accepted: 24_650, duplicates: 0, format: 'ndjson' });
     // stdin, same posts: duplicates only
-    const again = await runCli(['ingest', '-', '--no-progress'], { DATA_DIR: dir }, fs.readFileSync(file).toString('latin1').length ? (await import('node:zlib')).gunzipSync(fs.readFileSync(file)).toString('utf8') : '');
+    const again = await runCli(['ingest', '-', '--no-progress'], { DATA_DIR: dir }, zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'));
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/duplicates\s+24,650\n/);
   }, 120_000);
