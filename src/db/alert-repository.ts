@@ -5,7 +5,7 @@ import type { ScoredCluster, Severity } from '../core/score/types.ts';
 import { compactSignals, evidenceRows, roleOf, round, spanOf } from '../detect/cluster-rows.ts';
 import { planAlerts, SEVERITY_RANK } from '../detect/identity.ts';
 import type { AlertState, Decision, IdentityPolicy, SuppressionState } from '../detect/identity.ts';
-import { splitKey } from '../detect/keys.ts';
+import { splitKey } from '../core/keys.ts';
 import type {
   Alert,
   AlertEvent,

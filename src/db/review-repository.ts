@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { splitKey } from '../detect/keys.ts';
+import { splitKey } from '../core/keys.ts';
 import type {
   Account,
   AccountSighting,

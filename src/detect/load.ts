@@ -4,7 +4,7 @@ import type { AccountSighting } from '../core/signals/index.ts';
 import type { CanonicalAccount, CorePost } from '../core/types.ts';
 import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/schema/index.ts';
-import { accountKey, postKey, splitKey } from './keys.ts';
+import { accountKey, postKey, splitKey } from '../core/keys.ts';
 import type { TimeWindow } from './windows.ts';
 
 /**

@@ -5,7 +5,7 @@ import { apiKeyRepository } from '../../db/api-key-repository.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import { CursorError, reviewRepository } from '../../db/review-repository.ts';
 import { ALERT_STATUSES } from '../../db/schema/index.ts';
-import { accountKey } from '../../detect/keys.ts';
+import { accountKey } from '../../core/keys.ts';
 import { alertQuerySchema, toFilters } from '../alert-filters.ts';
 import type { AlertQuery } from '../alert-filters.ts';
 import { loadAlertView } from '../alert-view.ts';

@@ -4,7 +4,7 @@ import { ingestRepository } from '../../db/ingest-repository.ts';
 import { CursorError, reviewRepository } from '../../db/review-repository.ts';
 import { scanRepository } from '../../db/scan-repository.ts';
 import type { ScanKind } from '../../db/schema/index.ts';
-import { accountKey } from '../../detect/keys.ts';
+import { accountKey } from '../../core/keys.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import type { ApiDeps } from '../types.ts';

@@ -5,7 +5,7 @@ import type { AlertDetail } from '../../db/alert-repository.ts';
 import { ALERT_STATUSES } from '../../db/schema/index.ts';
 import type { AlertStatus } from '../../db/schema/index.ts';
 import type { Db } from '../../db/connection.ts';
-import { splitKey } from '../../detect/keys.ts';
+import { splitKey } from '../../core/keys.ts';
 import { openMigratedDb } from '../../services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { safe, table } from '../format.ts';
