@@ -30,6 +30,12 @@ export interface CanonicalPost {
   reply_to: string | null;
   /** hashes of attached media, where the input carries them (signal C7) */
   media_hashes: string[];
+  /**
+   * Platform objects the post acts on that have no field of their own, each `<kind>:<id>`:
+   * `sound:<TikTok music id>`, `like:<liked post key>`, `fwd:<forwarded source key>`. Read by
+   * co_sound, co_like and co_forward. Absent means none.
+   */
+  objects?: string[];
   account: CanonicalAccount;
 }
 
@@ -66,6 +72,8 @@ export interface CorePost {
   repost_of: string | null;
   reply_to: string | null;
   media_hashes: string[];
+  /** as CanonicalPost.objects (`sound:…`, `like:…`, `fwd:…`); absent means none */
+  objects?: string[];
 }
 
 /** Coordination signal kinds (DESIGN.md C1–C7). */
