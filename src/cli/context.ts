@@ -20,11 +20,47 @@ export interface CliContext {
   log: Logger;
 }
 
+/** Commands that run until stopped: their logs are their output, so they log at LOG_LEVEL (info). */
+const SERVICE_COMMANDS = new Set(['worker', 'serve']);
+
+export interface Verbosity {
+  /** -v: info, -vv: debug */
+  verbose: number;
+  quiet: boolean;
+  command: string;
+}
+
+let verbosity: Verbosity = { verbose: 0, quiet: false, command: '' };
+
+/** Set once by main.ts from the global -v / -q flags before the command runs. */
+export function setVerbosity(v: Verbosity): void {
+  verbosity = v;
+}
+
+/**
+ * The log level of a command: an explicit LOG_LEVEL wins; then -q (errors only) and -v/-vv
+ * (info/debug); otherwise one-shot commands log at `warn` — they end with a summary, and
+ * a line per detected window (170 for 200 tweets) would bury it — while `worker` and
+ * `serve` log at `info`.
+ */
+export function cliLogLevel(env: NodeJS.ProcessEnv, v: Verbosity): Config['logLevel'] {
+  const explicit = env.LOG_LEVEL?.trim();
+  if (explicit) return explicit as Config['logLevel'];
+  if (v.quiet) return 'error';
+  if (v.verbose >= 2) return 'debug';
+  if (v.verbose === 1 || SERVICE_COMMANDS.has(v.command)) return 'info';
+  return 'warn';
+}
+
 export function cliContext(): CliContext {
   const config = loadConfig(process.env);
+  config.logLevel = cliLogLevel(process.env, verbosity);
   const log = createLogger(config).child({ name: 'cli' });
   return { config, log };
 }
+
+/** Whether the command may print progress lines (not under -q). */
+export const quietOutput = () => verbosity.quiet;
 
 /** Run a command body; turn known failures into a message and an exit code, never a stack trace. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {

@@ -213,7 +213,7 @@ export function registerNetworksCommand(program: Command): void {
     .option('--no-clusters', 'edges only: skip clusters.json (communities, scores and reasons)')
     .addHelpText(
       'after',
-      '\nWrites one CSV per kind, network.graphml and (default mode) clusters.json: every cluster with its\n' +
+      '\nWrites one CSV per kind, edges.graphml and (default mode) clusters.json: every cluster with its\n' +
         'score, severity, verdict, score parts and evidence.\nExit codes: 0 done, 2 bad option or unreadable input.',
     )
     .action((file: string, flags: NetworksFlags) => runCommand(() => networksCommand(file, flags)));
