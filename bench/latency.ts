@@ -34,9 +34,10 @@ import { migrateToLatest, openPostgres } from '../src/db/connection.ts';
 import { ingestRepository } from '../src/db/ingest-repository.ts';
 import { runScan } from '../src/detect/scan.ts';
 import { nullLogger } from '../src/logger.ts';
-import { closeEngines, detectDeps } from '../src/queue/alerting.ts';
+import { closeEngines, detectDeps } from '../src/app/detection.ts';
 import { RedisQueue } from '../src/queue/job-queue.ts';
-import { ingestJobId, QUEUE_DETECT, QUEUE_INGEST } from '../src/queue/names.ts';
+import { QUEUE_DETECT, QUEUE_INGEST } from '../src/queue/names.ts';
+import { ingestJobId } from '../src/queue/job-ids.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

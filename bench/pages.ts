@@ -4,7 +4,7 @@
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 import { sql } from 'kysely';
 import { buildApi } from '../src/api/app.ts';
-import { openApiQueues } from '../src/api/queues.ts';
+import { openApiQueues } from '../src/app/api-queues.ts';
 import { apiKeyRepository } from '../src/db/api-key-repository.ts';
 import { nullLogger } from '../src/logger.ts';
 import { createTestDatabase } from '../test/helpers/services.ts';

@@ -1,4 +1,4 @@
-import type { WorkerRole } from '../src/queue/worker-process.ts';
+import type { WorkerRole } from '../src/app/workers.ts';
 
 /**
  * The body of every `workers/<role>.ts` process: config from the environment, a named
@@ -9,7 +9,7 @@ export async function runRole(role: WorkerRole): Promise<void> {
   process.env.DOTENV_CONFIG_QUIET ??= 'true';
   const { loadConfig } = await import('../config/config.ts');
   const { createLogger } = await import('../src/logger.ts');
-  const { runWorkerProcess } = await import('../src/queue/worker-process.ts');
+  const { runWorkerProcess } = await import('../src/app/workers.ts');
   try {
     const config = loadConfig(process.env);
     const log = createLogger(config).child({ name: `worker.${role}` });

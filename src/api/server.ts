@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../db/connection.ts';
 import type { Logger } from '../logger.ts';
-import { openMigratedDb } from '../services.ts';
+import { openMigratedDb } from '../app/services.ts';
 import { buildApi } from './app.ts';
-import { openApiQueues } from './queues.ts';
+import { openApiQueues } from '../app/api-queues.ts';
 import type { ApiQueues } from './types.ts';
 
 export interface RunningApi {

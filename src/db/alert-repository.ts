@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountSignals } from '../core/signals/index.ts';
 import type { ScoredCluster, Severity } from '../core/score/types.ts';
-import { compactSignals, evidenceRows, roleOf, round, spanOf } from '../detect/cluster-rows.ts';
-import { planAlerts, SEVERITY_RANK } from '../detect/identity.ts';
-import type { AlertState, Decision, IdentityPolicy, SuppressionState } from '../detect/identity.ts';
+import { compactSignals, evidenceRows, roleOf, round, spanOf } from '../core/alerts/rows.ts';
+import { planAlerts, SEVERITY_RANK } from '../core/alerts/identity.ts';
+import type { AlertState, Decision, IdentityPolicy, SuppressionState } from '../core/alerts/identity.ts';
 import { splitKey } from '../core/keys.ts';
 import type {
   Alert,

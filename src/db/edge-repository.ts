@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { CoEvidence, Edge, EdgeKind } from '../core/types.ts';
-import type { TimeWindow } from '../detect/windows.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 import type { Database } from './schema/index.ts';
 
 /**

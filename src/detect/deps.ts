@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.ts';
 import type { AlertNotice } from '../db/alert-repository.ts';
 import type { Logger } from '../logger.ts';
 import type { Engine } from './engine.ts';
-import type { IdentityPolicy } from './identity.ts';
+import type { IdentityPolicy } from '../core/alerts/identity.ts';
 
 /** What detection needs from the outside; processors and the CLI build it. */
 export interface DetectDeps {

@@ -7,8 +7,8 @@ import { identityPolicy } from './deps.ts';
 import { countPosts } from './load.ts';
 import { Phases } from './phases.ts';
 import { edgeMinWeight, edgeWindow } from './run-engine.ts';
-import { minutes } from './windows.ts';
-import type { TimeWindow } from './windows.ts';
+import { minutes } from '../core/alerts/windows.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 import type { ClusterTaskResult } from './engine.ts';
 
 export interface WindowResult {

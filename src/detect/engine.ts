@@ -7,7 +7,7 @@ import { loadAccounts, loadPosts, loadSightings } from './load.ts';
 import type { LoadDb } from './load.ts';
 import { Phases } from './phases.ts';
 import { analyzeWindow, buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow, finishScan, prepareScan, scanEdges } from './run-engine.ts';
-import type { TimeWindow } from './windows.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 
 /**
  * The CPU-heavy half of detection — loading a window's posts and running the core on them —

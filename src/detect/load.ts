@@ -5,7 +5,7 @@ import type { CanonicalAccount, CorePost } from '../core/types.ts';
 import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/schema/index.ts';
 import { accountKey, postKey, splitKey } from '../core/keys.ts';
-import type { TimeWindow } from './windows.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 
 /**
  * Loading a window of posts from Postgres into the plain data the core takes. Keys are

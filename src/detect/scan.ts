@@ -10,7 +10,7 @@ import { identityPolicy } from './deps.ts';
 import { countAlerts } from './detect-window.ts';
 import { latestPostTime } from './load.ts';
 import { edgeMinWeight, edgeWindow } from './run-engine.ts';
-import type { TimeWindow } from './windows.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 
 export type ScanType = Exclude<ScanKind, 'window'>;
 

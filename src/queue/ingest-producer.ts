@@ -4,7 +4,7 @@ import { ingestRepository } from '../db/ingest-repository.ts';
 import type { RejectedInput } from '../db/ingest-repository.ts';
 import type { IngestBatch } from '../db/schema/index.ts';
 import type { JobQueue } from './job-queue.ts';
-import { ingestJobId } from './names.ts';
+import { ingestJobId } from './job-ids.ts';
 
 export interface ProduceOptions {
   db: Db;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.ts';
-import { openApiQueues } from '../../src/api/queues.ts';
+import { openApiQueues } from '../../src/app/api-queues.ts';
 import type { ApiQueues } from '../../src/api/types.ts';
 import { loadDemoData } from '../../src/cli/commands/demo.ts';
 import { apiKeyRepository } from '../../src/db/api-key-repository.ts';

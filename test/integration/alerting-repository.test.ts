@@ -4,7 +4,7 @@ import { alertRepository } from '../../src/db/alert-repository.ts';
 import type { ApplyInput } from '../../src/db/alert-repository.ts';
 import { migrateToLatest, openPglite } from '../../src/db/connection.ts';
 import type { Db } from '../../src/db/connection.ts';
-import type { IdentityPolicy } from '../../src/detect/identity.ts';
+import type { IdentityPolicy } from '../../src/core/alerts/identity.ts';
 import type { ScoredCluster } from '../../src/core/score/types.ts';
 import { accts, scored } from '../helpers/clusters.ts';
 import { createTestDatabase } from '../helpers/services.ts';

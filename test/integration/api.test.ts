@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.ts';
-import { openApiQueues } from '../../src/api/queues.ts';
+import { openApiQueues } from '../../src/app/api-queues.ts';
 import type { ApiQueues } from '../../src/api/types.ts';
 import type { Db } from '../../src/db/connection.ts';
 import { nullLogger } from '../../src/logger.ts';

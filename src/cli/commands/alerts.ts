@@ -6,7 +6,7 @@ import { ALERT_STATUSES } from '../../db/schema/index.ts';
 import type { AlertStatus } from '../../db/schema/index.ts';
 import type { Db } from '../../db/connection.ts';
 import { splitKey } from '../../core/keys.ts';
-import { openMigratedDb } from '../../services.ts';
+import { openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { safe, table } from '../format.ts';
 

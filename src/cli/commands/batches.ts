@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ingestRepository } from '../../db/ingest-repository.ts';
-import { openMigratedDb } from '../../services.ts';
+import { openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { n, safe, table } from '../format.ts';
 

@@ -6,7 +6,7 @@ import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import type { IngestBatch } from '../../db/schema/index.ts';
 import { produceIngest, waitForBatch } from '../../queue/ingest-producer.ts';
-import { openIngestQueue, openMigratedDb } from '../../services.ts';
+import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { n, rate, safe, secs } from '../format.ts';
 

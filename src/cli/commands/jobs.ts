@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { withQueues } from '../../app/queues.ts';
 import { ALL_QUEUES } from '../../queue/names.ts';
-import { checkRedis, createRedis } from '../../queue/redis.ts';
+import type { QueueName } from '../../queue/names.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 import { safe, table } from '../format.ts';
 
@@ -17,7 +18,7 @@ export function registerJobsCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action((flags: { queue?: string; limit: string; json?: boolean }) =>
       runCommand(() =>
-        withQueues(flags.queue, async (queues) => {
+        onQueues(flags.queue, async (queues) => {
           const limit = Number(flags.limit);
           if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${flags.limit}"`);
           const rows: { queue: string; id: string; name: string; attempts: number; failedAt: string; reason: string; data: unknown }[] = [];
@@ -44,7 +45,7 @@ export function registerJobsCommand(program: Command): void {
     .argument('<id>', 'job id, or all')
     .action((queue: string, id: string) =>
       runCommand(() =>
-        withQueues(queue, async ([q]) => {
+        onQueues(queue, async ([q]) => {
           if (id === 'all') {
             const failed = await q!.getFailed(0, -1);
             for (const j of failed) await j.retry('failed');
@@ -65,7 +66,7 @@ export function registerJobsCommand(program: Command): void {
     .description('jobs per queue and state')
     .action(() =>
       runCommand(() =>
-        withQueues(undefined, async (queues) => {
+        onQueues(undefined, async (queues) => {
           const rows: (string | number)[][] = [['queue', 'waiting', 'delayed', 'active', 'completed', 'failed']];
           for (const q of queues) {
             const c = await q.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
@@ -86,19 +87,11 @@ function summary(data: unknown): unknown {
   return data;
 }
 
-async function withQueues(name: string | undefined, fn: (queues: Queue[]) => Promise<void>): Promise<void> {
+async function onQueues(name: string | undefined, fn: (queues: Queue[]) => Promise<void>): Promise<void> {
   if (name !== undefined && !(ALL_QUEUES as readonly string[]).includes(name)) throw new UsageError(`unknown queue "${name}"; use one of ${ALL_QUEUES.join(', ')}`);
-  const { config } = cliContext();
+  const { config, log } = cliContext();
   if (!config.redisUrl) {
     throw new UsageError('jobs needs REDIS_URL: in the embedded default jobs run in-process and their failures are in the log');
   }
-  await checkRedis(config.redisUrl);
-  const conn = createRedis(config.redisUrl);
-  const queues = (name ? [name] : [...ALL_QUEUES]).map((n) => new Queue(n, { connection: conn, prefix: config.queuePrefix }));
-  try {
-    await fn(queues);
-  } finally {
-    await Promise.all(queues.map((q) => q.close()));
-    conn.disconnect();
-  }
+  await withQueues(config, log, name ? [name as QueueName] : ALL_QUEUES, fn);
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ApiKeyError, apiKeyRepository } from '../../db/api-key-repository.ts';
 import { API_ROLES } from '../../db/schema/index.ts';
 import type { ApiRole } from '../../db/schema/index.ts';
-import { openMigratedDb } from '../../services.ts';
+import { openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { safe, table } from '../format.ts';
 

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { scanRepository } from '../../db/scan-repository.ts';
-import { runScan } from '../../detect/scan.ts';
 import type { ScanType } from '../../detect/scan.ts';
-import { detectPayload } from '../../queue/detect-payloads.ts';
-import { detectDeps, inlineNotifier, jobOptions, redisNotifier } from '../../queue/alerting.ts';
-import { QUEUE_SCAN } from '../../queue/names.ts';
-import { checkRedis, createRedis } from '../../queue/redis.ts';
-import { openMigratedDb } from '../../services.ts';
+import { enqueueScan, runScanHere } from '../../app/scans.ts';
+import { openMigratedDb } from '../../app/services.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 import { n, secs, table } from '../format.ts';
 
@@ -99,26 +94,12 @@ async function scanCommand(flags: ScanFlags): Promise<void> {
     const w = { start: from!, end: to! };
     if (flags.enqueue) {
       if (!config.redisUrl) throw new UsageError('--enqueue needs REDIS_URL (a queue for the scan workers)');
-      await checkRedis(config.redisUrl);
-      const conn = createRedis(config.redisUrl);
-      const q = new Queue(QUEUE_SCAN, { connection: conn, prefix: config.queuePrefix });
-      const jobId = `scan:${kind}:${w.start.getTime()}-${w.end.getTime()}`;
-      const p = detectPayload(w);
-      await q.add(kind, { kind, from: p.windowStart, to: p.windowEnd }, { ...jobOptions(config.scans), jobId });
-      await q.close();
-      conn.disconnect();
+      const jobId = await enqueueScan(config, log, kind, w);
       process.stdout.write(`queued ${jobId} on the scan queue\n`);
       return;
     }
-    let conn = null;
-    let notifier = inlineNotifier(config, db, log);
-    if (config.redisUrl && config.webhook) {
-      await checkRedis(config.redisUrl);
-      conn = createRedis(config.redisUrl);
-      notifier = redisNotifier(config, conn, log);
-    }
-    try {
-      const r = await runScan(detectDeps(config, db, log, notifier.send), kind, w, null);
+    {
+      const r = await runScanHere(config, db, log, kind, w);
       if (flags.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       const a = r.applied;
       process.stdout.write(
@@ -134,9 +115,6 @@ async function scanCommand(flags: ScanFlags): Promise<void> {
           .filter(Boolean)
           .join('\n') + '\n',
       );
-    } finally {
-      await notifier.close();
-      conn?.disconnect();
     }
   } finally {
     await db.close();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runWorkerProcess, WORKER_ROLES } from '../../queue/worker-process.ts';
-import type { WorkerRole } from '../../queue/worker-process.ts';
+import { runWorkerProcess, WORKER_ROLES } from '../../app/workers.ts';
+import type { WorkerRole } from '../../app/workers.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 
 export function registerWorkerCommand(program: Command): void {

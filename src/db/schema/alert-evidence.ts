@@ -2,7 +2,8 @@ import type { Generated, Selectable } from 'kysely';
 
 export const tableName = 'alert_evidence';
 
-export type EvidenceKind = 'text' | 'link' | 'hashtag' | 'repost';
+import type { EvidenceKind } from '../../core/alerts/rows.ts';
+export type { EvidenceKind };
 
 export interface AlertEvidenceTable {
   id: Generated<number>;

@@ -2,7 +2,8 @@ import type { Generated, Selectable } from 'kysely';
 
 export const tableName = 'alert_members';
 
-export type MemberRole = 'hub' | 'core' | 'peripheral';
+import type { MemberRole } from '../../core/alerts/rows.ts';
+export type { MemberRole };
 
 export interface AlertMembersTable {
   alert_id: number;

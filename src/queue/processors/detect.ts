@@ -2,8 +2,8 @@ import { detectWindow } from '../../detect/detect-window.ts';
 import type { WindowResult } from '../../detect/detect-window.ts';
 import type { DetectDeps } from '../../detect/deps.ts';
 import { timed } from '../../metrics.ts';
-import type { TimeWindow } from '../../detect/windows.ts';
-import { parseDetectPayload } from '../detect-payloads.ts';
+import type { TimeWindow } from '../../core/alerts/windows.ts';
+import { parseDetectPayload } from '../alerting-payloads.ts';
 
 /** The detect job: one window's edges, then the cluster step and the alerts. */
 export function createDetectProcessor(

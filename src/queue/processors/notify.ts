@@ -5,7 +5,7 @@ import type { Db } from '../../db/connection.ts';
 import { alertRepository } from '../../db/alert-repository.ts';
 import type { Logger } from '../../logger.ts';
 import { metrics, timed } from '../../metrics.ts';
-import { parseNotifyPayload } from '../detect-payloads.ts';
+import { parseNotifyPayload } from '../alerting-payloads.ts';
 
 export class WebhookError extends Error {
   constructor(message: string) {

@@ -2,7 +2,7 @@ import type { DetectDeps } from '../../detect/deps.ts';
 import { runScan, scanWindow } from '../../detect/scan.ts';
 import type { ScanResult } from '../../detect/scan.ts';
 import { timed } from '../../metrics.ts';
-import { parseScanPayload } from '../detect-payloads.ts';
+import { parseScanPayload } from '../alerting-payloads.ts';
 
 /** Scheduler job ids end in their fire time (`repeat:rolling-scan:1727398800000`): a retry scans the same window. */
 function firedAt(jobId: string): number | null {

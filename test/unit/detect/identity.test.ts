@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { materialGrowth, overlapOf, planAlerts } from '../../../src/detect/identity.ts';
-import type { IdentityPolicy } from '../../../src/detect/identity.ts';
+import { materialGrowth, overlapOf, planAlerts } from '../../../src/core/alerts/identity.ts';
+import type { IdentityPolicy } from '../../../src/core/alerts/identity.ts';
 
 const P: IdentityPolicy = { overlap: 0.5, minScore: 50, reopenGrowth: 0.5, reopenMinNew: 3 };
 const ids = (p: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${p}${i + from}`);

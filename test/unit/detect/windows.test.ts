@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectAgainJobId, detectJobId, windowOf, windowsOf } from '../../../src/detect/windows.ts';
-import { notifyJobId } from '../../../src/queue/detect-payloads.ts';
+import { windowOf, windowsOf } from '../../../src/core/alerts/windows.ts';
+import { detectAgainJobId, detectJobId, notifyJobId } from '../../../src/queue/job-ids.ts';
 
 // BullMQ refuses a custom job id with a colon unless it has exactly two (job.js validateOptions).
 const bullAccepts = (id: string) => !id.includes(':') || id.split(':').length === 3;

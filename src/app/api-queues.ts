@@ -1,16 +1,34 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../db/connection.ts';
-import { runScan } from '../detect/scan.ts';
 import type { Logger } from '../logger.ts';
-import { detectDeps, inlineDetectTrigger, inlineNotifier, jobOptions } from '../queue/alerting.ts';
-import { detectPayload } from '../queue/detect-payloads.ts';
+import { inlineDetectTrigger } from './triggers.ts';
+import { allQueues, loggedQueue } from './queues.ts';
+import { addScanJob, runScanHere } from './scans.ts';
+import { scanJobId } from '../queue/job-ids.ts';
 import { InlineQueue, RedisQueue } from '../queue/job-queue.ts';
-import { ALL_QUEUES, QUEUE_INGEST, QUEUE_SCAN } from '../queue/names.ts';
+import { QUEUE_INGEST, QUEUE_SCAN } from '../queue/names.ts';
 import { createIngestProcessor } from '../queue/processors/ingest.ts';
 import { checkRedis, createRedis } from '../queue/redis.ts';
-import type { ApiQueues } from './types.ts';
+import type { ScanType } from '../detect/scan.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+
+/** What the API needs of the queues; `openApiQueues` builds it for embedded or Redis mode. */
+export interface ApiQueues {
+  readonly mode: 'inline' | 'redis';
+  /** where POST /v1/posts puts its chunks */
+  ingest: JobQueue;
+  /** after a batch was produced: inline runs its detection windows; redis has workers for that */
+  afterIngest(): Promise<void>;
+  /** start a scan: in-process in the background (inline), or a job for the scan workers */
+  triggerScan(kind: ScanType, window: { start: Date; end: Date }): Promise<{ mode: 'inline' | 'redis'; job_id: string }>;
+  /** BullMQ queues shown on /admin/queues (none when embedded) */
+  dashboard: Queue[];
+  /** Redis ping for /readyz; null when there is no Redis */
+  ping: (() => Promise<void>) | null;
+  close(): Promise<void>;
+}
 
 /**
  * The API's queues. Embedded (no REDIS_URL): ingest chunks, their detection windows and
@@ -24,16 +42,14 @@ export async function openApiQueues(config: Config, db: Db, log: Logger): Promis
   const conn: Redis = createRedis(config.redisUrl);
   // the API only queues chunks; the ingest workers write them and queue their detection windows
   const ingest = new RedisQueue(QUEUE_INGEST, conn, config.queuePrefix, policy);
-  const scan = new Queue(QUEUE_SCAN, { connection: conn, prefix: config.queuePrefix });
-  const dashboard = ALL_QUEUES.map((name) => new Queue(name, { connection: conn, prefix: config.queuePrefix }));
+  const scan = loggedQueue(QUEUE_SCAN, conn, config.queuePrefix, log);
+  const dashboard = allQueues(conn, config.queuePrefix, log);
   return {
     mode: 'redis',
     ingest,
     afterIngest: async () => {},
     async triggerScan(kind, w) {
-      const jobId = `scan:${kind}:${w.start.getTime()}-${w.end.getTime()}`;
-      const p = detectPayload(w);
-      await scan.add(kind, { kind, from: p.windowStart, to: p.windowEnd }, { ...jobOptions(config.scans), jobId });
+      const jobId = await addScanJob(config, scan, kind, w);
       return { mode: 'redis', job_id: jobId };
     },
     dashboard,
@@ -68,15 +84,8 @@ function inlineQueues(config: Config, db: Db, log: Logger, policy: { attempts: n
       void background(() => trigger.close());
     },
     async triggerScan(kind, w) {
-      const jobId = `scan:${kind}:${w.start.getTime()}-${w.end.getTime()}:api${++seq}`;
-      void background(async () => {
-        const notify = inlineNotifier(config, db, log);
-        try {
-          await runScan(detectDeps(config, db, log, notify.send), kind, w, jobId);
-        } finally {
-          await notify.close();
-        }
-      });
+      const jobId = scanJobId(kind, w, `api${++seq}`);
+      void background(() => runScanHere(config, db, log, kind, w, jobId));
       return { mode: 'inline', job_id: jobId };
     },
     dashboard: [],

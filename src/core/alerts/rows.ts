@@ -1,6 +1,10 @@
-import type { AccountSignals } from '../core/signals/index.ts';
-import type { MemberDetail, ScoredCluster } from '../core/score/types.ts';
-import type { EvidenceKind, MemberRole } from '../db/schema/index.ts';
+import type { AccountSignals } from '../signals/index.ts';
+import type { MemberDetail, ScoredCluster } from '../score/types.ts';
+
+/** The kinds of evidence rows an alert keeps (stored in alert_evidence.kind). */
+export type EvidenceKind = 'text' | 'link' | 'hashtag' | 'repost';
+/** A member's place in its cluster (stored in alert_members.role). */
+export type MemberRole = 'hub' | 'core' | 'peripheral';
 
 /**
  * What a scored cluster contributes to an alert, as rows: pure, so the repository only

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.ts';
-import { migrateToLatest, openDb } from './db/connection.ts';
-import type { Db } from './db/connection.ts';
-import { createBullWorker, InlineQueue, RedisQueue } from './queue/job-queue.ts';
-import type { JobQueue } from './queue/job-queue.ts';
-import { QUEUE_INGEST } from './queue/names.ts';
-import { createIngestProcessor } from './queue/processors/ingest.ts';
-import { checkRedis, createRedis } from './queue/redis.ts';
-import { inlineDetectTrigger, redisDetectTrigger } from './queue/alerting.ts';
+import type { Config } from '../../config/config.ts';
+import { migrateToLatest, openDb } from '../db/connection.ts';
+import type { Db } from '../db/connection.ts';
+import { createBullWorker, InlineQueue, RedisQueue } from '../queue/job-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { QUEUE_INGEST } from '../queue/names.ts';
+import { createIngestProcessor } from '../queue/processors/ingest.ts';
+import { checkRedis, createRedis } from '../queue/redis.ts';
+import { inlineDetectTrigger, redisDetectTrigger } from './triggers.ts';
 import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { NoticeEvent } from '../db/alert-repository.ts';
-import type { TimeWindow } from '../detect/windows.ts';
+import type { NoticeEvent } from '../core/alerts/notices.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
 import { PayloadError } from './payloads.ts';
 
 /** Payloads of the detect, scan and notify queues: ids and ranges, validated first. */
@@ -60,7 +60,3 @@ export interface NotifyPayload {
 export function parseNotifyPayload(data: unknown): NotifyPayload {
   return parse(notifySchema, 'notify', data);
 }
-
-/** One delivery per alert, event and severity reached: a retried scan never notifies twice. */
-/** (BullMQ takes a custom id with a colon only when it has exactly two.) */
-export const notifyJobId = (n: NotifyPayload) => `notify:${n.alertId}:${n.event}-${n.severity}`;

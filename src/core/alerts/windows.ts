@@ -20,13 +20,4 @@ export function windowsOf(timesMs: Iterable<number>, sizeMs: number): TimeWindow
   return [...starts].sort((a, b) => a - b).map((s) => ({ start: new Date(s), end: new Date(s + sizeMs) }));
 }
 
-/**
- * `detect:2016-09-27T01:10` — one job per window, whatever the number of chunks landing in
- * it. (BullMQ takes a custom id with a colon only when it has exactly two.)
- */
-export const detectJobId = (w: TimeWindow) => `detect:${w.start.toISOString().slice(0, 16)}`;
-
 export const minutes = (m: number) => m * 60_000;
-
-/** The follow-up of a window that changed while it ran; the two ids alternate, so one of them is always free. */
-export const detectAgainJobId = (w: TimeWindow) => `detect-again:${w.start.toISOString().slice(0, 16)}`;
