@@ -1,30 +1,26 @@
 import fs from 'node:fs';
 import type { ParsedRecord } from '../core/types.ts';
-import { readCntCsv } from './cnt-csv.ts';
-import { readMappedCsv } from './csv-mapped.ts';
-import { SNIFF_BYTES, detectFolder, sniffPartial } from './detect.ts';
-import { InputError } from './errors.ts';
-import { readIra538 } from './ira-538.ts';
-import { readAuthorFile, readIraFolder } from './ira-by-author.ts';
-import { readNdjson } from './ndjson.ts';
-import { openInput } from './source.ts';
-import { isValidTimeZone } from './timestamps.ts';
-import { readTwitterV1 } from './twitter-v1.ts';
-import type { InputFormat, ReadContext, ReadOptions, RecordBatches } from './types.ts';
+import { InputError } from './read/errors.ts';
+import { openInput } from './read/source.ts';
+import { isValidTimeZone } from './read/timestamps.ts';
+import { adapterOf, isInputFormat, INPUT_FORMATS } from './registry.ts';
+import type { InputFormat } from './registry.ts';
+import { SNIFF_BYTES, detectFolder, sniffPartial } from './sniff.ts';
+import type { Adapter, ReadContext, ReadOptions } from './types.ts';
 import {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_TEXT_BYTES,
   FUTURE_TOLERANCE_MS,
-  INPUT_FORMATS,
 } from './types.ts';
-import { readXv2 } from './x-v2.ts';
 
-export { detectFormat, sniffFormat } from './detect.ts';
-export { InputError } from './errors.ts';
-export { parseColumnMapping, MAPPABLE_FIELDS, MAPPING_OPTIONS } from './mapping.ts';
-export { iraRepostKey, rtPrefixRepostKey } from './repost-key.ts';
-export type { ColumnMapping, InputFormat, ReadOptions } from './types.ts';
-export { INPUT_FORMATS } from './types.ts';
+export { detectFormat, sniffFormat } from './sniff.ts';
+export { InputError } from './read/errors.ts';
+export { parseColumnMapping, MAPPABLE_FIELDS, MAPPING_OPTIONS } from './read/mapping.ts';
+export { iraRepostKey, rtPrefixRepostKey } from './read/repost-key.ts';
+export type { ColumnMapping, ReadOptions } from './types.ts';
+export type { InputFormat } from './registry.ts';
+export { ADAPTERS, INPUT_FORMATS, formatsHelp, isInputFormat } from './registry.ts';
 
 function context(opts: ReadOptions, file: string): ReadContext {
   const tz = opts.timezone ?? null;
@@ -49,12 +45,20 @@ function context(opts: ReadOptions, file: string): ReadContext {
     defaultPlatform: opts.defaultPlatform ?? null,
     timezone: tz,
     maxPostedAtMs: now + FUTURE_TOLERANCE_MS,
+    mapping: opts.mapping ?? null,
+    maxDecompressedBytes: positive(
+      opts.maxDecompressedBytes,
+      DEFAULT_MAX_DECOMPRESSED_BYTES,
+      'maxDecompressedBytes',
+    ),
   };
 }
 
-/** Formats without a platform of their own are X/Twitter data unless told otherwise. */
-function withPlatform(ctx: ReadContext): ReadContext {
-  return ctx.defaultPlatform === null ? { ...ctx, defaultPlatform: 'x' } : ctx;
+/** A format's own platform (X/Twitter for the CSV layouts) unless the caller names one. */
+function withPlatform(ctx: ReadContext, a: Adapter): ReadContext {
+  return ctx.defaultPlatform === null && a.defaultPlatform !== null
+    ? { ...ctx, defaultPlatform: a.defaultPlatform }
+    : ctx;
 }
 
 async function isDirectory(p: string): Promise<boolean> {
@@ -73,7 +77,7 @@ export async function* readRecordBatches(
   input: string | NodeJS.ReadableStream,
   opts: ReadOptions = {},
 ): AsyncGenerator<ParsedRecord[], void, undefined> {
-  if (opts.format !== undefined && !INPUT_FORMATS.includes(opts.format)) {
+  if (opts.format !== undefined && !isInputFormat(opts.format)) {
     throw new InputError(
       `unknown format "${String(opts.format)}"; known: ${INPUT_FORMATS.join(', ')}`,
     );
@@ -81,42 +85,21 @@ export async function* readRecordBatches(
   const name = typeof input === 'string' ? (opts.name ?? input) : (opts.name ?? '-');
   const ctx = context(opts, name);
   if (typeof input === 'string' && input !== '-' && (await isDirectory(input))) {
-    const f = opts.format ?? (await detectFolder(input));
-    if (f !== 'ira-by-author')
-      throw new InputError(`${input} is a folder; only the ira-by-author format reads folders`);
-    yield* readIraFolder(input, withPlatform(ctx));
+    const a = adapterOf(opts.format ?? (await detectFolder(input)));
+    if (a.readFolder === undefined) {
+      const folders = INPUT_FORMATS.filter((f) => adapterOf(f).readFolder !== undefined);
+      throw new InputError(`${input} is a folder; only the ${folders.join(', ')} format reads folders`);
+    }
+    yield* a.readFolder(input, withPlatform(ctx, a));
     return;
   }
-  const opened = await openInput(input, name);
+  const opened = await openInput(input, name, ctx.maxDecompressedBytes);
   try {
     const format: InputFormat =
       opts.format ??
       (await opened.bytes.peekUntil(SNIFF_BYTES, (head, final) => sniffPartial(head, name, final)));
-    let batches: RecordBatches;
-    switch (format) {
-      case 'ndjson':
-        batches = readNdjson(opened.bytes, ctx);
-        break;
-      case 'x-v2':
-        batches = readXv2(opened.bytes, ctx);
-        break;
-      case 'twitter-v1':
-        batches = readTwitterV1(opened.bytes, ctx);
-        break;
-      case 'cnt-csv':
-        batches = readCntCsv(opened.bytes, withPlatform(ctx));
-        break;
-      case 'ira-538':
-        batches = readIra538(opened.bytes, withPlatform(ctx));
-        break;
-      case 'ira-by-author':
-        batches = readAuthorFile(opened.bytes, withPlatform(ctx), null);
-        break;
-      case 'csv':
-        batches = readMappedCsv(opened.bytes, withPlatform(ctx), opts.mapping);
-        break;
-    }
-    yield* batches;
+    const a = adapterOf(format);
+    yield* a.read(opened.bytes, withPlatform(ctx, a));
   } finally {
     await opened.bytes.close();
   }

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CsvRecord } from '../../../src/ingest/csv-records.ts';
-import { CsvRecordReader } from '../../../src/ingest/csv-records.ts';
-import type { JsonItem } from '../../../src/ingest/json-values.ts';
-import { JsonValueSplitter } from '../../../src/ingest/json-values.ts';
-import type { RawLine } from '../../../src/ingest/lines.ts';
-import { LineSplitter, firstInvalidUtf8 } from '../../../src/ingest/lines.ts';
+import type { CsvRecord } from '../../../src/ingest/read/csv.ts';
+import { CsvRecordReader } from '../../../src/ingest/read/csv.ts';
+import type { JsonItem } from '../../../src/ingest/read/json-values.ts';
+import { JsonValueSplitter } from '../../../src/ingest/read/json-values.ts';
+import type { RawLine } from '../../../src/ingest/read/lines.ts';
+import { LineSplitter, firstInvalidUtf8 } from '../../../src/ingest/read/lines.ts';
 import { FIXTURES } from './helpers.ts';
 
 /** deterministic chunkings of a buffer: every size from 1 byte, plus pseudo-random cuts */

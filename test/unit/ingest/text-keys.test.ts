@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractHashtags, extractMentions, extractUrls } from '../../../src/ingest/extract.ts';
+import { extractHashtags, extractMentions, extractUrls } from '../../../src/ingest/read/extract.ts';
 import {
   iraRepostKey,
   normalizeWhitespace,
   rtPrefixRepostKey,
-} from '../../../src/ingest/repost-key.ts';
+} from '../../../src/ingest/read/repost-key.ts';
 
 describe('extraction from text (rules of the reference sets)', () => {
   it('urls: stop at whitespace, quotes, angle brackets, ellipsis; trailing punctuation dropped', () => {

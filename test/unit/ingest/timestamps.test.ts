@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIso, parseTimestamp, zonedToUtc } from '../../../src/ingest/timestamps.ts';
+import { formatIso, parseTimestamp, zonedToUtc } from '../../../src/ingest/read/timestamps.ts';
 
 const iso = (v: unknown, tz: string | null = null): string | null => {
   const ms = parseTimestamp(v, tz);

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import { readIraCsv } from './ira-common.ts';
-import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
+import { readIraCsv } from '../read/ira-csv.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
 
 /**
  * FiveThirtyEight's IRA tweets CSV (external_author_id, author, content, region, language,
@@ -76,3 +77,11 @@ export function readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatche
     },
   });
 }
+
+export const ira538 = defineAdapter({
+  name: 'ira-538',
+  description: "FiveThirtyEight's IRA tweets CSV, spreadsheet-mangled copies too",
+  defaultPlatform: 'x',
+  sniffCsvHeader: (h) => (h.includes('author') && h.includes('content') && h.includes('publish_date') ? 90 : null),
+  read: readIra538,
+});

@@ -1,11 +1,12 @@
-import type { ParsedRecord } from '../core/types.ts';
-import { readCsvBatches } from './csv-records.ts';
-import { InputError } from './errors.ts';
-import { readLines } from './lines.ts';
-import { accepted, rejected } from './records.ts';
-import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
-import { validatePost } from './validate.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import { readCsvBatches } from '../read/csv.ts';
+import { InputError } from '../read/errors.ts';
+import { readLines } from '../read/lines.ts';
+import { accepted, rejected } from '../read/records.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
+import { validatePost } from '../read/validate.ts';
 
 /** coordination-network-toolkit's 8-column CSV. */
 export const CNT_COLUMNS = [
@@ -77,3 +78,11 @@ export async function* readCntCsv(bytes: PeekableBytes, ctx: ReadContext): Recor
     yield out;
   }
 }
+
+export const cntCsv = defineAdapter({
+  name: 'cnt-csv',
+  description: "coordination-network-toolkit's 8-column CSV (message_id,user_id,username,repost_id,reply_id,message,timestamp,urls)",
+  defaultPlatform: 'x',
+  sniffCsvHeader: (h) => (h.length === CNT_COLUMNS.length && h.every((x, i) => x === CNT_COLUMNS[i]) ? 100 : null),
+  read: readCntCsv,
+});

@@ -1,10 +1,11 @@
-import type { ParsedRecord } from '../core/types.ts';
-import { readJsonItems } from './json-values.ts';
-import { accepted, kindOf, parseJson, rejected } from './records.ts';
-import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
-import type { LoosePost } from './validate.ts';
-import { validatePost } from './validate.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import { readJsonItems } from '../read/json-values.ts';
+import { accepted, kindOf, parseJson, rejected } from '../read/records.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
+import type { LoosePost } from '../read/validate.ts';
+import { validatePost } from '../read/validate.ts';
 
 /** Canonical NDJSON (DESIGN.md "Canonical post"): one post per line; a JSON array of posts also works. */
 export async function* readNdjson(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
@@ -43,3 +44,12 @@ export async function* readNdjson(bytes: PeekableBytes, ctx: ReadContext): Recor
     yield out;
   }
 }
+
+export const ndjson = defineAdapter({
+  name: 'ndjson',
+  description: 'canonical posts (DESIGN.md), one JSON object per line, or a JSON array of them',
+  defaultPlatform: null,
+  sniffJson: (o) => ('post_id' in o || ('posted_at' in o && 'account' in o) ? 80 : null),
+  sniffText: (text) => (text.includes('"post_id"') ? 80 : null),
+  read: readNdjson,
+});

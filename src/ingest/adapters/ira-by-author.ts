@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readCsvBatches } from './csv-records.ts';
-import { InputError } from './errors.ts';
-import { readIraCsv } from './ira-common.ts';
-import { readLines } from './lines.ts';
-import type { PeekableBytes } from './source.ts';
-import { openInput } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
+import { readCsvBatches } from '../read/csv.ts';
+import { InputError } from '../read/errors.ts';
+import { readIraCsv } from '../read/ira-csv.ts';
+import { readLines } from '../read/lines.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import { openInput } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
 
 /**
  * The per-author split of the IRA tweets (bet4a/russian-troll-tweets-by-author): a folder with
@@ -121,3 +122,13 @@ export async function* readIraFolder(dir: string, ctx: ReadContext): RecordBatch
     }
   }
 }
+
+export const iraByAuthor = defineAdapter({
+  name: 'ira-by-author',
+  description: 'the per-author split of the IRA tweets: a folder with authors.csv and one CSV per author (or one such CSV)',
+  defaultPlatform: 'x',
+  sniffCsvHeader: (h) => (h.includes('author_id') && h.includes('content') && h.includes('publish_date') ? 80 : null),
+  sniffFolder: (dir) => fs.existsSync(path.join(dir, AUTHORS_FILE)),
+  read: (bytes, ctx) => readAuthorFile(bytes, ctx, null),
+  readFolder: readIraFolder,
+});

@@ -1,18 +1,19 @@
 import path from 'node:path';
-import type { ParsedRecord } from '../core/types.ts';
-import type { CsvRow } from './csv-records.ts';
-import { readCsvBatches } from './csv-records.ts';
-import { InputError } from './errors.ts';
-import { readLines } from './lines.ts';
-import type { MappableField } from './mapping.ts';
-import { MAPPABLE_FIELDS } from './mapping.ts';
-import { accepted, rejected } from './records.ts';
-import { rtPrefixRepostKey } from './repost-key.ts';
-import type { PeekableBytes } from './source.ts';
-import { isValidTimeZone } from './timestamps.ts';
-import type { ColumnMapping, ReadContext, RecordBatches } from './types.ts';
-import type { LoosePost } from './validate.ts';
-import { validatePost } from './validate.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import type { CsvRow } from '../read/csv.ts';
+import { readCsvBatches } from '../read/csv.ts';
+import { InputError } from '../read/errors.ts';
+import { readLines } from '../read/lines.ts';
+import type { MappableField } from '../read/mapping.ts';
+import { MAPPABLE_FIELDS } from '../read/mapping.ts';
+import { accepted, rejected } from '../read/records.ts';
+import { rtPrefixRepostKey } from '../read/repost-key.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import { isValidTimeZone } from '../read/timestamps.ts';
+import type { ColumnMapping, ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
+import type { LoosePost } from '../read/validate.ts';
+import { validatePost } from '../read/validate.ts';
 
 /**
  * Any CSV, given a column mapping (mapping.ts). The Pitt debate panel loads with
@@ -219,3 +220,12 @@ export async function* readMappedCsv(
     yield out;
   }
 }
+
+export const csvMapped = defineAdapter({
+  name: 'csv',
+  description: 'any CSV or TSV, with a column mapping (--map)',
+  defaultPlatform: 'x',
+  // any CSV header: the last resort among the CSV formats
+  sniffCsvHeader: () => 1,
+  read: (bytes, ctx) => readMappedCsv(bytes, ctx, ctx.mapping),
+});

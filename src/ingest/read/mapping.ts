@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from './errors.ts';
-import type { ColumnMapping } from './types.ts';
+import type { ColumnMapping } from '../types.ts';
 
 /**
  * Column mappings for generic CSV. Keys are canonical fields (`post_id`, `account.id`, …) or

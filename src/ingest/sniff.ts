@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { CNT_COLUMNS } from './cnt-csv.ts';
-import { CsvRecordReader } from './csv-records.ts';
-import type { CsvRecord } from './csv-records.ts';
-import { InputError } from './errors.ts';
-import { AUTHORS_FILE } from './ira-by-author.ts';
-import { JsonValueSplitter, jsonLayout } from './json-values.ts';
-import type { JsonItem } from './json-values.ts';
-import { openInput } from './source.ts';
-import type { InputFormat } from './types.ts';
+import { CsvRecordReader } from './read/csv.ts';
+import type { CsvRecord } from './read/csv.ts';
+import { InputError } from './read/errors.ts';
+import { AUTHORS_FILE } from './adapters/ira-by-author.ts';
+import { JsonValueSplitter, jsonLayout } from './read/json-values.ts';
+import type { JsonItem } from './read/json-values.ts';
+import { openInput } from './read/source.ts';
+import { ADAPTERS, INPUT_FORMATS, bestFormat } from './registry.ts';
+import type { InputFormat } from './registry.ts';
 
 /** bytes of (decompressed) head examined to tell the format */
 export const SNIFF_BYTES = 256 * 1024;
@@ -25,34 +24,17 @@ const MAGIC: [number[], string][] = [
   [[0x50, 0x41, 0x52, 0x31], 'a Parquet file'],
 ];
 
-type Json = Record<string, unknown>;
-
 /** which JSON format a first record belongs to, or null if it says nothing */
 export function classifyJson(v: unknown): InputFormat | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const o = v as Json;
-  if ('http_interactions' in o || 'statuses' in o) return 'twitter-v1';
-  if ('data' in o || 'includes' in o) return 'x-v2';
-  if ('post_id' in o || ('posted_at' in o && 'account' in o)) return 'ndjson';
-  if ('id_str' in o || ('user' in o && ('text' in o || 'full_text' in o))) return 'twitter-v1';
-  if (
-    'id' in o &&
-    'text' in o &&
-    ('author_id' in o || 'author' in o || 'edit_history_tweet_ids' in o)
-  )
-    return 'x-v2';
-  if ('errors' in o) return 'x-v2';
-  return null;
+  const o = v as Record<string, unknown>;
+  return bestFormat((a) => a.sniffJson?.(o));
 }
 
 /** which CSV layout a header names */
 export function classifyCsvHeader(header: string[]): InputFormat {
   const h = header.map((x) => x.trim());
-  if (h.length === CNT_COLUMNS.length && h.every((x, i) => x === CNT_COLUMNS[i])) return 'cnt-csv';
-  const has = (x: string): boolean => h.includes(x);
-  if (has('author') && has('content') && has('publish_date')) return 'ira-538';
-  if (has('author_id') && has('content') && has('publish_date')) return 'ira-by-author';
-  return 'csv';
+  return bestFormat((a) => a.sniffCsvHeader?.(h)) ?? 'csv';
 }
 
 function startsWith(head: Buffer, magic: number[]): boolean {
@@ -70,11 +52,7 @@ function firstJsonValues(head: Buffer, max: number): JsonItem[] {
 
 /** Guess from key names in the text when no whole record fits in the head (pages of several MB). */
 function sniffKeys(text: string): InputFormat | null {
-  if (text.includes('"http_interactions"') || text.includes('"id_str"')) return 'twitter-v1';
-  if (/^\s*\{\s*"(data|includes|errors|meta)"\s*:/.test(text)) return 'x-v2';
-  if (text.includes('"post_id"')) return 'ndjson';
-  if (text.includes('"author_id"') && text.includes('"edit_history_tweet_ids"')) return 'x-v2';
-  return null;
+  return bestFormat((a) => a.sniffText?.(text));
 }
 
 /**
@@ -193,13 +171,14 @@ function jsonLinesFormat(text: string): InputFormat | null {
 
 function fail(name: string, what: string): never {
   throw new InputError(
-    `cannot tell the format of ${name}: ${what}; give the format explicitly (ndjson, x-v2, twitter-v1, ira-538, ira-by-author, cnt-csv, csv)`,
+    `cannot tell the format of ${name}: ${what}; give the format explicitly (${INPUT_FORMATS.join(', ')})`,
   );
 }
 
-/** A folder is the IRA per-author split when authors.csv sits at its top. */
+/** The format of a folder: the first adapter that recognises it (the IRA per-author split has authors.csv at its top). */
 export async function detectFolder(dir: string): Promise<InputFormat> {
-  if (fs.existsSync(path.join(dir, AUTHORS_FILE))) return 'ira-by-author';
+  const a = ADAPTERS.find((x) => x.sniffFolder?.(dir) === true);
+  if (a !== undefined) return a.name;
   throw new InputError(
     `${dir} is a folder without ${AUTHORS_FILE}: the only folder input is the IRA per-author split`,
   );

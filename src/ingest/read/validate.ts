@@ -1,8 +1,8 @@
-import type { CanonicalAccount, CanonicalPost } from '../core/types.ts';
+import type { CanonicalAccount, CanonicalPost } from '../../core/types.ts';
 import { extractHashtags, extractMentions, extractUrls } from './extract.ts';
 import { formatIso, parseCanonicalIso, parseTimestamp } from './timestamps.ts';
-import type { ReadContext } from './types.ts';
-import { MAX_ID_CHARS, MIN_POSTED_AT_MS } from './types.ts';
+import type { ReadContext } from '../types.ts';
+import { MAX_ID_CHARS, MIN_POSTED_AT_MS } from '../types.ts';
 
 /**
  * A post as an adapter could build it: canonical field names, values of any type. Lists left

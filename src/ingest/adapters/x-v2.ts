@@ -1,10 +1,11 @@
-import type { ParsedRecord } from '../core/types.ts';
-import { readJsonItems } from './json-values.ts';
-import { accepted, jsonText, kindOf, parseJson, rejected } from './records.ts';
-import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
-import type { LooseAccount, LoosePost } from './validate.ts';
-import { validatePost } from './validate.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import { readJsonItems } from '../read/json-values.ts';
+import { accepted, jsonText, kindOf, parseJson, rejected } from '../read/records.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
+import type { LooseAccount, LoosePost } from '../read/validate.ts';
+import { validatePost } from '../read/validate.ts';
 
 /**
  * X / Twitter API v2 responses as twarc writes them: one page per line, `data` (an array, or one
@@ -214,3 +215,19 @@ export async function* readXv2(bytes: PeekableBytes, ctx: ReadContext): RecordBa
     if (out.length > 0) yield out;
   }
 }
+
+export const xV2 = defineAdapter({
+  name: 'x-v2',
+  description: 'X API v2 pages, one per line (data + includes.users), or twarc2 flattened tweets',
+  defaultPlatform: 'x',
+  sniffJson: (o) => {
+    if ('data' in o || 'includes' in o) return 90;
+    if ('id' in o && 'text' in o && ('author_id' in o || 'author' in o || 'edit_history_tweet_ids' in o)) return 50;
+    return 'errors' in o ? 10 : null;
+  },
+  sniffText: (text) => {
+    if (/^\s*\{\s*"(data|includes|errors|meta)"\s*:/.test(text)) return 90;
+    return text.includes('"author_id"') && text.includes('"edit_history_tweet_ids"') ? 50 : null;
+  },
+  read: readXv2,
+});

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { GzipStreamError } from './gzip.ts';
 import { InputError } from './errors.ts';
-import { MAX_RAW_CHARS } from './types.ts';
+import { MAX_RAW_CHARS } from '../types.ts';
 
 /** One physical line of the (decompressed) input. */
 export interface RawLine {

@@ -1,5 +1,5 @@
-import type { CanonicalPost, ParsedRecord, RecordPosition } from '../core/types.ts';
-import { MAX_RAW_CHARS } from './types.ts';
+import type { CanonicalPost, ParsedRecord, RecordPosition } from '../../core/types.ts';
+import { MAX_RAW_CHARS } from '../types.ts';
 
 const MAX_REASON_CHARS = 1000;
 

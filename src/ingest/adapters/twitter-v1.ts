@@ -1,10 +1,11 @@
-import type { ParsedRecord } from '../core/types.ts';
-import { readJsonItems } from './json-values.ts';
-import { accepted, jsonText, kindOf, parseJson, rejected } from './records.ts';
-import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
-import type { LoosePost } from './validate.ts';
-import { validatePost } from './validate.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import { readJsonItems } from '../read/json-values.ts';
+import { accepted, jsonText, kindOf, parseJson, rejected } from '../read/records.ts';
+import type { PeekableBytes } from '../read/source.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { defineAdapter } from '../types.ts';
+import type { LoosePost } from '../read/validate.ts';
+import { validatePost } from '../read/validate.ts';
 
 /**
  * Twitter API v1.1 tweets: a JSON array of tweets (read element by element), one tweet per line,
@@ -224,3 +225,15 @@ export async function* readTwitterV1(bytes: PeekableBytes, ctx: ReadContext): Re
     if (out.length > 0) yield out;
   }
 }
+
+export const twitterV1 = defineAdapter({
+  name: 'twitter-v1',
+  description: 'Twitter API v1.1 tweets: a JSON array, one per line, search responses, VCR/httptest cassettes',
+  defaultPlatform: 'x',
+  sniffJson: (o) => {
+    if ('http_interactions' in o || 'statuses' in o) return 100;
+    return 'id_str' in o || ('user' in o && ('text' in o || 'full_text' in o)) ? 60 : null;
+  },
+  sniffText: (text) => (text.includes('"http_interactions"') || text.includes('"id_str"') ? 100 : null),
+  read: readTwitterV1,
+});

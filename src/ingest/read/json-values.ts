@@ -3,7 +3,7 @@ import { GzipStreamError } from './gzip.ts';
 import { InputError } from './errors.ts';
 import { firstInvalidUtf8, readLines } from './lines.ts';
 import type { PeekableBytes } from './source.ts';
-import { MAX_RAW_CHARS } from './types.ts';
+import { MAX_RAW_CHARS } from '../types.ts';
 
 /** One JSON text to parse: a line of a JSON-lines file, or one element/value of a JSON document. */
 export interface JsonItem {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { gunzipChunks, isGzip } from './gzip.ts';
 import { InputError } from './errors.ts';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../types.ts';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -124,6 +125,7 @@ export interface OpenedInput {
 export async function openInput(
   input: string | NodeJS.ReadableStream,
   name?: string,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): Promise<OpenedInput> {
   let raw: PeekableBytes;
   let label: string;
@@ -145,5 +147,9 @@ export async function openInput(
   }
   const head = await raw.head(2);
   if (!isGzip(head)) return { name: label, gzip: false, bytes: raw };
-  return { name: label, gzip: true, bytes: new PeekableBytes(gunzipChunks(raw.chunks())) };
+  return {
+    name: label,
+    gzip: true,
+    bytes: new PeekableBytes(gunzipChunks(raw.chunks(), label, maxDecompressedBytes)),
+  };
 }

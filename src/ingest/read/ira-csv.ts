@@ -1,12 +1,12 @@
-import type { ParsedRecord } from '../core/types.ts';
-import { readCsvBatches } from './csv-records.ts';
-import type { CsvRow } from './csv-records.ts';
+import type { ParsedRecord } from '../../core/types.ts';
+import { readCsvBatches } from './csv.ts';
+import type { CsvRow } from './csv.ts';
 import { InputError } from './errors.ts';
 import { readLines } from './lines.ts';
 import { accepted, rejected } from './records.ts';
 import { iraRepostKey } from './repost-key.ts';
 import type { PeekableBytes } from './source.ts';
-import type { ReadContext, RecordBatches } from './types.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
 import { validatePost } from './validate.ts';
 import type { LoosePost } from './validate.ts';
 
