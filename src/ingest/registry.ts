@@ -1,3 +1,10 @@
+import { blueskyJetstream } from './adapters/bluesky-jetstream.ts';
+import { blueskyPosts } from './adapters/bluesky-posts.ts';
+import { crowdtangle } from './adapters/crowdtangle.ts';
+import { ioArchive } from './adapters/io-archive.ts';
+import { telegram } from './adapters/telegram.ts';
+import { tiktokResearch } from './adapters/tiktok-research.ts';
+import { tiktokZeeschuimer } from './adapters/tiktok-zeeschuimer.ts';
 import { cntCsv } from './adapters/cnt-csv.ts';
 import { csvMapped } from './adapters/csv-mapped.ts';
 import { ira538 } from './adapters/ira-538.ts';
@@ -17,7 +24,11 @@ import type { Adapter } from './types.ts';
  * 60 a v1.1 tweet (`id_str`, `user`) · 50 a flattened v2 tweet · 10 a bare `errors` object ·
  * 1 any CSV header (format `csv`, which needs a mapping).
  */
-export const ADAPTERS = [ndjson, xV2, twitterV1, ira538, iraByAuthor, cntCsv, csvMapped] as const;
+export const ADAPTERS = [
+  ndjson, xV2, twitterV1, ira538, iraByAuthor, cntCsv,
+  ioArchive, tiktokResearch, tiktokZeeschuimer, blueskyJetstream, blueskyPosts, telegram, crowdtangle,
+  csvMapped,
+] as const;
 
 export type InputFormat = (typeof ADAPTERS)[number]['name'];
 

@@ -20,6 +20,8 @@ export interface LoosePost {
   repost_of?: unknown;
   reply_to?: unknown;
   media_hashes?: unknown;
+  /** `<kind>:<id>` objects (sound:, like:, fwd:, follow:, share:), see CanonicalPost.objects */
+  objects?: unknown;
   account?: unknown;
 }
 
@@ -33,6 +35,10 @@ export interface LooseAccount {
   following?: unknown;
   location?: unknown;
   avatar_hash?: unknown;
+}
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
 }
 
 /** marks an id value of a type that cannot be an id */
@@ -133,7 +139,7 @@ function hasNul(p: CanonicalPost): string | null {
   for (const [name, s] of fields)
     if (s !== null && s.includes('\u0000'))
       return `${name} contains a NUL character (U+0000), which cannot be stored`;
-  for (const list of [p.urls, p.hashtags, p.mentions, p.media_hashes]) {
+  for (const list of [p.urls, p.hashtags, p.mentions, p.media_hashes, p.objects ?? []]) {
     for (const s of list)
       if (s.includes('\u0000'))
         return 'a list item contains a NUL character (U+0000), which cannot be stored';
@@ -194,7 +200,9 @@ export function validatePost(
   if (typeof p.text === 'string' && p.text.length > 0) text = p.text;
   else if (p.text === undefined || p.text === null || p.text === '') {
     text = '';
-    if (repostV === null) missing = also(missing, 'text');
+    // a repost, an action on an object (a like, a sound, a bare link share) or a media-only post
+    // needs no text of its own
+    if (repostV === null && !nonEmptyList(p.objects) && !nonEmptyList(p.media_hashes)) missing = also(missing, 'text');
   } else return `invalid text: expected a string, got ${describe(p.text)}`;
   if (missing !== '') {
     return missing.includes(',')
@@ -242,6 +250,13 @@ export function validatePost(
     mediaHashes = r;
   }
 
+  let objects: string[] | null = null;
+  if (p.objects !== undefined && p.objects !== null) {
+    const r = stringList(p.objects, 'objects', 0, false);
+    if (typeof r === 'string') return r;
+    if (r.length > 0) objects = r;
+  }
+
   const a = acc as LooseAccount;
   let createdAt: string | null = null;
   if (a.created_at !== undefined && a.created_at !== null && a.created_at !== '') {
@@ -284,6 +299,7 @@ export function validatePost(
     media_hashes: mediaHashes,
     account,
   };
+  if (objects !== null) post.objects = objects;
   if (mayHaveNul) {
     const nul = hasNul(post);
     if (nul !== null) return nul;
