@@ -37,8 +37,9 @@ function na(s: string | undefined): string | null {
 export function ctRowToLoose(get: (c: string) => string): { loose: LoosePost; objects: string[] } {
   const message = na(get('message'));
   const expanded = na(get('expanded')) ?? na(get('link'));
-  const urls = message === null ? [] : extractUrls(message);
-  if (expanded !== null && !urls.includes(expanded)) urls.unshift(expanded);
+  // the shared link first, then any other links of the message
+  const urls = expanded === null ? [] : [expanded];
+  if (message !== null) for (const u of extractUrls(message)) if (!urls.includes(u)) urls.push(u);
   const platform = (na(get('platform')) ?? na(get('account.platform')) ?? 'facebook').toLowerCase();
   return {
     loose: {
