@@ -76,16 +76,9 @@ export interface CorePost {
   objects?: string[];
 }
 
-/** Coordination signal kinds (DESIGN.md C1–C7). */
-export type EdgeKind =
-  | 'co_text' // C1 exact (normalised) same text
-  | 'co_similar' // C1 near-same text (MinHash/LSH, verified Jaccard)
-  | 'co_link' // C2
-  | 'co_repost' // C3
-  | 'co_reply' // C4
-  | 'co_hashtag_seq' // C5
-  | 'synchrony' // C6
-  | 'co_media'; // C7
+/** Coordination signal kinds: one file each in edges/kinds/, listed in edges/kinds/index.ts. */
+export type { EdgeKind } from './edges/kinds/index.ts';
+import type { EdgeKind } from './edges/kinds/index.ts';
 
 /** One co-action behind an edge: two posts, the object they share, their time gap. */
 export interface CoEvidence {

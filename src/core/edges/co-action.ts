@@ -1,6 +1,7 @@
 import type { Groups } from './groups.ts';
 import type { PreparedPosts } from './prepare.ts';
 import { EvidenceLog, PairTable } from './pair-table.ts';
+import { admissibleGap, timingWeight, type SignificanceOptions } from './significance.ts';
 
 /**
  * coordwatch's own co-action semantics (default mode), on objects grouped by groups.ts:
@@ -25,6 +26,8 @@ export interface CoActionParams {
   maxPartners: number;
   evidenceCap: number;
   rarity: (nAccounts: number) => number;
+  /** co-actions beyond Δ on rare objects, weighted by their improbability (significance.ts) */
+  significance?: SignificanceOptions | null;
 }
 
 export interface Accumulated {
@@ -95,6 +98,9 @@ export function accumulateCoActions(
   const K = params.maxPartners;
   const cap = params.evidenceCap;
   const sc = new AccountScratch(prep.accounts.length);
+  const sig = params.significance ?? null;
+  const span = prep.n > 1 ? t[prep.n - 1] - t[0] : 0;
+  const beyond = sig ? new BeyondScratch(prep.accounts.length) : null;
 
   for (let o = 0; o < groups.nObjects; o++) {
     const from = start[o];
@@ -164,6 +170,69 @@ export function accumulateCoActions(
       sc.time[ai] = ti;
       sc.rank[ai] = ri;
     }
+    if (beyond) {
+      const reach = admissibleGap(nAcc, span, sig!);
+      if (reach > W) beyond.pairs(prep, ranks, from, to, W, reach, (ai, ri, aj, rj, g) => record(table, evidence, cap, ai, ri, aj, rj, o, w * timingWeight(g, W, span)));
+    }
   }
   return { table, evidence };
+}
+
+/**
+ * The closest pair of posts of each two accounts on one small object whose gap lies in
+ * (window, reach]: pairs within Δ were credited by the main pass (record() counts an object once
+ * per pair, so the order does not matter for weights). Objects here have ≤ maxSharers accounts:
+ * O(posts × accounts) per object.
+ */
+class BeyondScratch {
+  private readonly slotOf: Int32Array;
+  private accs: number[] = [];
+  private lastT: number[] = [];
+  private lastR: number[] = [];
+  constructor(nAccounts: number) {
+    this.slotOf = new Int32Array(nAccounts).fill(-1);
+  }
+
+  pairs(
+    prep: PreparedPosts,
+    ranks: Int32Array,
+    from: number,
+    to: number,
+    window: number,
+    reach: number,
+    visit: (accA: number, rankA: number, accB: number, rankB: number, gap: number) => void,
+  ): void {
+    const { t, acc } = prep;
+    const accs = this.accs;
+    accs.length = 0;
+    this.lastT.length = 0;
+    this.lastR.length = 0;
+    // closest gap per pair, by local pair index i·k + j
+    const best = new Map<number, [number, number, number]>();
+    for (let i = from; i < to; i++) {
+      const r = ranks[i];
+      const a = acc[r];
+      let s = this.slotOf[a];
+      if (s < 0) {
+        s = accs.length;
+        this.slotOf[a] = s;
+        accs.push(a);
+        this.lastT.push(-Infinity);
+        this.lastR.push(-1);
+      }
+      for (let o = 0; o < accs.length; o++) {
+        if (o === s || this.lastR[o] < 0) continue;
+        const g = t[r] - this.lastT[o];
+        const key = o < s ? o * 4096 + s : s * 4096 + o;
+        const prev = best.get(key);
+        if (!prev || g < prev[0]) best.set(key, [g, r, this.lastR[o]]);
+      }
+      this.lastT[s] = t[r];
+      this.lastR[s] = r;
+    }
+    for (const a of accs) this.slotOf[a] = -1;
+    for (const [g, ra, rb] of [...best.values()].sort((x, y) => x[1] - y[1] || x[2] - y[2])) {
+      if (g > window && g <= reach) visit(acc[ra], ra, acc[rb], rb, g);
+    }
+  }
 }

@@ -1,10 +1,8 @@
 import type { CorePost } from '../types.ts';
-import { cntMessagePreprocess, cntTokenHashesInto, newTokenHashes } from '../text/cnt-text.ts';
+import { cntTokenHashesInto, newTokenHashes } from '../text/cnt-text.ts';
 import { normaliseText, wordTokens } from '../text/normalise.ts';
 import { shingleSet } from '../text/shingles.ts';
-import { normaliseUrl } from '../url.ts';
-import type { CoActionKind, ResolvedKindOptions } from './options.ts';
-import { GroupBuilder, type Groups } from './groups.ts';
+import type { ResolvedKindOptions } from './options.ts';
 import type { ShingleSets } from './near-dup.ts';
 import type { PreparedPosts } from './prepare.ts';
 import type { TokenSets } from './similar-join.ts';
@@ -29,7 +27,7 @@ export function labelOf(s: string): string {
  * Visits the posts that take part in input order (memory order: at millions of posts, walking
  * them in time order would be a cache miss per post) with their time rank.
  */
-function forEachPost(prep: PreparedPosts, visit: (p: CorePost, rank: number) => void): void {
+export function forEachPost(prep: PreparedPosts, visit: (p: CorePost, rank: number) => void): void {
   const { posts, rankOf } = prep;
   for (let i = 0; i < posts.length; i++) {
     const r = rankOf[i];
@@ -37,7 +35,7 @@ function forEachPost(prep: PreparedPosts, visit: (p: CorePost, rank: number) => 
   }
 }
 
-function isOriginal(p: CorePost): boolean {
+export function isOriginal(p: CorePost): boolean {
   return p.repost_of === null || p.repost_of === undefined;
 }
 
@@ -99,7 +97,7 @@ export function normalisedTexts(prep: PreparedPosts, window: number): string[] {
   });
 }
 
-function postUrls(p: CorePost): readonly string[] {
+export function postUrls(p: CorePost): readonly string[] {
   if (Array.isArray(p.urls) && p.urls.length > 0) return p.urls;
   if (typeof p.text === 'string' && p.text.includes('http')) return p.text.match(URL_IN_TEXT_RE) ?? [];
   return [];
@@ -118,77 +116,6 @@ export function hashtagSequence(p: CorePost): string[] {
     if (tag.length > 0 && !seq.includes(tag)) seq.push(tag);
   }
   return seq;
-}
-
-/** Groups for the object-keyed kinds (everything but co_similar). */
-export function objectGroups(prep: PreparedPosts, kind: CoActionKind, ko: ResolvedKindOptions, compat: boolean): Groups {
-  const gb = new GroupBuilder(prep.n);
-  const norm = kind === 'co_text' && !compat ? normalisedTexts(prep, ko.window) : null;
-  const partner = kind === 'co_text' && compat ? originalsWithPartner(prep, ko.window) : null;
-  const urlCache = new Map<string, string | null>();
-  forEachPost(prep, (p, r) => {
-    const original = isOriginal(p);
-    switch (kind) {
-      case 'co_repost':
-        if (!original) gb.add(r, String(p.repost_of));
-        break;
-      case 'co_text':
-        if (!original || typeof p.text !== 'string') break;
-        if (compat) {
-          if (partner![r]) gb.add(r, cntMessagePreprocess(p.text));
-        }
-        else {
-          const text = norm![r];
-          if (text.length > 0 && wordTokens(text).length >= ko.minTokens) gb.add(r, text);
-        }
-        break;
-      case 'co_link': {
-        if (!original) break;
-        // CNT compares the URL strings it was given, verbatim; we normalise and fall back to the text.
-        const urls = compat ? (Array.isArray(p.urls) ? p.urls : []) : postUrls(p);
-        const seen: string[] = [];
-        for (const u of urls) {
-          if (typeof u !== 'string' || u.length === 0) continue;
-          let key: string | null = u;
-          if (!compat) {
-            key = urlCache.get(u) ?? null;
-            if (!urlCache.has(u)) {
-              key = normaliseUrl(u);
-              urlCache.set(u, key);
-            }
-          }
-          if (key !== null && !seen.includes(key)) {
-            seen.push(key);
-            gb.add(r, key);
-          }
-        }
-        break;
-      }
-      case 'co_reply':
-        if (original && p.reply_to !== null && p.reply_to !== undefined && p.reply_to !== '') gb.add(r, String(p.reply_to));
-        break;
-      case 'co_hashtag_seq': {
-        if (!original) break;
-        const seq = hashtagSequence(p);
-        if (seq.length >= ko.minHashtags) gb.add(r, '#' + seq.join(' #'));
-        break;
-      }
-      case 'co_media': {
-        if (!original || !Array.isArray(p.media_hashes)) break;
-        const seen: string[] = [];
-        for (const h of p.media_hashes) {
-          if (typeof h === 'string' && h.length > 0 && !seen.includes(h)) {
-            seen.push(h);
-            gb.add(r, h);
-          }
-        }
-        break;
-      }
-      case 'co_similar':
-        throw new Error('co_similar has no object key; use shingleSets/cntTokenSets');
-    }
-  });
-  return gb.build();
 }
 
 /**

@@ -1,51 +1,26 @@
-import type { EdgeKind } from '../types.ts';
 import { DEFAULT_MINHASH, type MinHashParams } from '../text/minhash.ts';
+import { CO_ACTION_KINDS, KIND_ALIASES, kindDefinition, type CoActionKind } from './kinds/index.ts';
+
+import { resolveSignificance, type SignificanceOptions } from './significance.ts';
 
 export class EdgeOptionsError extends Error {
   override name = 'EdgeOptionsError';
 }
 
-/** The co-action kinds buildEdges computes (C6 synchrony is a batch-scan signal, not a co-action). */
-export type CoActionKind = Exclude<EdgeKind, 'synchrony'>;
+export { CNT_DEFAULT_KINDS, CNT_KIND_NAMES, CO_ACTION_KINDS, type CoActionKind } from './kinds/index.ts';
 
-export const CO_ACTION_KINDS: readonly CoActionKind[] = [
-  'co_repost',
-  'co_text',
-  'co_similar',
-  'co_link',
-  'co_reply',
-  'co_hashtag_seq',
-  'co_media',
-];
-
-/** coordination-network-toolkit's network names for the kinds it has. */
-export const CNT_KIND_NAMES: Partial<Record<CoActionKind, string>> = {
-  co_repost: 'co_retweet',
-  co_text: 'co_tweet',
-  co_similar: 'co_similar_tweet',
-  co_link: 'co_link',
-  co_reply: 'co_reply',
-};
-
-const ALIASES: Record<string, CoActionKind> = {
-  co_retweet: 'co_repost',
-  co_tweet: 'co_text',
-  co_similar_tweet: 'co_similar',
-};
-
-/** Accepts our kind names and CNT's (co_retweet, co_tweet, co_similar_tweet, co_link, co_reply). */
+/** Accepts our kind names and the aliases kinds declare (CNT's co_retweet, co_tweet, co_similar_tweet). */
 export function parseKinds(list: readonly string[]): CoActionKind[] {
   const out: CoActionKind[] = [];
   for (const raw of list) {
     const name = raw.trim();
     if (name.length === 0) continue;
-    const kind = ALIASES[name] ?? (CO_ACTION_KINDS as readonly string[]).find((k) => k === name);
+    const kind = KIND_ALIASES[name] ?? CO_ACTION_KINDS.find((k) => k === name);
     if (!kind) {
-      throw new EdgeOptionsError(
-        `unknown edge kind "${name}"; use ${CO_ACTION_KINDS.join(', ')} (or CNT's co_retweet, co_tweet, co_similar_tweet)`,
-      );
+      const aliases = Object.keys(KIND_ALIASES).filter((a) => !(CO_ACTION_KINDS as readonly string[]).includes(a));
+      throw new EdgeOptionsError(`unknown edge kind "${name}"; use ${CO_ACTION_KINDS.join(', ')} (or CNT's ${aliases.join(', ')})`);
     }
-    if (!out.includes(kind as CoActionKind)) out.push(kind as CoActionKind);
+    if (!out.includes(kind)) out.push(kind);
   }
   return out;
 }
@@ -84,6 +59,11 @@ export interface EdgeOptions {
    */
   maxPartners?: number;
   minhash?: MinHashParams;
+  /**
+   * Default mode only: co-actions beyond Δ on rarely shared objects (see significance.ts).
+   * null: Δ alone decides, as CNT does. Ignored under `--compat cnt`.
+   */
+  significance?: Partial<SignificanceOptions> | null;
   /** Contribution of one shared object acted on by n accounts. Default 1/(n − 1). */
   rarity?: (nAccounts: number) => number;
   perKind?: Partial<Record<CoActionKind, KindOptions>>;
@@ -105,6 +85,8 @@ export interface ResolvedOptions {
   maxPartners: number;
   minhash: MinHashParams;
   rarity: (nAccounts: number) => number;
+  /** null under `--compat cnt` or when switched off */
+  significance: SignificanceOptions | null;
   kind: (kind: CoActionKind) => ResolvedKindOptions;
 }
 
@@ -150,10 +132,11 @@ export function resolveOptions(opts: EdgeOptions): ResolvedOptions {
     maxPartners,
     minhash,
     rarity: opts.rarity ?? rarityResourceAllocation,
+    significance: (opts.compat ?? null) === 'cnt' ? null : resolveSignificance(opts.significance),
     kind(kind) {
       let r = cache.get(kind);
       if (!r) {
-        const o = opts.perKind?.[kind] ?? {};
+        const o = { ...kindDefinition(kind)?.defaults, ...opts.perKind?.[kind] };
         r = {
           window: positive(`${kind}.window`, o.window ?? base.window, true),
           minWeight: positive(`${kind}.minWeight`, o.minWeight ?? base.minWeight),

@@ -3,6 +3,7 @@
  * sfc32 seeded from a string/number hash: fast, small state, and good enough for
  * Monte-Carlo shuffles; never used for anything security-related.
  */
+import { fmix32, fnv1a32 } from '../text/hash.ts';
 
 export interface Rng {
   /** uniform in [0, 1) */
@@ -21,18 +22,7 @@ export interface Rng {
 
 /** 32-bit FNV-1a, then avalanche: turns any seed into well-spread state words. */
 export function hashSeed(seed: string | number): number {
-  const s = String(seed);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(fnv1a32(String(seed)));
 }
 
 export function createRng(seed: string | number): Rng {

@@ -1,5 +1,6 @@
 import type { Rng } from '../null-model/prng.ts';
 import { hashSeed } from '../null-model/prng.ts';
+import { fmix32 } from '../text/hash.ts';
 import type { Schedule } from './accounts.ts';
 
 export const HOUR = 3600;
@@ -55,11 +56,7 @@ export function postId(...parts: (string | number)[]): string {
   return hashSeed(`p1:${k}`).toString(16).padStart(8, '0') + hashSeed(`p2:${k}`).toString(16).padStart(8, '0');
 }
 
-function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
+const mix32 = fmix32;
 
 /** The same kind of id for the millions of ambient posts, without building strings to hash. */
 export function counterId(salt: number, n: number): string {

@@ -15,7 +15,7 @@
  * Two whitespace sets matter: Python's `str.split()` uses `str.isspace()` (which includes
  * U+001C–U+001F) while the mention regex's `\s` does not.
  */
-import { fmix32 } from './hash.ts';
+import { FNV1A_OFFSET, fmix32, fnv1aStep } from './hash.ts';
 import { WB, WB_EXT_PICT, wordBreakTable } from './word-break.ts';
 
 /** `str.isspace()` code points (all in the BMP). */
@@ -307,7 +307,7 @@ function decode(s: string, table: Uint8Array): number {
   return n;
 }
 
-const H1_SEED = 0x811c9dc5;
+const H1_SEED = FNV1A_OFFSET;
 const H2_SEED = 0x2545f491;
 
 /** 64-bit (two 32-bit halves) hash of a token given as code points, as cntTokenHashesInto computes it. */
@@ -317,7 +317,7 @@ export function cntTokenHash(token: string): [number, number] {
   let len = 0;
   for (const ch of token) {
     const c = ch.codePointAt(0)!;
-    a = Math.imul(a ^ c, 0x01000193);
+    a = fnv1aStep(a, c);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
     len++;
@@ -365,7 +365,7 @@ export function cntTokenHashesInto(text: string, out: TokenHashes): void {
       b = H2_SEED;
       len = 0;
     } else {
-      a = Math.imul(a ^ c, 0x01000193);
+      a = fnv1aStep(a, c);
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 15;
       len++;

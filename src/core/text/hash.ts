@@ -3,13 +3,18 @@
  * from the environment); not cryptographic: collisions only cost a wasted verification.
  */
 
+/** FNV-1a's 32-bit offset basis: the state before the first unit. */
+export const FNV1A_OFFSET = 0x811c9dc5;
+
+/** One FNV-1a step: the state after unit `c` (a code unit, code point or byte). */
+export function fnv1aStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
 /** FNV-1a over UTF-16 code units. */
 export function fnv1a32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = FNV1A_OFFSET;
+  for (let i = 0; i < s.length; i++) h = fnv1aStep(h, s.charCodeAt(i));
   return h >>> 0;
 }
 

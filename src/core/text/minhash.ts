@@ -32,10 +32,7 @@ function splitmix32(seed: number): () => number {
   let s = seed | 0;
   return () => {
     s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
+    return fmix32(s);
   };
 }
 

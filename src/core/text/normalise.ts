@@ -1,3 +1,5 @@
+import { stripNoiseSuffix } from './suffix.ts';
+
 /**
  * Text normalisation for coordwatch's own co-text (C1 exact) and near-same text (C1/C4 MinHash).
  *
@@ -13,6 +15,7 @@
  * - Hashtags stay, words and all: they are part of what was pasted.
  * - The five common HTML entities are decoded (exports often carry `&amp;`).
  * - Whitespace collapses to single spaces; the result is trimmed.
+ * - A random suffix token after the last link ("… https://t.co/x WIRD") goes first: see suffix.ts.
  */
 
 const INVISIBLE_RE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
@@ -24,7 +27,7 @@ const ENTITY_RE = /&(amp|lt|gt|quot|#39);/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
 export function normaliseText(text: string): string {
-  let s = text.normalize('NFKC').toLowerCase();
+  let s = stripNoiseSuffix(text).normalize('NFKC').toLowerCase();
   s = s.replace(INVISIBLE_RE, '');
   if (s.includes('&')) s = s.replace(ENTITY_RE, (_m, e: string) => ENTITIES[e] ?? '');
   s = s.replace(RT_PREFIX_RE, '');
