@@ -10,6 +10,7 @@ import { threadEngine } from '../detect/engine-client.ts';
 import { inlineEngine } from '../detect/engine.ts';
 import type { Engine } from '../detect/engine.ts';
 import type { Logger } from '../logger.ts';
+import { alertService } from '../alerts/alert-service.ts';
 
 /**
  * Detection's dependencies, built once per process: the compiled narrative lexicons, the
@@ -57,5 +58,5 @@ export async function closeEngines(): Promise<void> {
 }
 
 export function detectDeps(config: Config, db: Db, log: Logger, onNotices?: DetectDeps['onNotices'], params: AnalyzeParams = DEFAULT_DETECTION): DetectDeps {
-  return { db, log, config, params, onNotices, narratives: narratives(log), engine: engineFor(config, db, log) };
+  return { db, log, config, params, onNotices, alerts: alertService(db.kysely), narratives: narratives(log), engine: engineFor(config, db, log) };
 }

@@ -2,7 +2,8 @@ import type { Config } from '../../config/config.ts';
 import type { AnalyzeParams } from '../core/analyze.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Db } from '../db/connection.ts';
-import type { AlertNotice } from '../db/alert-repository.ts';
+import type { AlertSink } from '../core/alerts/apply.ts';
+import type { AlertNotice } from '../core/alerts/notices.ts';
 import type { Logger } from '../logger.ts';
 import type { Engine } from './engine.ts';
 import type { IdentityPolicy } from '../core/alerts/identity.ts';
@@ -17,6 +18,8 @@ export interface DetectDeps {
   engine: Engine;
   /** compiled lexicons (N1); without them the narrative part of the score is left out */
   narratives?: CompiledNarratives;
+  /** where clusters become alerts: the alert service (src/alerts), injected by src/app */
+  alerts: AlertSink;
   /** called after the alert transaction commits (webhooks); must not throw for a bad endpoint */
   onNotices?: (notices: AlertNotice[]) => Promise<void>;
 }

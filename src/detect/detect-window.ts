@@ -1,5 +1,5 @@
 import { alertRepository } from '../db/alert-repository.ts';
-import type { ApplyResult } from '../db/alert-repository.ts';
+import type { ApplyResult } from '../core/alerts/apply.ts';
 import { scanRepository } from '../db/scan-repository.ts';
 import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
@@ -106,13 +106,13 @@ export async function clusterStep(deps: DetectDeps, end: Date, scanRunId: number
 
 /** A cluster step's clusters into alerts. */
 async function applyStep(deps: DetectDeps, step: ClusterTaskResult, window: TimeWindow, scanRunId: number | null, ph: Phases): Promise<ClusterStepResult> {
-  const { db, params, config } = deps;
+  const { params, config } = deps;
   for (const [k, v] of Object.entries(step.ms)) ph.add(`cluster.${k}`, v);
   const res = step.result;
   if (!res) return NO_STEP;
   metrics.clustersFound.inc(res.clusters.length);
   const { notices, ...applied } = await ph.time('alerts', () =>
-    alertRepository(db.kysely).applyClusters(
+    deps.alerts.applyClusters(
       { clusters: res.clusters, accountSignals: res.accountSignals, window, scanRunId, detectorVersion: params.detectorVersion },
       identityPolicy(config.alerts),
     ),

@@ -4,7 +4,8 @@ import type { AccountSighting } from '../core/signals/index.ts';
 import type { CanonicalAccount, CorePost } from '../core/types.ts';
 import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/schema/index.ts';
-import { accountKey, postKey, splitKey } from '../core/keys.ts';
+import { accountKey, splitKey } from '../core/keys.ts';
+import { canonicalOrder, corePost } from '../core/posts.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 
 /**
@@ -26,24 +27,23 @@ type PostRow = [platform: string, postId: string, accountId: string, ms: number,
 const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
   text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to`;
 
-function corePost(r: PostRow): CorePost {
-  return {
-    key: postKey(r[0], r[1]),
-    account: accountKey(r[0], r[2]),
-    t: r[3] / 1000,
+/** A row through the one row → CorePost rule (core/posts.ts), as files are read for `networks`. */
+function rowPost(r: PostRow): CorePost {
+  return corePost({
+    platform: r[0],
+    post_id: r[1],
+    account_id: r[2],
+    ms: r[3],
     text: r[4],
     lang: r[5],
     urls: r[6],
     hashtags: r[7],
     mentions: r[8],
+    media_hashes: r[9],
     repost_of: r[10],
     reply_to: r[11],
-    media_hashes: r[9],
-  };
+  });
 }
-
-/** Time order, ties by key: the order the engine works in (analyze sorts the same way). */
-export const canonicalOrder = (a: CorePost, b: CorePost) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
  * The posts of a window (optionally of some accounts only), in canonical order. The range
@@ -66,7 +66,7 @@ export async function loadPosts(db: LoadDb, w: TimeWindow, opts: { accounts?: re
       await client.query(`declare posts_cursor no scroll cursor for ${q.sql}`, q.parameters as unknown[]);
       for (;;) {
         const r = await client.query<PostRow>({ text: `fetch ${FETCH} from posts_cursor`, rowMode: 'array' });
-        for (const row of r.rows) out.push(corePost(row));
+        for (const row of r.rows) out.push(rowPost(row));
         if (r.rows.length < FETCH) break;
       }
       await client.query('commit');
@@ -82,7 +82,7 @@ export async function loadPosts(db: LoadDb, w: TimeWindow, opts: { accounts?: re
     // the embedded database is in-process: one query, there is no driver buffer to bound
     const r = await query.execute(db.kysely);
     for (const x of r.rows as Record<string, unknown>[]) {
-      out.push(corePost([x.platform, x.post_id, x.account_id, Number(x.ms), x.text, x.lang, x.urls, x.hashtags, x.mentions, x.media_hashes, x.repost_of, x.reply_to] as PostRow));
+      out.push(rowPost([x.platform, x.post_id, x.account_id, Number(x.ms), x.text, x.lang, x.urls, x.hashtags, x.mentions, x.media_hashes, x.repost_of, x.reply_to] as PostRow));
     }
   }
   return out.sort(canonicalOrder);

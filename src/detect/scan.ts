@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AnalyzeParams } from '../core/analyze.ts';
 import { alertRepository } from '../db/alert-repository.ts';
-import type { ApplyResult } from '../db/alert-repository.ts';
+import type { ApplyResult } from '../core/alerts/apply.ts';
 import { scanRepository } from '../db/scan-repository.ts';
 import type { ScanKind } from '../db/schema/index.ts';
 import { metrics } from '../metrics.ts';
@@ -98,7 +98,7 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
     const res = run.result;
     metrics.clustersFound.inc(res.clusters.length);
     const t0 = performance.now();
-    const { notices, ...applied } = await alerts.applyClusters(
+    const { notices, ...applied } = await deps.alerts.applyClusters(
       { clusters: res.clusters, accountSignals: res.accountSignals, window: w, scanRunId: runId, detectorVersion: params.detectorVersion },
       identityPolicy(config.alerts),
     );

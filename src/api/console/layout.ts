@@ -1,3 +1,4 @@
+import { canReview } from '../../alerts/review-rules.ts';
 import type { ApiKeyInfo } from '../../db/api-key-repository.ts';
 import { html, qs } from './html.ts';
 import type { SafeHtml } from './html.ts';
@@ -22,12 +23,15 @@ export function layout(o: PageOpts): string {
 <link rel="stylesheet" href="/static/console.css">
 <script src="/static/console.js" defer></script>
 </head>
-<body data-page="${o.page}" data-role="${o.me?.role ?? ''}" data-me="${o.me?.name ?? ''}">
+<body data-page="${o.page}" data-role="${o.me?.role ?? ''}" data-can-review="${o.me && canReview(o.me.role) ? '1' : ''}" data-me="${o.me?.name ?? ''}">
 <header class="top">
   <a class="brand" href="/console/alerts">coordwatch</a>
   <nav>
-    <a href="/console/alerts">Queue</a>
-    <a href="/console/batches">Batches</a>
+    <a href="/console/alerts" data-nav="queue">Queue</a>
+    <a href="/console/posts" data-nav="posts">Posts</a>
+    <a href="/console/accounts" data-nav="accounts">Accounts</a>
+    <a href="/console/scans" data-nav="scans">Scans</a>
+    <a href="/console/batches" data-nav="batches">Batches</a>
     <a href="/docs">API</a>
   </nav>
   ${o.me

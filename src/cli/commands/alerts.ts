@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { AlertTransitionError, alertRepository } from '../../db/alert-repository.ts';
+import { alertRepository } from '../../db/alert-repository.ts';
+import { alertService } from '../../alerts/alert-service.ts';
+import { AlertTransitionError } from '../../alerts/review-rules.ts';
 import type { AlertDetail } from '../../db/alert-repository.ts';
 import { ALERT_STATUSES } from '../../db/schema/index.ts';
 import type { AlertStatus } from '../../db/schema/index.ts';
@@ -72,14 +74,15 @@ export function registerAlertsCommands(program: Command): void {
         const db = await openMigratedDb(config, log);
         try {
           const repo = alertRepository(db.kysely);
+          const service = alertService(db.kysely);
           if (!(await repo.get(aid))) {
             process.stderr.write(`coordwatch: no alert ${aid}\n`);
             return EXIT.input;
           }
           try {
-            if (flags.status) await repo.setStatus(aid, flags.status as AlertStatus, flags.by!, flags.note ?? null);
-            else if (flags.note !== undefined) await repo.addNote(aid, flags.by!, flags.note);
-            if (flags.assign !== undefined) await repo.assign(aid, flags.assign === '' ? null : flags.assign, flags.by!);
+            if (flags.status) await service.setStatus(aid, flags.status as AlertStatus, flags.by!, flags.note ?? null);
+            else if (flags.note !== undefined) await service.addNote(aid, flags.by!, flags.note);
+            if (flags.assign !== undefined) await service.assign(aid, flags.assign === '' ? null : flags.assign, flags.by!);
           } catch (err) {
             if (err instanceof AlertTransitionError) throw new UsageError(err.message);
             throw err;

@@ -7,8 +7,8 @@
 (function () {
   const body = document.body;
   const page = body.dataset.page;
-  const role = body.dataset.role;
-  const canWrite = role === 'analyst' || role === 'lead' || role === 'admin';
+  // the review rules live on the server (src/alerts/review-rules.ts); the page says what this key may do
+  const canWrite = body.dataset.canReview === '1';
 
   function toast(msg, bad) {
     const t = document.getElementById('toast');
@@ -19,11 +19,17 @@
     toast.timer = setTimeout(() => (t.className = ''), 4000);
   }
 
+  // the session's CSRF token, set by the server at login in a script-readable cookie
+  function csrfToken() {
+    const m = /(?:^|;\s*)cw_csrf=([^;]*)/.exec(document.cookie);
+    return m ? decodeURIComponent(m[1]) : '';
+  }
+
   async function api(method, url, payload) {
     const res = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-coordwatch-csrf': '1', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-coordwatch-csrf': csrfToken(), accept: 'application/json' },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
     let data = null;

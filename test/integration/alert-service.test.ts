@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertRepository } from '../../src/db/alert-repository.ts';
-import type { ApplyInput } from '../../src/db/alert-repository.ts';
+import { alertService } from '../../src/alerts/alert-service.ts';
+import type { ApplyInput } from '../../src/core/alerts/apply.ts';
 import { migrateToLatest, openPglite } from '../../src/db/connection.ts';
 import type { Db } from '../../src/db/connection.ts';
 import type { IdentityPolicy } from '../../src/core/alerts/identity.ts';
@@ -53,7 +54,8 @@ describe.each(backends)('alert identity and lifecycle on %s', (_name, open) => {
     await sql`alter table alert_events enable trigger alert_events_no_change`.execute(db.kysely);
   });
 
-  const repo = () => alertRepository(db.kysely);
+  // the write path (alert service) and the reads (repository) over one database
+  const repo = () => ({ ...alertRepository(db.kysely), ...alertService(db.kysely) });
   const count = async (table: string) =>
     Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db.kysely)).rows[0]!.n);
 

@@ -1,0 +1,30 @@
+import type { AccountSignals } from '../signals/index.ts';
+import type { ScoredCluster } from '../score/types.ts';
+import type { IdentityPolicy } from './identity.ts';
+import type { AlertNotice } from './notices.ts';
+
+/** What the alert write path takes and gives: one window's or scan's scored clusters in, alert changes out. */
+
+export interface ApplyInput {
+  clusters: readonly ScoredCluster[];
+  accountSignals: ReadonlyMap<string, AccountSignals>;
+  window: { start: Date; end: Date };
+  scanRunId: number | null;
+  detectorVersion: string;
+}
+
+export interface ApplyResult {
+  opened: number[];
+  updated: number[];
+  reopened: number[];
+  unchanged: number;
+  suppressed: number;
+  belowThreshold: number;
+  /** for webhooks, to send after the commit */
+  notices: AlertNotice[];
+}
+
+/** Where detection hands its clusters (the alert service, injected by src/app). */
+export interface AlertSink {
+  applyClusters(input: ApplyInput, policy: IdentityPolicy): Promise<ApplyResult>;
+}
