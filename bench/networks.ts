@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCorePosts } from '../src/cli/load-core-posts.ts';
+import { loadCorePosts, withBareKeys } from '../src/ingest/core-posts.ts';
 import { runNetworks, CNT_DEFAULT_KINDS } from '../src/cli/commands/networks.ts';
 import { buildKindEdges, preparePosts, resolveOptions } from '../src/core/edges/index.ts';
 import { sharedDataDir } from '../src/shared-data.ts';
@@ -47,7 +47,8 @@ function csvField(v: string): string {
 
 /** The IRA CNT file replicated (new ids, shifted times) up to `total` rows. */
 async function buildBigFile(total: number, file: string): Promise<void> {
-  const { posts } = await loadCorePosts(IRA, { format: 'cnt-csv', extractEntities: false });
+  // bare ids: the file written is a toolkit CSV, as the IRA one
+  const { posts } = withBareKeys(await loadCorePosts(IRA, { format: 'cnt-csv' }));
   let tMin = Infinity;
   let tMax = -Infinity;
   for (const p of posts) {
@@ -104,7 +105,7 @@ async function child(task: string, file: string, label: string, window: number):
     edges = [...r.edgesByKind].map(([k, e]) => `${k} ${e.length}`).join(', ');
   } else {
     // near-duplicate network alone at one window; loading is excluded from the timing
-    const loaded = await loadCorePosts(file, { format: 'cnt-csv', extractEntities: false, repostText: false });
+    const loaded = await loadCorePosts(file, { format: 'cnt-csv', repostText: false });
     posts = loaded.posts.length;
     const prep = preparePosts(loaded.posts);
     const compat = task === 'similar-cnt' ? 'cnt' : null;

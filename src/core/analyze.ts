@@ -2,6 +2,7 @@ import type { CanonicalAccount, CorePost, Edge, EdgeKind } from './types.ts';
 import { buildEdges } from './edges/index.ts';
 import type { EdgeOptions } from './edges/index.ts';
 import { normaliseUrl } from './url.ts';
+import { canonicalOrder as byTimeThenKey } from './posts.ts';
 import { buildActionIndex, dedupePosts, findClusters, memoTextKey } from './cluster/index.ts';
 import type { ActionIndex, ActionOptions, ClusterOptions } from './cluster/index.ts';
 import { nullModelTest } from './null-model/index.ts';
@@ -141,7 +142,7 @@ export function prepareAnalysis(input: AnalyzeInput, params: AnalyzeParams): Pre
 
 /** Time order (ties by key), so the result does not depend on the order posts arrive in. */
 function canonicalOrder(posts: readonly CorePost[], dedupe: boolean, keyOf: (text: string) => string): CorePost[] {
-  const sorted = [...posts].sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...posts].sort(byTimeThenKey);
   return dedupe ? dedupePosts(sorted, keyOf) : sorted;
 }
 

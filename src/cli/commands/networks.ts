@@ -16,7 +16,7 @@ import {
   type EdgeOptions,
 } from '../../core/edges/index.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
-import { loadCorePosts } from '../load-core-posts.ts';
+import { bareKeys, loadCorePosts } from '../../ingest/core-posts.ts';
 import { detectionParams } from '../../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../../config/narratives.ts';
 import { analyzeEdges } from '../../core/analyze.ts';
@@ -60,6 +60,8 @@ export interface StepTiming {
 
 export interface NetworksResult {
   posts: CorePost[];
+  /** platforms of the posts: with one, the files show bare ids (keys are `platform:id` inside) */
+  platforms: string[];
   accounts: Map<string, CanonicalAccount>;
   /** all kinds, in kind order */
   edges: Edge[];
@@ -91,7 +93,6 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
   const t0 = performance.now();
   const loaded = await loadCorePosts(opts.file, {
     format: opts.format,
-    extractEntities: kinds.includes('co_hashtag_seq'),
     repostText: opts.repostText ?? true,
   });
   timings.push({ step: 'load', ms: performance.now() - t0 });
@@ -105,6 +106,7 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
   }
   return {
     posts: loaded.posts,
+    platforms: loaded.platforms,
     accounts: loaded.accounts,
     edges,
     edgesByKind,
@@ -129,9 +131,10 @@ export async function writeNetworks(result: NetworksResult, outDir: string): Pro
   await fs.promises.mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const t0 = performance.now();
+  const shown = shownKeys(result.platforms);
   for (const kind of result.kinds) {
     const file = path.join(outDir, kindFileName(kind, result.compat));
-    const csv = edgesToCsv(result.edgesByKind.get(kind) ?? [], {
+    const csv = edgesToCsv(shown.edges(result.edgesByKind.get(kind) ?? []), {
       compat: result.compat === 'cnt',
       minWeight: result.minWeight,
       edgeType: CNT_KIND_NAMES[kind] ?? kind,
@@ -140,10 +143,30 @@ export async function writeNetworks(result: NetworksResult, outDir: string): Pro
     written.push(file);
   }
   const graphml = path.join(outDir, 'edges.graphml');
-  await fs.promises.writeFile(graphml, edgesToGraphml(result.edges, result.accounts));
+  await fs.promises.writeFile(graphml, edgesToGraphml(shown.edges(result.edges), shown.accounts(result.accounts)));
   written.push(graphml);
   result.timings.push({ step: 'write', ms: performance.now() - t0 });
   return written;
+}
+
+/**
+ * Keys are `platform:id` inside; with one platform in play the files show bare ids, as the
+ * toolkit's outputs and the labels files do.
+ */
+function shownKeys(platforms: readonly string[]) {
+  const bare = bareKeys(platforms);
+  const same = platforms.length !== 1;
+  const KEY_FIELDS = new Set(['members', 'flagged_accounts', 'accounts', 'account', 'post', 'a', 'b', 'a_post', 'b_post']);
+  return {
+    edges: (es: readonly Edge[]): readonly Edge[] => (same ? es : es.map((e) => ({ ...e, a: bare(e.a), b: bare(e.b) }))),
+    accounts: <V>(m: ReadonlyMap<string, V>): ReadonlyMap<string, V> => (same ? m : new Map([...m].map(([k, v]) => [bare(k), v]))),
+    /** JSON.stringify replacer: key-valued fields (and lists of them) shown bare */
+    json: (key: string, v: unknown): unknown => {
+      if (same || !KEY_FIELDS.has(key)) return v;
+      if (typeof v === 'string') return bare(v);
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.map(bare) : v;
+    },
+  };
 }
 
 export function networksSummary(result: NetworksResult, written: readonly string[]): string {
@@ -253,7 +276,7 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
     const t0 = performance.now();
     const out = clustersOf(result);
     const file = path.join(flags.out, 'clusters.json');
-    await fs.promises.writeFile(file, JSON.stringify(out.json, null, 2) + '\n');
+    await fs.promises.writeFile(file, JSON.stringify(out.json, shownKeys(result.platforms).json, 2) + '\n');
     written.push(file);
     result.timings.push({ step: 'clusters', ms: performance.now() - t0 });
     clusterLines = out.summary;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCorePosts } from '../../../src/cli/load-core-posts.ts';
+import { bareKeys, loadCorePosts } from '../../../src/ingest/core-posts.ts';
 import { buildKindEdges, CNT_KIND_NAMES, edgesToCsv, preparePosts, resolveOptions } from '../../../src/core/edges/index.ts';
 import type { CoActionKind } from '../../../src/core/edges/index.ts';
 import { sharedDataDir } from '../../../src/shared-data.ts';
@@ -33,7 +33,7 @@ describe.skipIf(!fs.existsSync(path.join(DATA, 'reference/cnt')))('--compat cnt 
   const load = async (set: string) => {
     let l = loaded.get(set);
     if (!l) {
-      l = await loadCorePosts(path.join(DATA, set, 'posts.cnt.csv.gz'), { extractEntities: false });
+      l = await loadCorePosts(path.join(DATA, set, 'posts.cnt.csv.gz'));
       loaded.set(set, l);
     }
     return l;
@@ -41,13 +41,16 @@ describe.skipIf(!fs.existsSync(path.join(DATA, 'reference/cnt')))('--compat cnt 
 
   for (const c of cases) {
     it(`${c.ref}: co_retweet, co_tweet, co_link exact; co_similar_tweet ≥ 0.95 precision and recall`, async () => {
-      const { posts, rejected } = await load(c.set);
+      const { posts, rejected, platforms } = await load(c.set);
+      // keys are platform:id; the files show bare ids, as `coordwatch networks` writes them
+      const bare = bareKeys(platforms);
       expect(rejected).toBe(0);
       const prep = preparePosts(posts);
       const ro = resolveOptions({ kinds: KINDS, window: 60, minWeight: c.minWeight, similarity: 0.8, compat: 'cnt' });
       for (const kind of KINDS) {
         const name = CNT_KIND_NAMES[kind]!;
-        const csv = edgesToCsv(buildKindEdges(prep, kind, ro), { compat: true, minWeight: c.minWeight, edgeType: name });
+        const edges = buildKindEdges(prep, kind, ro).map((e) => ({ ...e, a: bare(e.a), b: bare(e.b) }));
+        const csv = edgesToCsv(edges, { compat: true, minWeight: c.minWeight, edgeType: name });
         const reference = fs.readFileSync(path.join(DATA, 'reference/cnt', c.ref, `${name}.csv`), 'utf8');
         const mine = rows(csv);
         const ref = rows(reference);
