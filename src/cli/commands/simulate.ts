@@ -4,14 +4,17 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { CAMPAIGN_TYPES, DEFAULT_SIMULATE, simulate, SimulateParamsError } from '../../core/simulate/index.ts';
+import { ALL_CAMPAIGN_TYPES, CAMPAIGN_TYPES, HARD_CAMPAIGN_TYPES, DEFAULT_SIMULATE, PRESETS, presetParams, simulate, SimPresetError, SimulateParamsError } from '../../core/simulate/index.ts';
 import type { CampaignType, SimLabel, SimulateParams } from '../../core/simulate/index.ts';
 import type { CanonicalPost } from '../../core/types.ts';
 import { runCommand, UsageError } from '../context.ts';
+import { readCoverTexts } from './eval.ts';
 import { n, rate, secs } from '../format.ts';
 
 interface SimulateFlags {
   out: string;
+  preset?: string;
+  coverFrom?: string[];
   gzip?: boolean;
   seed?: string;
   start?: string;
@@ -36,22 +39,24 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description('write a seeded synthetic data set: organic background with viral bursts, planted campaigns, and their labels')
     .option('-o, --out <dir>', 'output folder (posts.ndjson[.gz] and labels.csv)', 'sim')
+    .option('--preset <name>', `a named scenario with ground truth (other knobs override it): ${PRESETS.map((x) => x.name).join(', ')}`)
+    .option('--cover-from <posts[:labels]...>', "draw ordinary posts' words from these real posts (organic accounts only when a labels file is given)")
     .option('--gzip', 'gzip the posts file')
-    .option('--seed <n>', 'random seed: the same seed and knobs give the same files', String(d.seed))
-    .option('--start <iso>', 'start of the window (UTC)', d.start)
-    .option('--days <n>', 'length of the window in days', String(d.days))
-    .option('--organic-accounts <n>', 'ordinary accounts', String(d.organicAccounts))
-    .option('--organic-volume <n>', 'mean posts per ordinary account per day', String(d.organicVolume))
+    .option('--seed <n>', `random seed: the same seed and knobs give the same files (default ${String(d.seed)})`)
+    .option('--start <iso>', `start of the window (UTC) (default ${d.start})`)
+    .option('--days <n>', `length of the window in days (default ${String(d.days)})`)
+    .option('--organic-accounts <n>', `ordinary accounts (default ${String(d.organicAccounts)})`)
+    .option('--organic-volume <n>', `mean posts per ordinary account per day (default ${String(d.organicVolume)})`)
     .option('--posts <n>', 'total organic posts wanted (overrides --organic-volume)')
-    .option('--viral-bursts <n>', 'viral organic bursts per day', String(d.viralBursts))
-    .option('--viral-burst-size <n>', 'mean accounts reposting in a burst', String(d.viralBurstSize))
-    .option('--campaigns <n>', 'planted campaigns', String(d.campaigns))
-    .option('--campaign-size <n>', 'accounts per campaign', String(d.campaignSize))
-    .option('--campaign-types <list>', `comma-separated, cycled: ${CAMPAIGN_TYPES.join(',')}`)
-    .option('--waves-per-day <n>', 'coordinated waves per campaign per day', String(d.wavesPerDay))
-    .option('--jitter <s>', 'seconds within which campaign members act after a wave starts', String(d.jitter))
-    .option('--paraphrase <x>', 'paraphrase strength 0..1 (share of words a paraphrase ring rewrites)', String(d.paraphrase))
-    .option('--cover-share <x>', "share of a campaign account's posts that are unrelated cover", String(d.coverShare))
+    .option('--viral-bursts <n>', `viral organic bursts per day (default ${String(d.viralBursts)})`)
+    .option('--viral-burst-size <n>', `mean accounts reposting in a burst (default ${String(d.viralBurstSize)})`)
+    .option('--campaigns <n>', `planted campaigns (default ${String(d.campaigns)})`)
+    .option('--campaign-size <n>', `accounts per campaign (default ${String(d.campaignSize)})`)
+    .option('--campaign-types <list>', `comma-separated, cycled (default ${CAMPAIGN_TYPES.join(',')}); also ${HARD_CAMPAIGN_TYPES.join(',')}`)
+    .option('--waves-per-day <n>', `coordinated waves per campaign per day (default ${String(d.wavesPerDay)})`)
+    .option('--jitter <s>', `seconds within which campaign members act after a wave starts (default ${String(d.jitter)})`)
+    .option('--paraphrase <x>', `paraphrase strength 0..1 (share of words a paraphrase ring rewrites) (default ${String(d.paraphrase)})`)
+    .option('--cover-share <x>', `share of a campaign account's posts that are unrelated cover (default ${String(d.coverShare)})`)
     .addHelpText('after', '\nlabels.csv: account_id,label,campaign with label organic or campaign. Exit codes: 0 done, 2 bad option or unwritable output.')
     .action((flags: SimulateFlags) => runCommand(() => simulateCommand(flags)));
 }
@@ -84,7 +89,7 @@ export function simulateParamsFromFlags(flags: SimulateFlags): Partial<SimulateP
   set('coverShare', num('cover-share', flags.coverShare));
   if (flags.campaignTypes !== undefined) {
     const types = flags.campaignTypes.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const t of types) if (!CAMPAIGN_TYPES.includes(t as CampaignType)) throw new UsageError(`--campaign-types: unknown type "${t}"; use ${CAMPAIGN_TYPES.join(', ')}`);
+    for (const t of types) if (!ALL_CAMPAIGN_TYPES.includes(t as CampaignType)) throw new UsageError(`--campaign-types: unknown type "${t}"; use ${ALL_CAMPAIGN_TYPES.join(', ')}`);
     p.campaignTypes = types as CampaignType[];
   }
   return p;
@@ -94,9 +99,11 @@ async function simulateCommand(flags: SimulateFlags): Promise<number> {
   const started = Date.now();
   let sim;
   try {
-    sim = simulate(simulateParamsFromFlags(flags));
+    const base = flags.preset ? presetParams(flags.preset) : {};
+    const coverTexts = flags.coverFrom?.length ? await readCoverTexts(flags.coverFrom) : null;
+    sim = simulate({ ...base, ...simulateParamsFromFlags(flags), ...(coverTexts ? { coverTexts } : {}) });
   } catch (err) {
-    if (err instanceof SimulateParamsError) throw new UsageError(err.message);
+    if (err instanceof SimulateParamsError || err instanceof SimPresetError) throw new UsageError(err.message);
     throw err;
   }
   try {
@@ -124,7 +131,11 @@ async function simulateCommand(flags: SimulateFlags): Promise<number> {
   return 0;
 }
 
+/** account_id,label,campaign — plus a role column (organic hard cases) when any account has one. */
 export function labelsCsv(labels: readonly SimLabel[]): string {
+  if (labels.some((l) => l.role)) {
+    return ['account_id,label,campaign,role', ...labels.map((l) => `${l.account_id},${l.label},${l.campaign ?? ''},${l.role ?? ''}`)].join('\n') + '\n';
+  }
   return ['account_id,label,campaign', ...labels.map((l) => `${l.account_id},${l.label},${l.campaign ?? ''}`)].join('\n') + '\n';
 }
 

@@ -50,3 +50,11 @@ export function evaluate(
     ),
   };
 }
+
+export { DEFAULT_CEILING_OPTIONS, evidenceCeiling } from './ceiling.ts';
+export type { CeilingObjectKind, CeilingOptions, EvidenceCeiling } from './ceiling.ts';
+export { flaggedAt, flagRuleAgrees } from './flag.ts';
+export { bestPoint, leaveOneSetOut } from './loso.ts';
+export type { LosoChoice } from './loso.ts';
+export { fixedTable, gridPoints, labelClusters, losoTable, metricsAt, objectiveOf, reliabilityLoso, tunesOn } from './harness.ts';
+export type { GridPoint, HarnessGrid, LabelledCluster, ReliabilityReport, SetKind, SetRuns, SetScore, SlimCluster } from './harness.ts';

@@ -56,7 +56,7 @@ function humanHandle(rng: Rng, first: string, last: string): string {
   return `${first.slice(0, 1)}${last}${1950 + rng.int(60)}`;
 }
 
-export function organicAccounts(rng: Rng, seed: number, n: number, volume: number, startT: number, communities: number): SimAccount[] {
+export function organicAccounts(rng: Rng, seed: number, n: number, volume: number, startT: number, communities: number, firstIndex = 0): SimAccount[] {
   const out: SimAccount[] = [];
   for (let i = 0; i < n; i++) {
     const [first, last] = personName(rng);
@@ -67,7 +67,7 @@ export function organicAccounts(rng: Rng, seed: number, n: number, volume: numbe
     const comms = rng() < 0.4 ? [c1, rng.int(communities)] : [c1];
     out.push({
       account: {
-        id: accountId(seed, i),
+        id: accountId(seed, firstIndex + i),
         handle: humanHandle(rng, first, last),
         display_name: `${cap(first)} ${cap(last)}`,
         bio: rng() < 0.6 ? `${rng.pick(['dad', 'mom', 'teacher', 'nurse', 'engineer', 'student', 'veteran', 'artist', 'fan of everything'])} | ${place}` : null,

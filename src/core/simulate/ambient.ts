@@ -4,6 +4,7 @@ import type { PlannedPost } from './plan.ts';
 import { counterId, DAY, HOUR, intensity, pareto, poisson, postId } from './schedule.ts';
 import { hashSeed } from '../null-model/prng.ts';
 import { organicText, withCjkPunctuation, zipfPick } from './text.ts';
+import type { TextGen } from './text.ts';
 import { FOREIGN_LINES, NEWS_DOMAINS, ORGANIC_HASHTAGS } from './words.ts';
 
 /**
@@ -68,6 +69,7 @@ export class Ambient {
     private readonly accounts: SimAccount[],
     communityCount: number,
     private readonly reactivation: ReadonlyMap<number, { lang: string; persona: PlannedPost['persona'] }>,
+    private readonly text: TextGen = organicText,
   ) {
     this.communities = Array.from({ length: communityCount }, () => new Pool(2 * DAY));
     this.salt = hashSeed(`ambient:${seed}`);
@@ -78,7 +80,7 @@ export class Ambient {
     const rng = this.rng;
     const outsidePerHour = 6 + Math.round(this.accounts.length / 400);
     for (let i = 0; i < outsidePerHour; i++) {
-      this.outside.add({ id: postId('out', this.seed, t, i), text: organicText(rng), handle: rng.pick(OUTSIDE_HANDLES), weight: pareto(rng, 1.2), t: t + rng() * HOUR });
+      this.outside.add({ id: postId('out', this.seed, t, i), text: this.text(rng), handle: rng.pick(OUTSIDE_HANDLES), weight: pareto(rng, 1.2), t: t + rng() * HOUR });
     }
     this.outside.refresh(t + HOUR, 6 * HOUR);
     for (const c of this.communities) c.refresh(t + HOUR, 8 * HOUR);
@@ -111,7 +113,7 @@ export class Ambient {
           out.push(post);
           continue;
         }
-        let text = organicText(rng);
+        let text = this.text(rng);
         if (acc.schedule.kind === 'office' && acc.label === 'campaign' && rng() < 0.6) text = withCjkPunctuation(rng, text);
         if (rng() < 0.2) {
           const tags = [zipfPick(rng, ORGANIC_HASHTAGS)];

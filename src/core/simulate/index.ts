@@ -6,11 +6,19 @@ import { Ambient } from './ambient.ts';
 import { planBursts, planCampaign } from './plan.ts';
 import type { PlannedPost } from './plan.ts';
 import { DAY, HOUR, iso } from './schedule.ts';
-import { CAMPAIGN_TYPES, DEFAULT_SIMULATE } from './types.ts';
-import type { SimLabel, SimulateParams, Simulation } from './types.ts';
+import { hardOrganicGroups, hardOrganicSize, planHardOrganic, shapeNewsBots } from './hard-organic.ts';
+import { organicText } from './text.ts';
+import type { TextGen } from './text.ts';
+import { ALL_CAMPAIGN_TYPES, DEFAULT_SIMULATE, NO_HARD_ORGANIC } from './types.ts';
+import type { CampaignSpec, HardOrganic, SimLabel, SimulateParams, Simulation } from './types.ts';
+import { coverText, fitCoverModel } from './vocabulary.ts';
 
-export { CAMPAIGN_TYPES, DEFAULT_SIMULATE } from './types.ts';
-export type { CampaignType, SimLabel, SimulateParams, Simulation } from './types.ts';
+export { ALL_CAMPAIGN_TYPES, CAMPAIGN_TYPES, DEFAULT_SIMULATE, HARD_CAMPAIGN_TYPES, NO_HARD_ORGANIC } from './types.ts';
+export type { CampaignSpec, CampaignType, HardOrganic, SimLabel, SimulateParams, Simulation } from './types.ts';
+export { fitCoverModel, coverText } from './vocabulary.ts';
+export type { CoverModel } from './vocabulary.ts';
+export { PRESETS, presetNames, presetParams, SimPresetError } from './presets.ts';
+export type { SimPreset } from './presets.ts';
 
 export class SimulateParamsError extends Error {
   override name = 'SimulateParamsError';
@@ -29,7 +37,19 @@ function check(p: SimulateParams): void {
   if (!(p.coverShare >= 0 && p.coverShare < 1)) bad('coverShare must be in [0, 1)');
   if (!(p.jitter >= 0)) bad('jitter must be ≥ 0');
   if (p.campaigns > 0 && !p.campaignTypes.length) bad('campaignTypes is empty');
-  for (const t of p.campaignTypes) if (!CAMPAIGN_TYPES.includes(t)) bad(`unknown campaign type: ${t}`);
+  for (const t of p.campaignTypes) if (!ALL_CAMPAIGN_TYPES.includes(t)) bad(`unknown campaign type: ${t}`);
+  for (const c of p.campaignSpecs ?? []) {
+    if (!ALL_CAMPAIGN_TYPES.includes(c.type)) bad(`unknown campaign type: ${c.type}`);
+    if (!(Number.isInteger(c.size) && c.size >= 2)) bad(`campaign ${c.type}: size must be a whole number ≥ 2`);
+    if (c.jitter !== undefined && !(c.jitter >= 0)) bad(`campaign ${c.type}: jitter must be ≥ 0`);
+    if (c.coverShare !== undefined && !(c.coverShare >= 0 && c.coverShare < 1)) bad(`campaign ${c.type}: coverShare must be in [0, 1)`);
+  }
+  for (const [k, v] of Object.entries(p.hardOrganic ?? {})) if (!(Number.isInteger(v) && v >= 0)) bad(`hardOrganic.${k} must be a whole number ≥ 0`);
+}
+
+function campaignSpecs(p: SimulateParams): CampaignSpec[] {
+  if (p.campaignSpecs) return p.campaignSpecs;
+  return Array.from({ length: p.campaigns }, (_, c) => ({ type: p.campaignTypes[c % p.campaignTypes.length], size: p.campaignSize }));
 }
 
 /**
@@ -47,26 +67,46 @@ export function simulate(overrides: Partial<SimulateParams> = {}): Simulation {
   const communityCount = Math.max(3, Math.round(p.organicAccounts / 120));
   const organic = organicAccounts(root.fork('organic'), p.seed, p.organicAccounts, volume, startT, communityCount);
 
-  const coverPerDay = (p.wavesPerDay * 0.85 * p.coverShare) / (1 - p.coverShare);
+  const specs = campaignSpecs(p);
   const campaigns: CampaignPlanAccounts[] = [];
+  const specParams: SimulateParams[] = [];
   let next = organic.length;
-  for (let c = 0; c < p.campaigns; c++) {
-    const type = p.campaignTypes[c % p.campaignTypes.length];
-    const plan = campaignAccounts(root.fork(`campaign:${c}`), p.seed, next, c, type, p.campaignSize, startT, coverPerDay);
+  specs.forEach((spec, c) => {
+    const cp: SimulateParams = { ...p, jitter: spec.jitter ?? p.jitter, wavesPerDay: spec.wavesPerDay ?? p.wavesPerDay, paraphrase: spec.paraphrase ?? p.paraphrase, coverShare: spec.coverShare ?? p.coverShare };
+    const coverPerDay = (cp.wavesPerDay * 0.85 * cp.coverShare) / (1 - cp.coverShare);
+    const plan = campaignAccounts(root.fork(`campaign:${c}`), p.seed, next, c, spec.type, spec.size, startT, coverPerDay);
     campaigns.push(plan);
+    specParams.push(cp);
     next += plan.members.length;
-  }
-  const all: SimAccount[] = [...organic, ...campaigns.flatMap((c) => c.members)];
+  });
+  const hard: HardOrganic = { ...NO_HARD_ORGANIC, ...(p.hardOrganic ?? {}) };
+  const hardCount = hardOrganicSize(hard).total;
+  const hardAccounts = hardCount > 0 ? organicAccounts(root.fork('hard-organic'), p.seed, hardCount, volume, startT, communityCount, next) : [];
+  for (const a of hardAccounts) a.pundit = false;
+  const all: SimAccount[] = [...organic, ...campaigns.flatMap((c) => c.members), ...hardAccounts];
+  const groups = hardOrganicGroups(hard, next);
+  shapeNewsBots(groups, all);
+  const roleOf = new Map<number, string>();
+  for (const g of groups) for (const i of g.members) roleOf.set(i, g.role);
 
-  const labels: SimLabel[] = all.map((a) => ({ account_id: a.account.id, label: a.label, campaign: a.campaign }));
+  const model = p.coverTexts ? fitCoverModel(p.coverTexts) : null;
+  const text: TextGen = model ? (rng) => coverText(rng, model) : organicText;
+
+  const labels: SimLabel[] = all.map((a, i) => {
+    const role = roleOf.get(i);
+    return role ? { account_id: a.account.id, label: a.label, campaign: a.campaign, role } : { account_id: a.account.id, label: a.label, campaign: a.campaign };
+  });
   const accounts: CanonicalAccount[] = all.map((a) => a.account);
 
   function* posts(): Generator<CanonicalPost> {
-    const planned: PlannedPost[] = [...planBursts(root.fork('bursts'), p, startT, organic)];
+    const planned: PlannedPost[] = [...planBursts(root.fork('bursts'), p, startT, organic, text)];
+    if (groups.length) {
+      planned.push(...planHardOrganic(root.fork('hard-plan'), p, startT, groups, organic.map((_, i) => i), text));
+    }
     let first = organic.length;
     const reactivation = new Map<number, { lang: string; persona: PlannedPost['persona'] }>();
     campaigns.forEach((c, i) => {
-      planned.push(...planCampaign(root.fork(`waves:${i}`), p, startT, c, first));
+      planned.push(...planCampaign(root.fork(`waves:${i}`), specParams[i], startT, c, first, text));
       if (c.newLang) {
         c.members.forEach((m, j) =>
           reactivation.set(first + j, {
@@ -90,7 +130,7 @@ export function simulate(overrides: Partial<SimulateParams> = {}): Simulation {
       l.push(x);
     }
     yield* emit(before.sort(order), all, p.platform);
-    const ambient = new Ambient(root.fork('ambient'), p.seed, all, communityCount, reactivation);
+    const ambient = new Ambient(root.fork('ambient'), p.seed, all, communityCount, reactivation, text);
     const hours = Math.ceil((p.days * DAY) / HOUR);
     for (let h = 0; h < hours; h++) {
       const chunk = ambient.hour(startT + h * HOUR).concat(byHour.get(h) ?? []);

@@ -1,7 +1,8 @@
 import type { Rng } from '../null-model/prng.ts';
 import type { CampaignPlanAccounts, SimAccount } from './accounts.ts';
 import { activeMoment, DAY, HOUR, postId } from './schedule.ts';
-import { capitalise, organicText, paraphrase, withCjkPunctuation } from './text.ts';
+import { capitalise, organicText, paraphrase, shortCode, suffixToken, withCjkPunctuation } from './text.ts';
+import type { TextGen } from './text.ts';
 import type { SimulateParams } from './types.ts';
 import { FOREIGN_LINES, ORGANIC_HASHTAGS } from './words.ts';
 
@@ -28,7 +29,7 @@ const CELEB_HANDLES = ['NewsNowUSA', 'TheRealSportsGuy', 'PopCultureDaily', 'Bre
  * (most within a minute, a tail over ten minutes). Participants are drawn at random,
  * heavier users a little more often: exactly the crowd a naive detector flags.
  */
-export function planBursts(rng: Rng, p: SimulateParams, startT: number, organic: SimAccount[]): PlannedPost[] {
+export function planBursts(rng: Rng, p: SimulateParams, startT: number, organic: SimAccount[], text: TextGen = organicText): PlannedPost[] {
   const out: PlannedPost[] = [];
   if (!organic.length) return out;
   const meanRate = organic.reduce((a, x) => a + x.rate, 0) / organic.length;
@@ -39,7 +40,7 @@ export function planBursts(rng: Rng, p: SimulateParams, startT: number, organic:
     const t0 = Math.floor(startT + Math.min(day, p.days - 1) * DAY + (14 + rng() * 13) * HOUR);
     const source = postId('burst', p.seed, b);
     const handle = rng.pick(CELEB_HANDLES);
-    const text = `RT @${handle}: ${organicText(rng)}`;
+    const body = `RT @${handle}: ${text(rng)}`;
     const k = Math.min(organic.length, Math.max(30, Math.round(p.viralBurstSize * Math.exp(0.5 * rng.normal()))));
     const chosen = new Set<number>();
     let guard = 0;
@@ -49,7 +50,7 @@ export function planBursts(rng: Rng, p: SimulateParams, startT: number, organic:
     }
     for (const i of [...chosen].sort((x, y) => x - y)) {
       const delay = rng() < 0.8 ? rng.exp(20) : rng.exp(600);
-      out.push({ id: postId('bp', p.seed, b, i), t: Math.floor(t0 + 1 + delay), account: i, text, urls: [], hashtags: [], repost_of: source, lang: 'en' });
+      out.push({ id: postId('bp', p.seed, b, i), t: Math.floor(t0 + 1 + delay), account: i, text: body, urls: [], hashtags: [], repost_of: source, lang: 'en' });
     }
   }
   return out;
@@ -62,6 +63,7 @@ export function planCampaign(
   startT: number,
   c: CampaignPlanAccounts,
   firstAccountIndex: number,
+  text: TextGen = organicText,
 ): PlannedPost[] {
   const out: PlannedPost[] = [];
   const endT = startT + p.days * DAY;
@@ -77,7 +79,7 @@ export function planCampaign(
       const n = 4 + rng.int(6);
       for (let k = 0; k < n; k++) {
         const t = Math.floor(startT - (200 + rng() * 300) * DAY);
-        out.push({ id: postId('old', p.seed, c.id, j, k), t, account: firstAccountIndex + j, text: organicText(rng), urls: [], hashtags: [], repost_of: null, lang: 'en' });
+        out.push({ id: postId('old', p.seed, c.id, j, k), t, account: firstAccountIndex + j, text: text(rng), urls: [], hashtags: [], repost_of: null, lang: 'en' });
       }
       void m;
     });
@@ -105,7 +107,7 @@ export function planCampaign(
         case 'link_pusher': {
           const variant = rng();
           const u = variant < 0.4 ? `${url}?utm_source=twitter&utm_medium=social&utm_campaign=${rng.int(1000)}` : variant < 0.6 ? `${url.replace('https://', 'https://www.')}/` : url;
-          post.text = `${organicText(rng)} ${u}`;
+          post.text = `${text(rng)} ${u}`;
           post.urls = [u];
           break;
         }
@@ -119,12 +121,18 @@ export function planCampaign(
           }
           break;
         case 'hashtag_squad':
-          post.text = `${organicText(rng)} ${seq.map((h) => `#${h}`).join(' ')}`;
+          post.text = `${text(rng)} ${seq.map((h) => `#${h}`).join(' ')}`;
           post.hashtags = seq;
           break;
         case 'foreign_workday':
           post.text = withCjkPunctuation(rng, base);
           break;
+        case 'suffix_tokens': {
+          const link = `https://t.co/${shortCode(rng)}`;
+          post.text = `${base} ${link} ${suffixToken(rng)}`;
+          post.urls = [link];
+          break;
+        }
         case 'dormant_reactivated': {
           const lines = FOREIGN_LINES[c.newLang ?? 'zh'];
           post.text = `${lines[w % lines.length]} #${tags[w % tags.length]}`;

@@ -25,6 +25,9 @@ export function zipfPick<T>(rng: Rng, xs: readonly T[], s = 1.1): T {
   return xs[table[rng.int(TABLE)]];
 }
 
+/** Makes the text of an ordinary post (the word lists, or a cover model fitted on real posts). */
+export type TextGen = (rng: Rng) => string;
+
 /** An ordinary post: a few common words around a couple of topic words. */
 export function organicText(rng: Rng): string {
   if (rng() < 0.03) return rng.pick(STOCK_PHRASES);
@@ -73,4 +76,22 @@ export function withCjkPunctuation(rng: Rng, text: string): string {
 
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const CAPITALS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Four random capitals ("WIRD") or four random CJK ideographs, as the 2021 Xinjiang network appended. */
+export function suffixToken(rng: Rng): string {
+  let s = '';
+  if (rng() < 0.5) for (let i = 0; i < 4; i++) s += CAPITALS[rng.int(26)];
+  else for (let i = 0; i < 4; i++) s += String.fromCodePoint(0x4e00 + rng.int(0x9fa5 - 0x4e00));
+  return s;
+}
+
+/** A t.co-style short code: a fresh link on every post. */
+export function shortCode(rng: Rng): string {
+  let s = '';
+  for (let i = 0; i < 10; i++) s += ALNUM[rng.int(ALNUM.length)];
+  return s;
 }
