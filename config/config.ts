@@ -50,6 +50,14 @@ export interface ApiConfig {
   ingestBodyLimit: number;
   /** behind a reverse proxy: take the client address from X-Forwarded-For */
   trustProxy: boolean;
+  /** decompressed bytes one POST /v1/posts gzip body may expand to (a gzip bomb gets 413) */
+  ingestMaxDecompressed: number;
+  /** the address people use (`https://monitor.example`): the origin console writes must come from */
+  publicUrl: string | null;
+  /** console cookies carry `Secure` (default: PUBLIC_URL is https) */
+  cookieSecure: boolean;
+  /** how long a console login lasts */
+  sessionTtlMs: number;
 }
 
 export interface DetectConfig {
@@ -234,6 +242,20 @@ const envSchema = z.object({
   API_BODY_LIMIT: intVar('API_BODY_LIMIT', 65_536, 1024, 104_857_600),
   API_INGEST_BODY_LIMIT: intVar('API_INGEST_BODY_LIMIT', 16_777_216, 1024, 1_073_741_824),
   API_TRUST_PROXY: boolVar('API_TRUST_PROXY', false),
+  API_INGEST_MAX_DECOMPRESSED: intVar('API_INGEST_MAX_DECOMPRESSED', 67_108_864, 1024, 4_294_967_296),
+  PUBLIC_URL: urlVar('PUBLIC_URL', ['http:', 'https:']),
+  // unset: follow PUBLIC_URL's scheme
+  COOKIE_SECURE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+      if (/^(0|false|no|off)$/i.test(v.trim())) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"`, path: ['COOKIE_SECURE'] });
+      return z.NEVER;
+    }),
+  API_SESSION_HOURS: intVar('API_SESSION_HOURS', 12, 1, 720),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -309,6 +331,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       bodyLimit: e.API_BODY_LIMIT,
       ingestBodyLimit: e.API_INGEST_BODY_LIMIT,
       trustProxy: e.API_TRUST_PROXY,
+      ingestMaxDecompressed: e.API_INGEST_MAX_DECOMPRESSED,
+      publicUrl: e.PUBLIC_URL,
+      cookieSecure: e.COOKIE_SECURE ?? (e.PUBLIC_URL ?? '').startsWith('https:'),
+      sessionTtlMs: e.API_SESSION_HOURS * 3_600_000,
     },
   };
 }

@@ -4,6 +4,7 @@ import * as m20261126T160000 from './2026-11-26T16-00-00_alerting.ts';
 import * as m20261126T180000 from './2026-11-26T18-00-00_api-keys.ts';
 import * as m20261126T180001 from './2026-11-26T18-00-01_member-decisions.ts';
 import * as m20261126T200000 from './2026-11-26T20-00-00_detection-indexes.ts';
+import * as m20261201T233000 from './2026-12-01T23-30-00_console-sessions.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T18-00-00_api-keys': m20261126T180000,
   '2026-11-26T18-00-01_member-decisions': m20261126T180001,
   '2026-11-26T20-00-00_detection-indexes': m20261126T200000,
+  '2026-12-01T23-30-00_console-sessions': m20261201T233000,
 };

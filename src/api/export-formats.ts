@@ -5,17 +5,44 @@ import type { GraphData, MemberView } from '../db/review-repository.ts';
  * starts like a formula is defused (OWASP CSV injection), and XML is escaped.
  */
 
+/**
+ * What a spreadsheet may skip before it reads a cell as a formula: white space (incl. no-break
+ * and ideographic), line breaks, other controls, format characters (zero-width space/joiners,
+ * word joiner, BOM, bidi marks).
+ */
+const INVISIBLE_LEAD = /^[\s\p{Cc}\p{Cf}\u00a0\u3000]+/u;
+/** Formula starts: = + - @ and their full-width (U+FF1D …) and small (U+FE62 …) forms, minus sign. */
+const FORMULA_START = /^[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212]/u;
+
+/** Whether a cell would be read as a formula (OWASP CSV injection, with the Unicode look-alikes). */
+export function isFormulaLike(s: string): boolean {
+  if (/^[\t\r\n]/.test(s)) return true;
+  return FORMULA_START.test(s.replace(INVISIBLE_LEAD, ''));
+}
+
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (isFormulaLike(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function membersCsv(members: readonly MemberView[]): string {
   const cols = [
-    'account_key', 'platform', 'account_id', 'handle', 'display_name', 'location', 'role', 'cohesion', 'shared', 'degree',
-    'suspicion', 'watchlisted', 'decision', 'decided_by',
+    'account_key',
+    'platform',
+    'account_id',
+    'handle',
+    'display_name',
+    'location',
+    'role',
+    'cohesion',
+    'shared',
+    'degree',
+    'suspicion',
+    'watchlisted',
+    'decision',
+    'decided_by',
   ] as const;
   const lines = [cols.join(',')];
   for (const m of members) lines.push(cols.map((c) => csvCell(m[c])).join(','));
@@ -25,7 +52,9 @@ export function membersCsv(members: readonly MemberView[]): string {
 export function xmlEscape(s: string): string {
   // characters XML 1.0 cannot carry at all are dropped
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function graphml(g: GraphData, members: readonly MemberView[]): string {
@@ -44,7 +73,9 @@ export function graphml(g: GraphData, members: readonly MemberView[]): string {
     const m = by.get(n.id);
     out.push(
       `    <node id="${xmlEscape(n.id)}"><data key="handle">${xmlEscape(m?.handle ?? n.label)}</data><data key="role">${xmlEscape(n.role)}</data>` +
-        (m?.suspicion !== null && m?.suspicion !== undefined ? `<data key="suspicion">${m.suspicion}</data>` : '') +
+        (m?.suspicion !== null && m?.suspicion !== undefined
+          ? `<data key="suspicion">${m.suspicion}</data>`
+          : '') +
         '</node>',
     );
   }

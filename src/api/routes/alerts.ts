@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { alertService } from '../../alerts/alert-service.ts';
-import { AlertTransitionError, canTransition, NOTE_REQUIRED, transitionNeeds, TRANSITIONS } from '../../alerts/review-rules.ts';
+import {
+  AlertTransitionError,
+  canTransition,
+  NOTE_REQUIRED,
+  transitionNeeds,
+  TRANSITIONS,
+} from '../../alerts/review-rules.ts';
 import { CursorError, reviewRepository } from '../../db/review-repository.ts';
 import { ALERT_STATUSES, MEMBER_DECISIONS } from '../../db/schema/index.ts';
 import type { AlertStatus, ApiRole } from '../../db/schema/index.ts';
@@ -285,12 +291,14 @@ export function registerAlertRoutes(root: FastifyInstance, deps: ApiDeps): void 
       const view = await loadAlertView(db, req.params.id);
       if (!view) throw notFound(`alert ${req.params.id}`);
       const graph = await loadGraph(db, view);
-      return reply
-        .header('content-disposition', `attachment; filename="alert-${req.params.id}.json"`)
-        .type('application/json; charset=utf-8')
-        // indented: a file people open
-        .serializer((p) => JSON.stringify(p, null, 2))
-        .send({ ...view, graph });
+      return (
+        reply
+          .header('content-disposition', `attachment; filename="alert-${req.params.id}.json"`)
+          .type('application/json; charset=utf-8')
+          // indented: a file people open
+          .serializer((p) => JSON.stringify(p, null, 2))
+          .send({ ...view, graph })
+      );
     },
   );
 

@@ -15,6 +15,7 @@ import type { PartialDB as Suppressions } from './suppressions.ts';
 import type { PartialDB as Watchlist } from './watchlist.ts';
 import type { PartialDB as ApiKeys } from './api-keys.ts';
 import type { PartialDB as AlertMemberDecisions } from './alert-member-decisions.ts';
+import type { PartialDB as ConsoleSessions } from './console-sessions.ts';
 
 export type Database = Accounts &
   AccountSightings &
@@ -32,7 +33,8 @@ export type Database = Accounts &
   Suppressions &
   Watchlist &
   ApiKeys &
-  AlertMemberDecisions;
+  AlertMemberDecisions &
+  ConsoleSessions;
 
 export type { Account } from './accounts.ts';
 export type { AccountSighting } from './account-sightings.ts';
@@ -54,3 +56,4 @@ export type { ApiKey, ApiRole } from './api-keys.ts';
 export { API_ROLES } from './api-keys.ts';
 export type { AlertMemberDecision, MemberDecisionValue } from './alert-member-decisions.ts';
 export { MEMBER_DECISIONS } from './alert-member-decisions.ts';
+export type { ConsoleSession } from './console-sessions.ts';
