@@ -243,7 +243,14 @@ export function sameOrigin(req: FastifyRequest, publicUrl: string | null): boole
   }
   if (o.protocol !== 'http:' && o.protocol !== 'https:') return false;
   if (publicUrl && o.origin === new URL(publicUrl).origin) return true;
-  return o.host === req.host;
+  // the Host header as a URL would spell it (`localhost:80` and `http://localhost` agree)
+  let own: string;
+  try {
+    own = new URL(`${o.protocol}//${req.host}`).host;
+  } catch {
+    return false;
+  }
+  return o.host === own;
 }
 
 const equal = (a: string, b: string) =>

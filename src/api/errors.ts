@@ -81,7 +81,7 @@ export function makeErrorHandler(log: Logger, page?: ErrorPage) {
         reply,
         400,
         errorBody(
-          'invalid_request',
+          fe.validation[0]?.instancePath === '/cursor' ? 'invalid_cursor' : 'invalid_request',
           `invalid ${fe.validationContext ?? 'request'}: ${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`
             .replace(/\s+/g, ' ')
             .trim(),

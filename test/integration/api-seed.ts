@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../../config/config.ts';
 import type { Config } from '../../config/config.ts';
@@ -166,4 +167,32 @@ export async function seedAlert(db: Kysely<Database>, a: SeedAlert, n: number): 
     .execute();
   await db.insertInto('alert_events').values({ alert_id: row.id, actor: 'system', action: 'opened', from_value: null, to_value: 'open', note: 'opened', data: null }).execute();
   return row.id;
+}
+
+/** The console's own origin as light-my-request's default Host (`localhost:80`) makes it. */
+export const CONSOLE_ORIGIN = 'http://localhost';
+
+export interface ConsoleSession {
+  /** `Cookie:` header value: the session cookie and the CSRF cookie */
+  cookie: string;
+  /** the session's CSRF token (what console.js sends in x-coordwatch-csrf) */
+  csrf: string;
+  /** the bare session id */
+  session: string;
+}
+
+/** Log in through the console's form, as a browser on the console's origin does. */
+export async function consoleLogin(app: FastifyInstance, key: string): Promise<ConsoleSession> {
+  const r = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: CONSOLE_ORIGIN, 'sec-fetch-site': 'same-origin' },
+    payload: `key=${encodeURIComponent(key)}`,
+  });
+  if (r.statusCode !== 303) throw new Error(`login failed: ${r.statusCode} ${r.body.slice(0, 200)}`);
+  const set = ([] as string[]).concat(r.headers['set-cookie'] ?? []);
+  const get = (name: string) => set.map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find((v) => v !== undefined) ?? '';
+  const session = get('cw_session');
+  const csrf = get('cw_csrf');
+  return { cookie: `cw_session=${session}; cw_csrf=${csrf}`, csrf, session };
 }

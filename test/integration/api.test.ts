@@ -8,7 +8,7 @@ import type { Db } from '../../src/db/connection.ts';
 import { nullLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
-import { FORMULA_HANDLE, HOSTILE_HANDLE, HOSTILE_TEXT, seedAlert, seedKeys, testConfig } from './api-seed.ts';
+import { CONSOLE_ORIGIN, consoleLogin, FORMULA_HANDLE, HOSTILE_HANDLE, HOSTILE_TEXT, seedAlert, seedKeys, testConfig } from './api-seed.ts';
 import type { SeedAlert, SeededKeys } from './api-seed.ts';
 
 let tdb: TestDatabase;
@@ -110,12 +110,16 @@ describe('access', () => {
     expect(r.json()).toMatchObject({ name: 'lee-lead', role: 'lead' });
   });
 
-  it('needs the CSRF header for console (cookie) writes', async () => {
-    const cookie = `cw_key=${encodeURIComponent(keys.analyst)}`;
-    const no = await app.inject({ method: 'POST', url: `/v1/alerts/${ids[6]}/notes`, headers: { cookie }, payload: { note: 'hi' } });
+  it('needs the session\'s CSRF token (and this origin) for console (cookie) writes', async () => {
+    const s = await consoleLogin(app, keys.analyst);
+    const cookie = s.cookie;
+    const no = await app.inject({ method: 'POST', url: `/v1/alerts/${ids[6]}/notes`, headers: { cookie, origin: CONSOLE_ORIGIN }, payload: { note: 'hi' } });
     expect(no.statusCode).toBe(403);
     expect(no.json().error.code).toBe('csrf');
-    const yes = await app.inject({ method: 'POST', url: `/v1/alerts/${ids[6]}/notes`, headers: { cookie, 'x-coordwatch-csrf': '1' }, payload: { note: 'hi' } });
+    // the old constant header is no token
+    const one = await app.inject({ method: 'POST', url: `/v1/alerts/${ids[6]}/notes`, headers: { cookie, origin: CONSOLE_ORIGIN, 'x-coordwatch-csrf': '1' }, payload: { note: 'hi' } });
+    expect(one.statusCode).toBe(403);
+    const yes = await app.inject({ method: 'POST', url: `/v1/alerts/${ids[6]}/notes`, headers: { cookie, origin: CONSOLE_ORIGIN, 'x-coordwatch-csrf': s.csrf }, payload: { note: 'hi' } });
     expect(yes.statusCode).toBe(201);
   });
 });
@@ -404,19 +408,26 @@ describe('accounts, posts, scans, batches', () => {
 });
 
 describe('console pages (server side)', () => {
-  const cookie = () => `cw_key=${encodeURIComponent(keys.viewer)}`;
+  let viewerCookie = '';
+  const cookie = () => viewerCookie;
+  const form = { 'content-type': 'application/x-www-form-urlencoded', origin: CONSOLE_ORIGIN };
+  beforeAll(async () => {
+    viewerCookie = (await consoleLogin(app, keys.viewer)).cookie;
+  });
 
   it('sends a visitor without a key to the login page, and logs in with a form', async () => {
     const r = await get('/console/alerts');
     expect(r.statusCode).toBe(303);
     expect(r.headers.location).toBe('/login?next=%2Fconsole%2Falerts');
-    const bad = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'key=cw_wrong' });
+    const bad = await app.inject({ method: 'POST', url: '/login', headers: form, payload: 'key=cw_wrong' });
     expect(bad.statusCode).toBe(401);
-    const ok = await app.inject({ method: 'POST', url: '/login?next=%2Fconsole%2Falerts%2F1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `key=${encodeURIComponent(keys.viewer)}` });
+    const ok = await app.inject({ method: 'POST', url: '/login?next=%2Fconsole%2Falerts%2F1', headers: form, payload: `key=${encodeURIComponent(keys.viewer)}` });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/console/alerts/1');
-    expect(String(ok.headers['set-cookie'])).toMatch(/^cw_key=.*HttpOnly; SameSite=Strict/);
-    const evil = await app.inject({ method: 'POST', url: '/login?next=https%3A%2F%2Fevil.example', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `key=${encodeURIComponent(keys.viewer)}` });
+    // an opaque session id, never the key
+    expect(String(ok.headers['set-cookie'])).toMatch(/^cw_session=cws_[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict/);
+    expect(String(ok.headers['set-cookie'])).not.toContain(keys.viewer);
+    const evil = await app.inject({ method: 'POST', url: '/login?next=https%3A%2F%2Fevil.example', headers: form, payload: `key=${encodeURIComponent(keys.viewer)}` });
     expect(evil.headers.location).toBe('/console/alerts');
   });
 
@@ -438,7 +449,8 @@ describe('console pages (server side)', () => {
     const even = await app.inject({ method: 'GET', url: `/console/alerts/${ids[3]}`, headers: { cookie: cookie() } });
     expect(even.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect((await app.inject({ method: 'GET', url: '/console/alerts/424242', headers: { cookie: cookie() } })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/console/alerts', headers: { cookie: `cw_key=${encodeURIComponent(keys.ingest)}` } })).statusCode).toBe(403);
+    const ingestCookie = (await consoleLogin(app, keys.ingest)).cookie;
+    expect((await app.inject({ method: 'GET', url: '/console/alerts', headers: { cookie: ingestCookie } })).statusCode).toBe(403);
   });
 });
 
