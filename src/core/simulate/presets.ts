@@ -5,7 +5,8 @@ import type { SimulateParams } from './types.ts';
  * behaviour that looks coordinated (labelled organic; each also plants two ordinary
  * campaigns so recall is defined); campaign hard cases are ways real operations evade a
  * detector tuned on lock-step copy-paste. Sizes are kept small enough that every preset
- * analyses in seconds; `hard-mix` puts all of them into one world.
+ * analyses in seconds (one day of 800 ordinary accounts unless the case needs longer);
+ * `hard-mix` puts all of them into one two-day world.
  */
 export interface SimPreset {
   name: string;
@@ -18,7 +19,7 @@ export class SimPresetError extends Error {
   override name = 'SimPresetError';
 }
 
-const BASE: Partial<SimulateParams> = { organicAccounts: 1000, days: 2, viralBurstSize: 150, viralBursts: 4 };
+const BASE: Partial<SimulateParams> = { organicAccounts: 800, days: 1, viralBurstSize: 120, viralBursts: 5 };
 const TWO_RINGS = [
   { type: 'copy_paste' as const, size: 6 },
   { type: 'repost_amplifier' as const, size: 6 },
@@ -47,7 +48,7 @@ export const PRESETS: readonly SimPreset[] = [
     name: 'organic-live-debate',
     kind: 'organic',
     description: "hundreds of accounts live-tweeting a 90-minute debate: the same hashtags, the candidates' posts reposted within seconds",
-    params: { ...BASE, campaignSpecs: TWO_RINGS, hardOrganic: { liveTweeters: 400 } },
+    params: { ...BASE, campaignSpecs: TWO_RINGS, hardOrganic: { liveTweeters: 300 } },
   },
   {
     name: 'campaign-pairs',
@@ -71,6 +72,7 @@ export const PRESETS: readonly SimPreset[] = [
     description: 'rings posting the same texts and links hours apart (jitter 6 h) instead of within a minute',
     params: {
       ...BASE,
+      days: 2,
       campaignSpecs: [
         { type: 'copy_paste', size: 6, jitter: 6 * 3600 },
         { type: 'link_pusher', size: 6, jitter: 6 * 3600 },
@@ -109,7 +111,7 @@ export const PRESETS: readonly SimPreset[] = [
     kind: 'campaign',
     description: 'rings active for three weeks at one wave a day, members minutes apart',
     params: {
-      organicAccounts: 500,
+      organicAccounts: 300,
       organicVolume: 3,
       days: 21,
       viralBursts: 1,
@@ -140,7 +142,8 @@ export const PRESETS: readonly SimPreset[] = [
     description: 'every organic and campaign hard case above in one two-day world',
     params: {
       ...BASE,
-      organicAccounts: 1500,
+      organicAccounts: 1200,
+      days: 2,
       campaignSpecs: [
         { type: 'copy_paste', size: 2 },
         { type: 'link_pusher', size: 2 },
@@ -150,7 +153,7 @@ export const PRESETS: readonly SimPreset[] = [
         { type: 'foreign_workday', size: 6, jitter: 3600, coverShare: 0.5 },
         { type: 'repost_amplifier', size: 6 },
       ],
-      hardOrganic: { shareButtonCrowds: 3, shareButtonSize: 6, fanClubs: 2, fanClubSize: 12, newsBotGroups: 2, newsBotSize: 4, liveTweeters: 300 },
+      hardOrganic: { shareButtonCrowds: 3, shareButtonSize: 6, fanClubs: 2, fanClubSize: 12, newsBotGroups: 2, newsBotSize: 4, liveTweeters: 250 },
     },
   },
 ];
