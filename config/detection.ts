@@ -5,7 +5,7 @@ import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/index.ts';
  * Versioned detection defaults: weights and thresholds of the engine as plain data.
  * Change a number here → bump DETECTOR_VERSION, so every alert records which rules made it.
  */
-export const DETECTOR_VERSION = '2026.11-1';
+export const DETECTOR_VERSION = '2026.12-1';
 
 export const DEFAULT_DETECTION: AnalyzeParams = {
   detectorVersion: DETECTOR_VERSION,
@@ -16,6 +16,12 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
     // the cohesion of near-same-text rings is read from edge evidence: keep enough of it
     evidenceCap: 32,
     kinds: ['co_repost', 'co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_media'],
+    // Co-actions beyond Δ on rare objects count by their improbability (src/core/edges/significance.ts):
+    // a gap g on an object of n sharers counts when C(n,2)·2g/T ≤ alpha (T: span of the posts),
+    // i.e. fewer than one pair in twenty of its sharers would come that close by chance. 25 sharers
+    // is where the admissible gap at T = 1 day falls under Δ (0.05·86400/600 ≈ 7 s): beyond it
+    // pairing is cost without evidence. No horizon: the span of the analysed posts bounds it.
+    significance: { horizon: null, maxSharers: 25, alpha: 0.05 },
   },
   actions: { minTextTokens: 4, minHashtags: 3 },
   cluster: {
@@ -36,7 +42,15 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
       coSetWeight: 1,
     },
     coSet: { enabled: true, maxSharers: 25, minShared: 2, alpha: 0.01 },
+    // A cluster of two is kept when its actions on objects no one else shared beat the
+    // configuration model at the co-set links' family-wise 1 % (src/core/cluster/pairs.ts).
+    // 3 actions: a pair has no third member to repeat the evidence, so it must show, alone, the
+    // repetition a triangle of minWeight-2 edges shows (one more than one edge's 2).
+    pairs: { enabled: true, minExclusive: 3, alpha: 0.01 },
   },
+  // share-button texts (src/core/cluster/templates.ts): 3 sharers give 2 gaps, the fewest a timing
+  // test needs; 5 % one-sided binomial test of gaps ≤ Δ under Poisson arrivals; 25 sharers as co-set
+  templates: { minSharers: 3, alpha: 0.05, maxSharers: 25 },
   nullModel: { rounds: 100, seed: 1, minSpan: 600 },
   score: {
     weights: {
@@ -54,6 +68,10 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
       watchlist: 20,
     },
     cohesionFull: 0.5,
+    // medium needs corroboration beyond the sharing itself (src/core/score/index.ts corroboration):
+    // timing at p ≤ 0.05 against shuffled timelines, rarity ≥ 0.5 (objects of ≤ 4 sharers or half
+    // the group's own), or mean account suspicion ≥ 0.5 (half its scale)
+    corroboration: { nullP: 0.05, rarity: 0.5, suspicion: 0.5 },
     severity: { medium: 40, high: 60, critical: 80 },
     evidence: { texts: 5, links: 10, hashtags: 10, reposts: 10 },
   },

@@ -3,8 +3,8 @@ import { buildEdges } from './edges/index.ts';
 import type { EdgeOptions } from './edges/index.ts';
 import { normaliseUrl } from './url.ts';
 import { canonicalOrder as byTimeThenKey } from './posts.ts';
-import { buildActionIndex, dedupePosts, findClusters, memoTextKey } from './cluster/index.ts';
-import type { ActionIndex, ActionOptions, ClusterOptions } from './cluster/index.ts';
+import { buildActionIndex, dedupePosts, findClusters, memoTextKey, templateObjects } from './cluster/index.ts';
+import type { ActionIndex, ActionOptions, ClusterOptions, TemplateOptions } from './cluster/index.ts';
 import { nullModelTest } from './null-model/index.ts';
 import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
 import { scoreCluster } from './score/index.ts';
@@ -56,6 +56,8 @@ export interface AnalyzeParams {
   nullModel: Omit<NullModelOptions, 'window'>;
   /** the score's Δ is the edges' window */
   score: Omit<ScoreParams, 'window'>;
+  /** template texts (share buttons) weigh as popular objects (cluster/templates.ts); null: off */
+  templates?: TemplateOptions | null;
   /** account-signal thresholds; null skips the signals */
   signals: SignalParams | null;
   /** compute account signals for every account, or only for cluster members (cheaper) */
@@ -77,6 +79,8 @@ export interface AnalyzeStats {
   edges: number;
   edgesByKind: Partial<Record<EdgeKind, number>>;
   coSetLinks: number;
+  /** template text objects found (weighed as popular) */
+  templates: number;
   graphNodes: number;
   graphEdges: number;
   clusters: number;
@@ -151,7 +155,8 @@ export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis,
   const { posts, index } = prepared;
   const edges = [...edgeList];
   const window = params.edges.window ?? 60;
-  const { clusters, links, graph } = findClusters(edges, index, params.cluster);
+  const templates = params.templates ? templateObjects(index, window, params.templates) : undefined;
+  const { clusters, links, graph } = findClusters(edges, index, params.cluster, templates);
 
   const accounts = toMap(input.accounts);
   const sightings = toMap(input.sightings);
@@ -182,7 +187,7 @@ export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis,
   const scored = clusters.map((c) => {
     const nm: NullModelResult = nullModelTest(c.members, index, nullOpts);
     const narratives = input.narratives ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo, memoLimit) : undefined;
-    return scoreCluster(c, { index, nullModel: nm, suspicion, narratives, watchlist }, scoreParams);
+    return scoreCluster(c, { index, nullModel: nm, suspicion, narratives, watchlist, templates }, scoreParams);
   });
   scored.sort((a, b) => b.score.total - a.score.total || b.size - a.size || (a.id < b.id ? -1 : 1));
 
@@ -206,6 +211,7 @@ export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis,
       edges: edges.length,
       edgesByKind,
       coSetLinks: links.length,
+      templates: templates?.size ?? 0,
       graphNodes: graph.order,
       graphEdges: graph.size,
       clusters: scored.length,

@@ -2,6 +2,7 @@ import type { AccountSignals } from '../signals/index.ts';
 import type { ScoredCluster } from '../score/types.ts';
 import type { IdentityPolicy } from './identity.ts';
 import type { AlertNotice } from './notices.ts';
+import type { ClusterEdge } from './edges.ts';
 
 /** What the alert write path takes and gives: one window's or scan's scored clusters in, alert changes out. */
 
@@ -11,6 +12,8 @@ export interface ApplyInput {
   window: { start: Date; end: Date };
   scanRunId: number | null;
   detectorVersion: string;
+  /** each cluster's own edges (by fingerprint), kept with its alert for the network picture */
+  clusterEdges?: Readonly<Record<string, readonly ClusterEdge[]>>;
 }
 
 export interface ApplyResult {

@@ -70,7 +70,7 @@ function logFactorial(n: number): number {
   return n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n);
 }
 
-export function coSetLinks(index: ActionIndex, opts: CoSetOptions): CoSetLink[] {
+export function coSetLinks(index: ActionIndex, opts: CoSetOptions, skip?: ReadonlySet<string>): CoSetLink[] {
   let total = 0;
   let rareSq = 0;
   for (const { sharers: n } of index.objects.values()) {
@@ -82,7 +82,7 @@ export function coSetLinks(index: ActionIndex, opts: CoSetOptions): CoSetLink[] 
 
   const pairs = new Map<string, string[]>();
   for (const [obj, { shares, sharers: n }] of index.objects) {
-    if (n < 2 || n > opts.maxSharers) continue;
+    if (n < 2 || n > opts.maxSharers || skip?.has(obj)) continue;
     const accounts = [...new Set(shares.map((s) => s.account))].sort();
     for (let i = 0; i < accounts.length; i++) {
       for (let j = i + 1; j < accounts.length; j++) {

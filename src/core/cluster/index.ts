@@ -4,11 +4,14 @@ import { hashSeed } from '../null-model/prng.ts';
 import type { ActionIndex } from './actions.ts';
 import { coSetLinks, type CoSetLink, type CoSetOptions } from './co-set.ts';
 import { detectCommunities } from './communities.ts';
+import { exclusivePairs, type PairOptions } from './pairs.ts';
 import { buildAccountGraph, pairKey, type GraphWeights, type PairAttributes } from './graph.ts';
 
 export { buildActionIndex, dedupePosts, memoTextKey, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from './actions.ts';
 export type { ActionIndex, ActionOptions, ObjectActions, Share } from './actions.ts';
 export type { CoSetLink, CoSetOptions } from './co-set.ts';
+export type { PairOptions } from './pairs.ts';
+export { DEFAULT_TEMPLATES, templateObjects, textSkeleton, type TemplateOptions } from './templates.ts';
 export type { GraphWeights } from './graph.ts';
 
 export interface ClusterOptions {
@@ -18,6 +21,8 @@ export interface ClusterOptions {
   seed: number;
   weights: GraphWeights;
   coSet: CoSetOptions & { enabled: boolean };
+  /** clusters of two kept when the pair's exclusive evidence is strong (pairs.ts); off when absent */
+  pairs?: PairOptions;
 }
 
 export interface AccountCluster {
@@ -35,6 +40,8 @@ export interface AccountCluster {
   density: number;
   /** sum of the combined pair weights inside */
   weight: number;
+  /** clusters of two: objects only the two of them acted on */
+  exclusive?: number;
 }
 
 export interface ClusterResult {
@@ -49,12 +56,17 @@ export function clusterId(members: readonly string[]): string {
   return `c${a}${b}`;
 }
 
-export function findClusters(edges: readonly Edge[], index: ActionIndex | null, opts: ClusterOptions): ClusterResult {
-  const links = opts.coSet.enabled && index ? coSetLinks(index, opts.coSet) : [];
+/**
+ * Communities of the account graph (edges and co-set links), at least minSize accounts each, and
+ * clusters of two whose exclusive evidence is strong (pairs.ts). `skip`: objects that are no
+ * evidence of a network (templates), left out of co-set links and exclusive pairs.
+ */
+export function findClusters(edges: readonly Edge[], index: ActionIndex | null, opts: ClusterOptions, skip?: ReadonlySet<string>): ClusterResult {
+  const links = opts.coSet.enabled && index ? coSetLinks(index, opts.coSet, skip) : [];
   const graph = buildAccountGraph(edges, links, opts.weights);
-  const groups = detectCommunities(graph, { resolution: opts.resolution, seed: opts.seed }).filter(
-    (g) => g.length >= opts.minSize,
-  );
+  const all = detectCommunities(graph, { resolution: opts.resolution, seed: opts.seed });
+  const pairs = opts.pairs?.enabled && index && all.some((g) => g.length === 2) ? exclusivePairs(index, opts.pairs, skip) : null;
+  const groups = all.filter((g) => g.length >= opts.minSize || (g.length === 2 && pairs !== null && pairs.strong(g[0], g[1])));
 
   const groupOf = new Map<string, number>();
   groups.forEach((g, i) => g.forEach((m) => groupOf.set(m, i)));
@@ -69,6 +81,7 @@ export function findClusters(edges: readonly Edge[], index: ActionIndex | null, 
     if (g !== undefined && groupOf.get(l.b) === g) linksOf[g].push(l);
   }
 
+  const exclusive = pairs;
   const clusters = groups.map((members, i): AccountCluster => {
     const inside = new Set(members);
     let pairs = 0;
@@ -93,6 +106,7 @@ export function findClusters(edges: readonly Edge[], index: ActionIndex | null, 
       pairs,
       density: possible ? pairs / possible : 0,
       weight,
+      ...(members.length === 2 && exclusive ? { exclusive: exclusive.count(members[0], members[1]) } : {}),
     };
   });
   return { clusters, links, graph };

@@ -1,3 +1,4 @@
+import { TEXT_EDGE_KINDS } from '../edges/kinds/index.ts';
 import type { ActionIndex } from '../cluster/actions.ts';
 import type { CorePost } from '../types.ts';
 import type { AccountCluster } from '../cluster/index.ts';
@@ -5,7 +6,7 @@ import type { ClusterFeatures } from './features.ts';
 import { quantile } from './features.ts';
 import type { ClusterEvidence, EvidencePost, ScoreParams } from './types.ts';
 
-const TEXT_KINDS = new Set(['co_text', 'co_similar', 'co_reply']);
+const TEXT_KINDS: ReadonlySet<string> = new Set(TEXT_EDGE_KINDS);
 const MAX_TEXT = 500;
 
 function asEvidence(p: CorePost | undefined): EvidencePost | null {

@@ -1,3 +1,4 @@
+import { TEXT_EDGE_KINDS } from '../edges/kinds/index.ts';
 import type { ActionIndex, Share } from '../cluster/actions.ts';
 import type { AccountCluster } from '../cluster/index.ts';
 
@@ -13,6 +14,8 @@ export interface SharedObject {
   members: number;
   /** accounts that acted on it, in all */
   sharers: number;
+  /** a template text (cluster/templates.ts): shared by unrelated accounts, no evidence of a network */
+  template: boolean;
 }
 
 export interface ClusterFeatures {
@@ -29,9 +32,10 @@ export interface ClusterFeatures {
 }
 
 /** Posts that an inside text-similarity edge names: their exact objects differ, but they are shared work. */
-const TEXT_KINDS = new Set(['co_similar', 'co_reply', 'co_text']);
+const TEXT_KINDS: ReadonlySet<string> = new Set(TEXT_EDGE_KINDS);
 
-export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): ClusterFeatures {
+export function clusterFeatures(cluster: AccountCluster, index: ActionIndex, templates?: ReadonlySet<string>): ClusterFeatures {
+  const isTemplate = (o: string) => templates?.has(o) ?? false;
   const members = cluster.members;
   const memberCount = new Map<string, number>();
   for (const m of members) for (const o of index.objectsOfAccount.get(m) ?? []) memberCount.set(o, (memberCount.get(o) ?? 0) + 1);
@@ -40,7 +44,7 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
   const sharedKeys = new Set<string>();
   for (const [key, count] of memberCount) {
     if (count < 2) continue;
-    shared.push({ key, members: count, sharers: index.objects.get(key)?.sharers ?? count });
+    shared.push({ key, members: count, sharers: index.objects.get(key)?.sharers ?? count, template: isTemplate(key) });
     sharedKeys.add(key);
   }
   shared.sort((a, b) => b.members - a.members || a.sharers - b.sharers || (a.key < b.key ? -1 : 1));
@@ -81,9 +85,11 @@ export function clusterFeatures(cluster: AccountCluster, index: ActionIndex): Cl
     const os = index.postObjects.get(m) ?? [];
     for (let n = 0; n < ps.length; n++) {
       const p = ps[n];
-      let best = similarPosts.has(p.key) ? 1 : 0;
+      // a template's posts are each account's own doing, however alike: not shared work
+      const templated = templates !== undefined && templates.size > 0 && os[n].some(isTemplate);
+      let best = similarPosts.has(p.key) && !templated ? 1 : 0;
       for (const o of os[n]) {
-        if (best >= 1 || !sharedKeys.has(o)) continue;
+        if (best >= 1 || !sharedKeys.has(o) || isTemplate(o)) continue;
         const who = accountsOn(o);
         let near = 0;
         if (who.size <= mine.size) {

@@ -5,7 +5,7 @@ import type { EdgeKind } from '../types.ts';
 import { clusterEvidence } from './evidence.ts';
 import { clusterFeatures } from './features.ts';
 import { computeParts } from './parts.ts';
-import type { ClusterNarratives, MemberDetail, ScoreParams, ScoredCluster, Severity } from './types.ts';
+import type { ClusterNarratives, MemberDetail, PartName, ScoreParams, ScorePart, ScoredCluster, Severity } from './types.ts';
 import { verdictOf } from './verdict.ts';
 
 export type * from './types.ts';
@@ -22,6 +22,8 @@ export interface ScoreContext {
   narratives?: ClusterNarratives;
   /** confirmed accounts */
   watchlist?: ReadonlySet<string>;
+  /** template texts (cluster/templates.ts): weighed as popular objects */
+  templates?: ReadonlySet<string>;
 }
 
 export function severityOf(total: number, s: ScoreParams['severity']): Severity {
@@ -31,8 +33,33 @@ export function severityOf(total: number, s: ScoreParams['severity']): Severity 
   return 'low';
 }
 
+/**
+ * What corroborates a cluster beyond how much its members share (cohesion, repetition, density,
+ * size, kinds describe the sharing itself): the names of the parts that do.
+ * - null_model: co-action timing beyond shuffled timelines at p ≤ nullP (a one-sided test at the
+ *   conventional 5 %);
+ * - rarity: the shared objects are the group's own — a value of 0.5 is an object 4 accounts
+ *   shared in all (1/log2 4) or one half of whose sharers are members (not for a pair: exclusive
+ *   objects are how a pair is found);
+ * - account_signals: members' mean suspicion at half its scale or more;
+ * - watchlist: a confirmed account among the members.
+ */
+export function corroboration(parts: readonly ScorePart[], nm: NullModelResult, params: ScoreParams, size: number): PartName[] {
+  const c = params.corroboration ?? DEFAULT_CORROBORATION;
+  const value = (n: PartName) => parts.find((p) => p.name === n)?.value ?? 0;
+  const out: PartName[] = [];
+  if (nm.rounds > 0 && nm.p <= c.nullP && nm.ratio > 1) out.push('null_model');
+  // a pair was found by its exclusive objects: its rarity is how it was found, not corroboration
+  if (value('rarity') >= c.rarity && size > 2) out.push('rarity');
+  if (value('account_signals') >= c.suspicion) out.push('account_signals');
+  if (value('watchlist') > 0) out.push('watchlist');
+  return out;
+}
+
+export const DEFAULT_CORROBORATION = { nullP: 0.05, rarity: 0.5, suspicion: 0.5 };
+
 export function scoreCluster(cluster: AccountCluster, ctx: ScoreContext, params: ScoreParams): ScoredCluster {
-  const f = clusterFeatures(cluster, ctx.index);
+  const f = clusterFeatures(cluster, ctx.index, ctx.templates);
   const kindSet = new Set<EdgeKind | 'co_set'>(cluster.edges.map((e) => e.kind));
   if (cluster.links.length) kindSet.add('co_set');
   const kinds = [...kindSet].sort();
@@ -51,11 +78,17 @@ export function scoreCluster(cluster: AccountCluster, ctx: ScoreContext, params:
     { cluster, features: f, nullModel: ctx.nullModel, kinds, suspicion, narrativeShare, topNarrative, watchlisted },
     params,
   );
-  const total = Math.min(100, Math.round(parts.reduce((a, p) => a + p.contribution, 0)));
+  const sum = Math.min(100, Math.round(parts.reduce((a, p) => a + p.contribution, 0)));
+  const corroborated = corroboration(parts, ctx.nullModel, params, cluster.members.length);
+  // No single part makes an alert: without corroboration the total stays below medium.
+  const total = corroborated.length ? sum : Math.min(sum, params.severity.medium - 1);
   const severity = severityOf(total, params.severity);
   const evidence = clusterEvidence(cluster, ctx.index, f, params);
   const similarPairs = cluster.edges.filter((e) => e.kind === 'co_similar').length;
-  const verdict = verdictOf(cluster.members.length, f, evidence, parts, total, severity, similarPairs);
+  const verdict = verdictOf(cluster.members.length, f, evidence, parts, total, severity, similarPairs, {
+    exclusive: cluster.exclusive ?? 0,
+    capped: total < sum ? sum : null,
+  });
 
   const memberDetails: MemberDetail[] = cluster.members.map((account, i) => ({
     account,

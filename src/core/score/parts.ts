@@ -58,7 +58,9 @@ export function computeParts(x: PartInputs, params: ScoreParams): ScorePart[] {
   push('repetition', k <= 1 ? 0 : (k - 1) / (k + 2), `the median member acted on ${k} distinct objects that other members also acted on (${f.shared.length} shared objects in all)`);
 
   // Rarity: what they share is not what everyone shares (a viral post says nothing).
-  const rar = f.shared.length ? mean(f.shared.map((s) => Math.max(rarityOf(s.sharers), s.members / s.sharers))) : 0;
+  // a template weighs like a popular object: its sharers did not need each other to post it
+  const rar = f.shared.length ? mean(f.shared.map((s) => (s.template ? 0 : Math.max(rarityOf(s.sharers), s.members / s.sharers)))) : 0;
+  const templates = f.shared.filter((s) => s.template).length;
   const medSharers = quantile(
     f.shared.map((s) => s.sharers).sort((a, b) => a - b),
     0.5,
@@ -71,11 +73,16 @@ export function computeParts(x: PartInputs, params: ScoreParams): ScorePart[] {
     'rarity',
     rar,
     f.shared.length
-      ? `the shared objects were acted on by a median of ${medSharers} accounts in all, ${medMembers} of them in the group`
+      ? `the shared objects were acted on by a median of ${medSharers} accounts in all, ${medMembers} of them in the group${templates ? `; ${templates} of them ${templates === 1 ? 'is a template text' : 'are template texts'} (share-button style, posted independently), weighed as popular` : ''}`
       : 'nothing shared by two members',
   );
 
-  push('density', x.cluster.density, `${x.cluster.pairs} of ${(n * (n - 1)) / 2} member pairs are linked (${pct(x.cluster.density)})`);
+  // two accounts in one cluster are linked by construction: density says something from three on
+  push(
+    'density',
+    n > 2 ? x.cluster.density : 0,
+    n > 2 ? `${x.cluster.pairs} of ${(n * (n - 1)) / 2} member pairs are linked (${pct(x.cluster.density)})` : 'a pair: linked by construction, no density evidence',
+  );
 
   const within = f.gaps.length ? f.gaps.filter((g) => g <= params.window).length / f.gaps.length : 0;
   push(

@@ -41,6 +41,8 @@ export interface ScoreParams {
   cohesionFull: number;
   /** lowest total of each severity above low */
   severity: { medium: number; high: number; critical: number };
+  /** what lets a cluster reach medium (score/index.ts corroboration); defaults when absent */
+  corroboration?: { nullP: number; rarity: number; suspicion: number };
   /** caps on the evidence kept per cluster */
   evidence: { texts: number; links: number; hashtags: number; reposts: number };
 }

@@ -1,0 +1,106 @@
+import type { ActionIndex } from './actions.ts';
+
+/**
+ * Templates: texts that share buttons and apps generate ("I just told @station who I think is
+ * winning. Cast your vote now! #Debates …", "I just voted", "I'm watching…"), posted by accounts
+ * that have nothing else to do with each other, each at its own moment. Many accounts posting
+ * the same words is then no evidence of a network: such a text weighs like a popular object
+ * (no rarity, no cohesion) unless its posts are synchronised.
+ *
+ * A text skeleton is the action index's text key without @handles and digits (share buttons fill
+ * those in). Its shares are a template when all of:
+ * - at least `minSharers` accounts posted it (a pair's two posts give one gap: nothing to test);
+ * - the posts are not synchronised: under independent (Poisson) arrivals of its n sharers over
+ *   the span T of the analysed posts, a gap between consecutive shares by different accounts is
+ *   ≤ Δ with probability p = 1 − exp(−n Δ / T); X such gaps among N are synchronised when the
+ *   binomial tail P(X' ≥ X) ≤ alpha. A ring pasting a text within seconds has X = N (tail
+ *   ≈ p^N, tiny); a share button used over an hour has X = 0;
+ * - its sharers are unrelated: no other rarely shared object (≤ maxSharers accounts in all) was
+ *   acted on by two of them. A slow ring pasting texts hours apart is not synchronised either, but
+ *   its members share its other texts, links and reposts; share-button users share nothing rare.
+ *   (Above maxSharers sharers the text is popular anyway and this check is skipped.)
+ */
+
+export interface TemplateOptions {
+  minSharers: number;
+  alpha: number;
+  /** objects with more sharers are popular: rare-object checks skip them */
+  maxSharers: number;
+}
+
+export const DEFAULT_TEMPLATES: TemplateOptions = { minSharers: 3, alpha: 0.05, maxSharers: 25 };
+
+export function textSkeleton(key: string): string {
+  return key.replace(/(^|\s)@\S*/gu, ' ').replace(/\p{N}+/gu, ' ').replace(/\s+/gu, ' ').trim();
+}
+
+/** log P(X ≥ x) for X ~ Binomial(N, p), summed directly (N is a number of gaps: small enough). */
+function binomialTail(x: number, N: number, p: number): number {
+  if (x <= 0) return 1;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let total = 0;
+  let logC = 0;
+  for (let k = 0; k <= N; k++) {
+    if (k > 0) logC += Math.log((N - k + 1) / k);
+    if (k >= x) total += Math.exp(logC + k * Math.log(p) + (N - k) * Math.log(1 - p));
+  }
+  return Math.min(1, total);
+}
+
+/** The `t:` object keys of the index that are templates. */
+export function templateObjects(index: ActionIndex, window: number, opts: TemplateOptions = DEFAULT_TEMPLATES): Set<string> {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const ps of index.postsByAccount.values()) {
+    if (!ps.length) continue;
+    if (ps[0].t < start) start = ps[0].t;
+    if (ps[ps.length - 1].t > end) end = ps[ps.length - 1].t;
+  }
+  const span = end - start;
+  const out = new Set<string>();
+  if (!(span > 0)) return out;
+
+  const bySkeleton = new Map<string, string[]>();
+  for (const [key, o] of index.objects) {
+    if (!key.startsWith('t:') || o.sharers < 1) continue;
+    const sk = textSkeleton(key.slice(2));
+    if (!sk) continue;
+    let l = bySkeleton.get(sk);
+    if (!l) bySkeleton.set(sk, (l = []));
+    l.push(key);
+  }
+  for (const keys of bySkeleton.values()) {
+    const shares = keys.flatMap((k) => index.objects.get(k)!.shares).sort((a, b) => a.t - b.t || (a.post < b.post ? -1 : 1));
+    const sharers = new Set(shares.map((s) => s.account));
+    const n = sharers.size;
+    if (n < opts.minSharers) continue;
+    let N = 0;
+    let X = 0;
+    for (let i = 1; i < shares.length; i++) {
+      if (shares[i].account === shares[i - 1].account) continue;
+      N++;
+      if (shares[i].t - shares[i - 1].t <= window) X++;
+    }
+    const p = 1 - Math.exp((-n * window) / span);
+    if (binomialTail(X, N, p) <= opts.alpha) continue;
+    if (n <= opts.maxSharers && shareOtherRare(index, sharers, new Set(keys), opts.maxSharers)) continue;
+    for (const k of keys) out.add(k);
+  }
+  return out;
+}
+
+/** Whether two of the accounts acted on one rarely shared object besides `own`. */
+function shareOtherRare(index: ActionIndex, accounts: ReadonlySet<string>, own: ReadonlySet<string>, maxSharers: number): boolean {
+  const seen = new Set<string>();
+  for (const a of accounts) {
+    for (const o of index.objectsOfAccount.get(a) ?? []) {
+      if (own.has(o)) continue;
+      const x = index.objects.get(o);
+      if (!x || x.sharers < 2 || x.sharers > maxSharers) continue;
+      if (seen.has(o)) return true;
+      seen.add(o);
+    }
+  }
+  return false;
+}
