@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { ApplyInput, ApplyResult } from '../core/alerts/apply.ts';
+import type { ClusterEdge } from '../core/alerts/edges.ts';
 import { planAlerts, SEVERITY_RANK } from '../core/alerts/identity.ts';
 import type { AlertState, Decision, IdentityPolicy, SuppressionState } from '../core/alerts/identity.ts';
 import { compactSignals, evidenceRows, roleOf, round, spanOf } from '../core/alerts/rows.ts';
@@ -265,6 +266,7 @@ async function openAlert(trx: Transaction<Database>, c: ScoredCluster, input: Ap
     .executeTakeFirstOrThrow();
   await upsertMembers(trx, row.id, c, input.accountSignals, c.members, false);
   const evidence = await insertEvidence(trx, row.id, c);
+  await upsertEdges(trx, row.id, input.clusterEdges?.[c.id]);
   await trx
     .insertInto('alert_events')
     .values({
@@ -307,6 +309,8 @@ async function updateAlert(
   // a higher score brings its member details; otherwise only new members are written
   await upsertMembers(trx, a.id, c, input.accountSignals, scoreUp ? c.members : d.newMembers, scoreUp);
   const evidence = await insertEvidence(trx, a.id, c);
+  // the picture's edges follow the detector's; a stronger sighting of a pair raises it, and is no event of its own
+  await upsertEdges(trx, a.id, input.clusterEdges?.[c.id]);
   const any = d.kind === 'reopen' || d.newMembers.length > 0 || scoreUp || newKinds.length > 0 || spanMoved || evidence > 0;
   if (!any) return { any: false, escalated: false };
 
@@ -416,6 +420,24 @@ async function upsertMembers(
               signals: eb.ref('excluded.signals'),
             }))
           : oc.columns(['alert_id', 'account_key']).doNothing(),
+      )
+      .execute();
+  }
+}
+
+/** Keep a cluster's edges with its alert: new pairs are added, known ones keep their highest weight and strength. */
+async function upsertEdges(trx: Transaction<Database>, alertId: number, edges: readonly ClusterEdge[] | undefined): Promise<void> {
+  if (!edges?.length) return;
+  const rows = edges.map((e) => ({ alert_id: alertId, account_a: e.a, account_b: e.b, kind: e.kind, weight: e.weight, strength: e.strength, evidence_posts: JSON.stringify(e.posts) }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx
+      .insertInto('alert_edges')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) =>
+        oc.columns(['alert_id', 'account_a', 'account_b', 'kind']).doUpdateSet({
+          weight: sql`greatest(alert_edges.weight, excluded.weight)`,
+          strength: sql`greatest(alert_edges.strength, excluded.strength)`,
+        }).where((eb) => eb.or([eb('alert_edges.weight', '<', eb.ref('excluded.weight')), eb('alert_edges.strength', '<', eb.ref('excluded.strength'))])),
       )
       .execute();
   }

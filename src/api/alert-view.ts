@@ -61,5 +61,5 @@ export async function loadAlertView(db: Db, id: number): Promise<AlertView | nul
 }
 
 export async function loadGraph(db: Db, view: Pick<AlertView, 'alert'>): Promise<GraphData> {
-  return reviewRepository(db.kysely).graph(view.alert.id, view.alert.first_seen_at, view.alert.last_seen_at);
+  return reviewRepository(db.kysely).graph(view.alert.id);
 }

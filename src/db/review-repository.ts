@@ -102,7 +102,8 @@ export interface TimelinePoint {
 export interface GraphData {
   nodes: { id: string; label: string; role: string }[];
   edges: { a: string; b: string; weight: number; kinds: string[] }[];
-  source: 'stored' | 'derived';
+  /** always the detector's stored edges (kept for API compatibility) */
+  source: 'stored';
 }
 
 export function reviewRepository(db: Kysely<Database>) {
@@ -216,47 +217,38 @@ export function reviewRepository(db: Kysely<Database>) {
     },
 
     /**
-     * The cluster as a network: the stored coordination edges among its members, or, where
-     * only scans ran (scans keep no edges), pairs of members that posted the same text,
-     * link or repost within the alert's span.
+     * The cluster as a network: its members and the coordination edges the detector built
+     * for its clusters (kinds, weights, strength), as the alert keeps them. Nothing is
+     * re-derived here: a pair the detector never linked is never drawn.
      */
-    async graph(alertId: number, from: Date, to: Date): Promise<GraphData> {
+    async graph(alertId: number): Promise<GraphData> {
       const members = await db
         .selectFrom('alert_members as m')
         .leftJoin('accounts as a', (j) => j.onRef('a.platform', '=', 'm.platform').onRef('a.account_id', '=', 'm.account_id'))
         .select(['m.account_key', 'm.role', 'a.handle'])
         .where('m.alert_id', '=', alertId)
         .execute();
-      const keys = members.map((m) => m.account_key);
       const nodes = members.map((m) => ({ id: m.account_key, label: m.handle ?? splitKey(m.account_key).id, role: m.role }));
-      if (keys.length === 0) return { nodes, edges: [], source: 'stored' };
-      const stored = await sql<{ a: string; b: string; weight: number; kinds: string[] }>`
-        select account_a as a, account_b as b, sum(weight)::int as weight, array_agg(distinct kind) as kinds
-        from coordination_edges
-        where account_a = any(${keys}::text[]) and account_b = any(${keys}::text[])
-        group by 1, 2 order by 3 desc limit 2000`.execute(db);
-      if (stored.rows.length) return { nodes, edges: stored.rows, source: 'stored' };
-      const margin = 3_600_000;
-      const derived = await sql<{ a: string; b: string; weight: number; kinds: string[] }>`
-        with mp as (
-          select p.platform || ':' || p.account_id as acc,
-                 case when p.repost_of is not null then 'co_repost:' || p.repost_of
-                      when length(p.text) >= 20 then 'co_text:' || md5(lower(regexp_replace(p.text, '\\s+', ' ', 'g')))
-                 end as obj
-          from alert_members m join posts p on p.platform = m.platform and p.account_id = m.account_id
-          where m.alert_id = ${alertId} and p.posted_at between ${new Date(from.getTime() - margin)} and ${new Date(to.getTime() + margin)}
-          union all
-          select p.platform || ':' || p.account_id, 'co_link:' || u
-          from alert_members m join posts p on p.platform = m.platform and p.account_id = m.account_id, unnest(p.urls) u
-          where m.alert_id = ${alertId} and p.posted_at between ${new Date(from.getTime() - margin)} and ${new Date(to.getTime() + margin)}
-        ), objs as (
-          select obj, array_agg(distinct acc) as accs from mp where obj is not null group by obj
-          having count(distinct acc) between 2 and 60
-        )
-        select x.a, x.b, count(*)::int as weight, array_agg(distinct split_part(o.obj, ':', 1)) as kinds
-        from objs o, lateral (select a1 as a, a2 as b from unnest(o.accs) a1, unnest(o.accs) a2 where a1 < a2) x
-        group by 1, 2 order by 3 desc limit 2000`.execute(db);
-      return { nodes, edges: derived.rows, source: 'derived' };
+      if (nodes.length === 0) return { nodes, edges: [], source: 'stored' };
+      const rows = await db
+        .selectFrom('alert_edges')
+        .select(['account_a', 'account_b', 'kind', 'weight', 'strength'])
+        .where('alert_id', '=', alertId)
+        .execute();
+      // one drawn edge per pair: its kinds, and the sum of the kinds' weights
+      const pairs = new Map<string, { a: string; b: string; weight: number; strength: number; kinds: string[] }>();
+      for (const r of rows) {
+        const k = `${r.account_a}\u0000${r.account_b}`;
+        let p = pairs.get(k);
+        if (!p) pairs.set(k, (p = { a: r.account_a, b: r.account_b, weight: 0, strength: 0, kinds: [] }));
+        p.weight += r.weight;
+        p.strength += r.strength;
+        p.kinds.push(r.kind);
+      }
+      const edges = [...pairs.values()]
+        .map((p) => ({ a: p.a, b: p.b, weight: p.weight, kinds: p.kinds.sort() }))
+        .sort((x, y) => y.weight - x.weight || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : 1));
+      return { nodes, edges, source: 'stored' };
     },
 
     async decisions(alertId: number): Promise<AlertMemberDecision[]> {

@@ -6,7 +6,7 @@ import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
 import { countPosts } from './load.ts';
 import { Phases } from './phases.ts';
-import { edgeMinWeight, edgeWindow } from './run-engine.ts';
+import { edgeParams } from './params.ts';
 import { minutes } from '../core/alerts/windows.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import type { ClusterTaskResult } from './engine.ts';
@@ -46,11 +46,11 @@ const NO_STEP: ClusterStepResult = { edges: 0, accounts: 0, posts: 0, clusters: 
 export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: string | null): Promise<WindowResult> {
   const { db, params, config } = deps;
   const scans = scanRepository(db.kysely);
-  const runId = await scans.start({ kind: 'window', window: w, params: { window: edgeWindow(params), minWeight: edgeMinWeight(params), kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });
+  const runId = await scans.start({ kind: 'window', window: w, params: { window: edgeParams(params).delta, minWeight: edgeParams(params).minWeight, kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });
   const started = performance.now();
   const ph = new Phases();
   try {
-    const range = { start: w.start, end: new Date(w.end.getTime() + edgeWindow(params) * 1000) };
+    const range = { start: w.start, end: new Date(w.end.getTime() + edgeParams(params).delta * 1000) };
     // the window's latest other run: completed with the same edges means nothing downstream changes
     const prev = await ph.time('previous', () => scans.previousWindowRun(w.start, runId));
     // (a run that left its step to an earlier window is not trusted to have been stepped)
@@ -113,7 +113,7 @@ async function applyStep(deps: DetectDeps, step: ClusterTaskResult, window: Time
   metrics.clustersFound.inc(res.clusters.length);
   const { notices, ...applied } = await ph.time('alerts', () =>
     deps.alerts.applyClusters(
-      { clusters: res.clusters, accountSignals: res.accountSignals, window, scanRunId, detectorVersion: params.detectorVersion },
+      { clusters: res.clusters, accountSignals: res.accountSignals, window, scanRunId, detectorVersion: params.detectorVersion, clusterEdges: res.clusterEdges },
       identityPolicy(config.alerts),
     ),
   );

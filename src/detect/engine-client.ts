@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
-import type { Edge } from '../core/types.ts';
-import type { ClusterTask, Engine, ScanEdgesTask, ScanFinishTask, ScanPrepareTask, ScanTask, ScanTaskResult, StoreTask, WindowTask } from './engine.ts';
+import { ENGINE_OPS } from './engine.ts';
+import type { Engine, EngineOp, EngineOps, ScanTaskResult } from './engine.ts';
 
 /**
  * The engine on worker threads. The job's thread only sends windows and receives counts or
@@ -18,16 +18,8 @@ export interface EngineThreadData {
   narratives: boolean;
 }
 
-export type EngineRequest =
-  | { id: number; op: 'window'; task: WindowTask }
-  | { id: number; op: 'storeWindow'; task: StoreTask }
-  | { id: number; op: 'cluster'; task: ClusterTask }
-  | { id: number; op: 'scan'; task: ScanTask }
-  | { id: number; op: 'scanEdges'; task: ScanEdgesTask }
-  | { id: number; op: 'scanPrepare'; task: ScanPrepareTask }
-  | { id: number; op: 'scanFinish'; task: ScanFinishTask }
-  | { id: number; op: 'scanDrop'; task: { id: number } }
-  | { id: number; op: 'warm'; task: null };
+/** A task for the engine thread: one of the engine's operations (engine.ts ENGINE_OPS) and its task. */
+export type EngineRequest = { [K in EngineOp]: { id: number; op: K; task: EngineOps[K][0] } }[EngineOp];
 
 export type EngineResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
@@ -128,17 +120,17 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
   const main = new EngineThread(data, log);
   let scans = 0;
 
+  // every operation goes to the main thread as it is; a scan splits over two threads
+  const forward = Object.fromEntries(ENGINE_OPS.map((op) => [op, (task: unknown) => main.call(op, task)])) as unknown as Omit<Engine, 'mode' | 'close'>;
   return {
+    ...forward,
     mode: 'thread',
-    window: (task) => main.call('window', task),
-    storeWindow: (task) => main.call('storeWindow', task),
-    cluster: (task) => main.call('cluster', task),
     async scan(task) {
       const helper = new EngineThread(data, log);
       const id = ++scans;
       try {
         const [built] = await Promise.all([
-          helper.call<{ edges: Edge[]; ms: Record<string, number> }>('scanEdges', { window: task.window, params: task.params }),
+          helper.call<EngineOps['scanEdges'][1]>('scanEdges', { window: task.window, params: task.params }),
           main.call('scanPrepare', { ...task, id }),
         ]);
         const res = await main.call<ScanTaskResult>('scanFinish', { id, edges: built.edges });
@@ -151,11 +143,6 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
         await helper.close();
       }
     },
-    scanEdges: (task) => main.call('scanEdges', task),
-    scanPrepare: (task) => main.call('scanPrepare', task),
-    scanFinish: (task) => main.call('scanFinish', task),
-    scanDrop: (task) => main.call('scanDrop', task),
-    warm: () => main.call('warm', null),
     close: () => main.close(),
   };
 }

@@ -7,7 +7,7 @@ import { compileNarratives } from '../core/narratives/index.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import { openPostgres } from '../db/connection.ts';
 import type { Db } from '../db/connection.ts';
-import { inlineEngine } from './engine.ts';
+import { ENGINE_OPS, inlineEngine } from './engine.ts';
 import type { Engine } from './engine.ts';
 import type { EngineRequest, EngineResponse, EngineThreadData } from './engine-client.ts';
 
@@ -38,27 +38,9 @@ function open(): Promise<{ db: Db; engine: Engine }> {
 }
 
 async function run(req: EngineRequest): Promise<unknown> {
+  if (!(ENGINE_OPS as readonly string[]).includes(req.op)) throw new Error(`unknown engine operation "${String(req.op)}"`);
   const { engine: e } = await open();
-  switch (req.op) {
-    case 'window':
-      return e.window(req.task);
-    case 'storeWindow':
-      return e.storeWindow(req.task);
-    case 'cluster':
-      return e.cluster(req.task);
-    case 'scan':
-      return e.scan(req.task);
-    case 'scanEdges':
-      return e.scanEdges(req.task);
-    case 'scanPrepare':
-      return e.scanPrepare(req.task);
-    case 'scanFinish':
-      return e.scanFinish(req.task);
-    case 'scanDrop':
-      return e.scanDrop(req.task);
-    case 'warm':
-      return e.warm();
-  }
+  return (e[req.op] as (task: unknown) => Promise<unknown>)(req.task);
 }
 
 port.on('message', (req: EngineRequest | { op: 'close' }) => {

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { AnalyzeInput, AnalyzeMemo, AnalyzeParams, AnalyzeResult, PreparedAnalysis } from '../core/analyze.ts';
+import type { CorePost } from '../core/types.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Edge } from '../core/types.ts';
 import { edgeRepository } from '../db/edge-repository.ts';
 import { loadAccounts, loadPosts, loadSightings } from './load.ts';
 import type { LoadDb } from './load.ts';
+import { edgeParams } from './params.ts';
 import { Phases } from './phases.ts';
-import { analyzeWindow, buildWindowEdges, clusterEdges, edgeMinWeight, edgeWindow, finishScan, prepareScan, scanEdges } from './run-engine.ts';
+import { analysisEdges, analyze, analyzeEdges, analyzePrepared, prepareAnalysis } from '../core/analyze.ts';
+import { dedupePosts, memoTextKey } from '../core/cluster/index.ts';
+import { buildEdges } from '../core/edges/index.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
+import { edgesOfClusters } from '../core/alerts/edges.ts';
+import type { ClusterEdge } from '../core/alerts/edges.ts';
 
 /**
  * The CPU-heavy half of detection — loading a window's posts and running the core on them —
@@ -18,8 +24,11 @@ import type { TimeWindow } from '../core/alerts/windows.ts';
  * replace); alerts are written by the caller.
  */
 
-/** A result without the edge list (callers count edges; the list can be large). */
-export type EngineResult = Omit<AnalyzeResult, 'edges'>;
+/**
+ * A result without the full edge list (callers count edges; the list can be large), but with
+ * each cluster's own edges, which its alert keeps for the analyst's network picture.
+ */
+export type EngineResult = Omit<AnalyzeResult, 'edges'> & { clusterEdges: Record<string, ClusterEdge[]> };
 
 export interface WindowTask {
   /** the posts loaded: the window plus the Δ margin after it */
@@ -103,23 +112,29 @@ export interface ScanFinishTask {
   edges: Edge[];
 }
 
-export interface Engine {
-  readonly mode: 'thread' | 'inline';
+/**
+ * The engine's operations — each one task type and its result — in one table that the inline
+ * engine implements, the worker thread dispatches and the thread client forwards.
+ */
+export interface EngineOps {
   /** a window's edges, then (unless they are the stored ones) the cluster step with them; the edges wait for storeWindow */
-  window(task: WindowTask): Promise<WindowTaskResult>;
+  window: [WindowTask, WindowTaskResult];
   /** write the edges of the last window task of this window (its rows replaced) */
-  storeWindow(task: StoreTask): Promise<number>;
-  cluster(task: ClusterTask): Promise<ClusterTaskResult>;
-  scan(task: ScanTask): Promise<ScanTaskResult>;
-  scanEdges(task: ScanEdgesTask): Promise<{ edges: Edge[]; ms: Record<string, number> }>;
-  scanPrepare(task: ScanPrepareTask): Promise<void>;
-  scanFinish(task: ScanFinishTask): Promise<ScanTaskResult>;
+  storeWindow: [StoreTask, number];
+  cluster: [ClusterTask, ClusterTaskResult];
+  scan: [ScanTask, ScanTaskResult];
+  scanEdges: [ScanEdgesTask, { edges: Edge[]; ms: Record<string, number> }];
+  scanPrepare: [ScanPrepareTask, void];
+  scanFinish: [ScanFinishTask, ScanTaskResult];
   /** forget a preparation whose scan failed */
-  scanDrop(task: { id: number }): Promise<void>;
+  scanDrop: [{ id: number }, void];
   /** get ready (start the thread, open its connections) before the first task needs it */
-  warm(): Promise<void>;
-  close(): Promise<void>;
+  warm: [void, void];
 }
+export type EngineOp = keyof EngineOps;
+export const ENGINE_OPS = ['window', 'storeWindow', 'cluster', 'scan', 'scanEdges', 'scanPrepare', 'scanFinish', 'scanDrop', 'warm'] as const satisfies readonly EngineOp[];
+
+export type Engine = { readonly mode: 'thread' | 'inline'; close(): Promise<void> } & { [K in EngineOp]: (task: EngineOps[K][0]) => Promise<EngineOps[K][1]> };
 
 export function edgesHash(edges: readonly Edge[], detectorVersion: string): string {
   const h = createHash('sha1').update(detectorVersion).update('\n');
@@ -133,9 +148,14 @@ const PENDING_WINDOWS = 8;
 /** entries of each cache kept between window runs (a few hundred MB at most) */
 const MEMO_LIMIT = 300_000;
 
-const strip = ({ edges: _edges, ...rest }: AnalyzeResult): EngineResult => rest;
+const strip = ({ edges, ...rest }: AnalyzeResult): EngineResult => ({ ...rest, clusterEdges: edgesOfClusters(rest.clusters, edges) });
 
-/** The engine on the calling thread, over the given database. */
+/** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
+function buildWindowEdges(posts: readonly CorePost[], params: AnalyzeParams, textKeys?: Map<string, string>): Edge[] {
+  return buildEdges(params.dedupe ? dedupePosts(posts, memoTextKey(textKeys)) : posts, params.edges);
+}
+
+/** A task that needs an engine state this engine does not hold (it restarted): the job runs again. */
 export class EngineStateError extends Error {
   constructor(message: string) {
     super(message);
@@ -168,13 +188,13 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
 
   async function clusterOver(from: Date, end: Date, params: AnalyzeParams, watchlist: string[], fresh?: { windowStart: Date; edges: Edge[] }): Promise<ClusterTaskResult> {
     const ph = new Phases();
-    const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))).filter((e) => e.weight >= edgeMinWeight(params));
+    const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))).filter((e) => e.weight >= edgeParams(params).minWeight);
     if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, result: null, ms: ph.ms };
     const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
-    const posts = await ph.time('loadPosts', () => loadPosts(db, { start: from, end: new Date(end.getTime() + edgeWindow(params) * 1000) }, { accounts: keys }));
+    const posts = await ph.time('loadPosts', () => loadPosts(db, { start: from, end: new Date(end.getTime() + edgeParams(params).delta * 1000) }, { accounts: keys }));
     const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
     boundMemo();
-    const res = await ph.time('engine', () => clusterEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo }, edges, params));
+    const res = await ph.time('engine', () => analyzeEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo }, edges, params));
     return { edges: edges.length, accounts: keys.length, posts: posts.length, result: strip(res), ms: ph.ms };
   }
 
@@ -220,14 +240,14 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     async scan({ window, params, sightings, watchlist }) {
       const ph = new Phases();
       const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
-      const res = await ph.time('engine', () => analyzeWindow(input, params));
+      const res = await ph.time('engine', () => analyze(input, params));
       return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
     },
 
     async scanEdges({ window, params }) {
       const ph = new Phases();
       const posts = await ph.time('loadPosts', () => loadPosts(db, window));
-      const edges = await ph.time('edges', () => scanEdges(posts, params));
+      const edges = await ph.time('edges', () => analysisEdges(posts, params));
       return { edges, ms: ph.ms };
     },
 
@@ -236,7 +256,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       prepared.clear();
       const ph = new Phases();
       const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
-      const prep = await ph.time('prepare', () => prepareScan(input, params));
+      const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
       prepared.set(id, { input, prep, accounts, params, ph });
     },
 
@@ -248,7 +268,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       const p = prepared.get(id);
       if (!p) throw new EngineStateError(`scan ${id} was not prepared on this engine (it restarted?); the job runs again`);
       prepared.delete(id);
-      const res = await p.ph.time('engine', () => finishScan(p.input, p.prep, edges, p.params));
+      const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, edges, p.params));
       return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
     },
 

@@ -9,7 +9,7 @@ import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
 import { countAlerts } from './detect-window.ts';
 import { latestPostTime } from './load.ts';
-import { edgeMinWeight, edgeWindow } from './run-engine.ts';
+import { edgeParams } from './params.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 
 export type ScanType = Exclude<ScanKind, 'window'>;
@@ -84,7 +84,7 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
   const runId = await scans.start({
     kind,
     window: w,
-    params: { window: edgeWindow(params), minWeight: edgeMinWeight(params), kinds: params.edges.kinds, minScore: config.alerts.minScore, overlap: config.alerts.overlap },
+    params: { window: edgeParams(params).delta, minWeight: edgeParams(params).minWeight, kinds: params.edges.kinds, minScore: config.alerts.minScore, overlap: config.alerts.overlap },
     jobId,
     detectorVersion: params.detectorVersion,
   });
@@ -99,7 +99,7 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
     metrics.clustersFound.inc(res.clusters.length);
     const t0 = performance.now();
     const { notices, ...applied } = await deps.alerts.applyClusters(
-      { clusters: res.clusters, accountSignals: res.accountSignals, window: w, scanRunId: runId, detectorVersion: params.detectorVersion },
+      { clusters: res.clusters, accountSignals: res.accountSignals, window: w, scanRunId: runId, detectorVersion: params.detectorVersion, clusterEdges: res.clusterEdges },
       identityPolicy(config.alerts),
     );
     countAlerts(applied, notices);

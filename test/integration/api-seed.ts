@@ -165,6 +165,10 @@ export async function seedAlert(db: Kysely<Database>, a: SeedAlert, n: number): 
     .insertInto('alert_evidence')
     .values({ alert_id: row.id, kind: 'link', key: `https://example.org/${n}`, post_ids: [], description: 'link', data: JSON.stringify({ url: `https://example.org/${n}`, members: ids.length, sharers: ids.length }) })
     .execute();
+  // the detector's edges of the cluster, as the alert service keeps them: every pair shared the link
+  const keys = ids.map((id) => `${platform}:${id}`).sort();
+  const edgeRows = keys.flatMap((x, i) => keys.slice(i + 1).map((y) => ({ alert_id: row.id, account_a: x, account_b: y, kind: 'co_link', weight: 2, strength: 1.5, evidence_posts: JSON.stringify([]) })));
+  if (edgeRows.length) await db.insertInto('alert_edges').values(edgeRows).execute();
   await db.insertInto('alert_events').values({ alert_id: row.id, actor: 'system', action: 'opened', from_value: null, to_value: 'open', note: 'opened', data: null }).execute();
   return row.id;
 }

@@ -212,9 +212,10 @@ describe('GET /v1/alerts/:id', () => {
   it('serves the network', async () => {
     const g = (await get(`/v1/alerts/${ids[0]}/graph`, keys.viewer)).json();
     expect(g.nodes).toHaveLength(3);
-    expect(g.source).toBe('derived');
-    // the three members posted the same link: a triangle
+    expect(g.source).toBe('stored');
+    // the three members' stored co_link edges: a triangle, drawn as the detector weighed them
     expect(g.edges).toHaveLength(3);
+    expect(g.edges.every((e: { kinds: string[]; weight: number }) => e.kinds.join() === 'co_link' && e.weight === 2)).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import type { PartialDB as RejectedRecords } from './rejected-records.ts';
 import type { PartialDB as AlertEvents } from './alert-events.ts';
 import type { PartialDB as AlertEvidenceT } from './alert-evidence.ts';
 import type { PartialDB as AlertMembers } from './alert-members.ts';
+import type { PartialDB as AlertEdges } from './alert-edges.ts';
 import type { PartialDB as Alerts } from './alerts.ts';
 import type { PartialDB as Clusters } from './clusters.ts';
 import type { PartialDB as CoordinationEdges } from './coordination-edges.ts';
@@ -26,6 +27,7 @@ export type Database = Accounts &
   AlertEvents &
   AlertEvidenceT &
   AlertMembers &
+  AlertEdges &
   Alerts &
   Clusters &
   CoordinationEdges &
@@ -45,6 +47,7 @@ export type { RejectedRecord } from './rejected-records.ts';
 export type { AlertEvent, AlertAction } from './alert-events.ts';
 export type { AlertEvidence, EvidenceKind } from './alert-evidence.ts';
 export type { AlertMember, MemberRole } from './alert-members.ts';
+export type { AlertEdgeRow } from './alert-edges.ts';
 export type { Alert, AlertStatus } from './alerts.ts';
 export { ALERT_STATUSES } from './alerts.ts';
 export type { ClusterRow, ClusterOutcome } from './clusters.ts';

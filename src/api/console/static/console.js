@@ -300,7 +300,7 @@
       l.setAttribute('x2', b.x.toFixed(1));
       l.setAttribute('y2', b.y.toFixed(1));
       l.setAttribute('stroke-width', (0.5 + (3 * e.weight) / maxW).toFixed(2));
-      l.setAttribute('class', 'edge');
+      l.setAttribute('class', 'edge kind-' + edgeKind(e.kinds));
       const t = document.createElementNS(NS, 'title');
       t.textContent = e.kinds.join(', ') + ' × ' + e.weight;
       l.appendChild(t);
@@ -332,8 +332,304 @@
     el.appendChild(svg);
     const cap = document.createElement('p');
     cap.className = 'hint';
-    cap.textContent = N + ' members, ' + edges.length + ' links' + (g.source === 'derived' ? ' (from shared texts, links and reposts)' : ' (coordination edges)') + '.';
+    cap.textContent = N + ' members, ' + edges.length + ' links' + ' (the coordination edges the detector built)' + '.';
     el.appendChild(cap);
     el.dataset.ready = '1';
+  }
+  // ---- analyst's tools (bulk actions, filter values, counts, timeline marks) ----
+
+  // a link of several kinds is drawn as its rarest: copied text before links before reposts
+  function edgeKind(kinds) {
+    const order = ['co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_repost', 'co_set'];
+    for (const k of order) if ((kinds || []).indexOf(k) >= 0) return k;
+    return 'other';
+  }
+
+  // the queue's narrative and platform inputs become selects of the values the data has
+  async function realFilterValues() {
+    const inputs = Array.from(document.querySelectorAll('input[data-values]'));
+    if (!inputs.length) return;
+    let v;
+    try {
+      const res = await fetch('/console/filters.json', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+      if (!res.ok) return;
+      v = await res.json();
+    } catch {
+      return;
+    }
+    for (const input of inputs) {
+      const values = input.dataset.values === 'narratives' ? v.narratives.map((n) => [n.id, n.title]) : v.platforms.map((p) => [p, p]);
+      const sel = document.createElement('select');
+      sel.name = input.name;
+      sel.setAttribute('aria-label', input.name);
+      sel.dataset.values = input.dataset.values;
+      const any = document.createElement('option');
+      any.value = '';
+      any.textContent = 'any ' + input.name;
+      sel.appendChild(any);
+      let found = input.value === '';
+      for (const [value, label] of values) {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = label;
+        if (value === input.value) {
+          o.selected = true;
+          found = true;
+        }
+        sel.appendChild(o);
+      }
+      if (!found) {
+        // a value typed into the URL stays selectable
+        const o = document.createElement('option');
+        o.value = input.value;
+        o.textContent = input.value;
+        o.selected = true;
+        sel.appendChild(o);
+      }
+      input.replaceWith(sel);
+    }
+  }
+
+  // tab counts under the page's own filters, fetched again after any change of status
+  async function refreshCounts() {
+    const params = new URLSearchParams(location.search);
+    for (const k of ['status', 'cursor', 'limit', 'sort']) params.delete(k);
+    try {
+      const data = await api('GET', '/v1/alerts/counts?' + params.toString());
+      const counts = data && data.counts ? data.counts : data;
+      let all = 0;
+      document.querySelectorAll('.tabs a[data-status]').forEach((a) => {
+        const st = a.dataset.status;
+        const n = a.querySelector('.n');
+        if (!n) return;
+        if (st) {
+          n.textContent = String(counts[st] || 0);
+          all += counts[st] || 0;
+        }
+      });
+      const allTab = document.querySelector('.tabs a[data-status=""] .n');
+      if (allTab) allTab.textContent = String(all);
+      document.body.dataset.countsAt = String(Date.now());
+    } catch (e) {
+      toast('counts: ' + e.message, true);
+    }
+  }
+
+  function setStatusCell(row, to) {
+    row.dataset.status = to;
+    const st = row.querySelector('.st');
+    if (!st) return;
+    st.textContent = '';
+    const b = document.createElement('span');
+    b.className = 'badge st-' + to;
+    b.textContent = (LABEL[to] || to).replace('Start review', 'In review').replace('Confirm', 'Confirmed').replace('Dismiss', 'Dismissed').replace('Escalate', 'Escalated').replace('Reopen', 'Open');
+    st.appendChild(b);
+  }
+
+  // one selection model for the queue's alerts and an alert's members
+  function selection(boxSel, allId, barId, countId, noun) {
+    const boxes = () => Array.from(document.querySelectorAll(boxSel));
+    const bar = document.getElementById(barId);
+    const count = document.getElementById(countId);
+    const all = document.getElementById(allId);
+    const picked = () => boxes().filter((b) => b.checked);
+    const update = () => {
+      const k = picked().length;
+      if (bar) bar.hidden = k === 0;
+      if (count) count.textContent = k + ' ' + noun + (k === 1 ? '' : 's') + ' selected';
+      if (all) all.checked = k > 0 && k === boxes().length;
+    };
+    boxes().forEach((b) => b.addEventListener('change', update));
+    if (all) all.addEventListener('change', () => {
+      boxes().forEach((b) => (b.checked = all.checked));
+      update();
+    });
+    return {
+      picked,
+      update,
+      clear: () => {
+        boxes().forEach((b) => (b.checked = false));
+        update();
+      },
+    };
+  }
+
+  async function bulkTransition(sel, to) {
+    const rows = sel.picked().map((b) => b.closest('tr'));
+    if (!rows.length) return;
+    const label = LABEL[to] || to;
+    const note = await askNote(label + ' ' + rows.length + ' alert' + (rows.length === 1 ? '' : 's') + ' (one note for all)', Boolean(NEEDS_NOTE[to]));
+    if (note === null) return;
+    let ok = 0;
+    const failed = [];
+    for (const row of rows) {
+      try {
+        await api('POST', '/v1/alerts/' + encodeURIComponent(row.dataset.id) + '/transitions', note ? { to, note } : { to });
+        setStatusCell(row, to);
+        ok++;
+      } catch (e) {
+        failed.push('#' + row.dataset.id + ': ' + e.message);
+      }
+    }
+    sel.clear();
+    toast(ok + ' alert' + (ok === 1 ? '' : 's') + ' → ' + to + (failed.length ? '; not moved: ' + failed.join('; ') : ''), failed.length > 0);
+  }
+
+  async function bulkAssign(sel) {
+    const rows = sel.picked().map((b) => b.closest('tr'));
+    let ok = 0;
+    for (const row of rows) {
+      try {
+        await api('POST', '/v1/alerts/' + encodeURIComponent(row.dataset.id) + '/assignment', {});
+        row.querySelector('.assignee').textContent = body.dataset.me;
+        ok++;
+      } catch (e) {
+        toast('#' + row.dataset.id + ': ' + e.message, true);
+      }
+    }
+    sel.clear();
+    toast(ok + ' alert' + (ok === 1 ? '' : 's') + ' assigned to you');
+  }
+
+  if (page === 'queue') {
+    realFilterValues();
+    // any change of a row's status (a key, a bulk action) refreshes the tab counts
+    const rows = Array.from(document.querySelectorAll('tr.alert-row'));
+    let pending = null;
+    const obs = new MutationObserver(() => {
+      clearTimeout(pending);
+      pending = setTimeout(refreshCounts, 150);
+    });
+    rows.forEach((r) => obs.observe(r, { attributes: true, attributeFilter: ['data-status'] }));
+    if (canWrite && document.getElementById('bulk')) {
+      const sel = selection('input.pick-alert', 'pick-all', 'bulk', 'bulk-count', 'alert');
+      document.querySelectorAll('[data-bulk]').forEach((b) =>
+        b.addEventListener('click', async () => {
+          const what = b.dataset.bulk;
+          if (what === 'clear') sel.clear();
+          else if (what === 'assign') await bulkAssign(sel);
+          else await bulkTransition(sel, what);
+        }),
+      );
+      // x toggles the selected row into the bulk selection
+      document.addEventListener('keydown', (ev) => {
+        if (typing(ev) || ev.key !== 'x') return;
+        const row = document.querySelector('tr.alert-row.selected');
+        const box = row && row.querySelector('input.pick-alert');
+        if (!box) return;
+        ev.preventDefault();
+        box.checked = !box.checked;
+        sel.update();
+      });
+    }
+  }
+
+  if (page === 'alert') {
+    const art = document.getElementById('alert');
+    const alertId = art ? art.dataset.id : null;
+    if (canWrite && alertId && document.getElementById('member-bulk')) {
+      const sel = selection('input.pick-member', 'pick-all-members', 'member-bulk', 'member-bulk-count', 'member');
+      document.querySelectorAll('[data-bulk-decide]').forEach((b) =>
+        b.addEventListener('click', async () => {
+          const decision = b.dataset.bulkDecide;
+          if (decision === 'clear') return sel.clear();
+          const rows = sel.picked().map((x) => x.closest('tr'));
+          // a member already at this decision is left alone: no event for a change that changes nothing
+          const todo = rows.filter((r) => r.dataset.decision !== decision);
+          if (!todo.length) return toast('every selected member is already ' + decision);
+          const note = await askNote('Mark ' + todo.length + ' member' + (todo.length === 1 ? '' : 's') + ' ' + decision + ' (one note for all)', false);
+          if (note === null) return;
+          const failed = [];
+          for (const r of todo) {
+            const key = r.dataset.account;
+            const i = key.indexOf(':');
+            const url = '/v1/alerts/' + encodeURIComponent(alertId) + '/members/' + encodeURIComponent(key.slice(0, i)) + '/' + encodeURIComponent(key.slice(i + 1)) + '/decision';
+            try {
+              await api('PUT', url, note ? { decision, note } : { decision });
+            } catch (e) {
+              failed.push('@' + r.dataset.handle + ': ' + e.message);
+            }
+          }
+          if (failed.length) toast('not saved: ' + failed.join('; '), true);
+          else location.reload();
+        }),
+      );
+    }
+    timelineMarks();
+  }
+
+  // hover, focus or click a timeline mark: the post itself, fetched once, shown as text
+  function timelineMarks() {
+    const tip = document.getElementById('tl-tip');
+    const wrap = tip ? tip.parentElement : null;
+    if (!tip || !wrap) return;
+    const cache = new Map();
+    let pinned = null;
+    const load = async (key) => {
+      if (!cache.has(key)) {
+        cache.set(
+          key,
+          fetch('/console/post.json?key=' + encodeURIComponent(key), { credentials: 'same-origin', headers: { accept: 'application/json' } }).then((r) => (r.ok ? r.json() : null)),
+        );
+      }
+      return cache.get(key);
+    };
+    const show = async (mark) => {
+      const key = mark.dataset.post;
+      const box = mark.getBoundingClientRect();
+      const outer = wrap.getBoundingClientRect();
+      tip.hidden = false;
+      tip.dataset.post = key;
+      tip.textContent = mark.dataset.t + ' · loading…';
+      const left = Math.max(0, Math.min(outer.width - 320, box.left - outer.left - 150));
+      tip.style.left = left + 'px';
+      tip.style.top = box.bottom - outer.top + 6 + 'px';
+      const p = await load(key);
+      if (tip.dataset.post !== key) return;
+      tip.textContent = '';
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      const who = document.createElement('a');
+      const i = p ? p.account.indexOf(':') : -1;
+      if (p) who.href = '/console/accounts/' + encodeURIComponent(p.account.slice(0, i)) + '/' + encodeURIComponent(p.account.slice(i + 1));
+      who.textContent = '@' + (p ? p.handle || p.account.slice(i + 1) : '?');
+      meta.appendChild(who);
+      meta.appendChild(document.createTextNode(' · ' + mark.dataset.t + (p && p.repost_of ? ' · repost' : '')));
+      if (p && p.original && /^https?:\/\//.test(p.original)) {
+        const a = document.createElement('a');
+        a.href = p.original;
+        a.rel = 'noopener noreferrer nofollow';
+        a.target = '_blank';
+        a.className = 'ext';
+        a.textContent = ' original ↗';
+        meta.appendChild(a);
+      }
+      const text = document.createElement('p');
+      text.className = 'post-text';
+      text.textContent = p ? p.text : 'The post could not be loaded.';
+      tip.appendChild(meta);
+      tip.appendChild(text);
+    };
+    const hide = () => {
+      if (!pinned) tip.hidden = true;
+    };
+    document.querySelectorAll('.tl-tick').forEach((m) => {
+      m.addEventListener('mouseenter', () => pinned || show(m));
+      m.addEventListener('focus', () => pinned || show(m));
+      m.addEventListener('mouseleave', hide);
+      m.addEventListener('blur', hide);
+      m.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        pinned = pinned === m ? null : m;
+        if (pinned) show(m);
+        else hide();
+      });
+    });
+    document.addEventListener('click', (ev) => {
+      if (pinned && !tip.contains(ev.target)) {
+        pinned = null;
+        tip.hidden = true;
+      }
+    });
   }
 })();
