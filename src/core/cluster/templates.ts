@@ -15,10 +15,11 @@ import type { ActionIndex } from './actions.ts';
  *   ≤ Δ with probability p = 1 − exp(−n Δ / T); X such gaps among N are synchronised when the
  *   binomial tail P(X' ≥ X) ≤ alpha. A ring pasting a text within seconds has X = N (tail
  *   ≈ p^N, tiny); a share button used over an hour has X = 0;
- * - its sharers are unrelated: no other rarely shared object (≤ maxSharers accounts in all) was
- *   acted on by two of them. A slow ring pasting texts hours apart is not synchronised either, but
- *   its members share its other texts, links and reposts; share-button users share nothing rare.
- *   (Above maxSharers sharers the text is popular anyway and this check is skipped.)
+ * - its sharers are unrelated: they have no other object of their own, one that two of them acted
+ *   on and at least half of whose sharers are among them. A slow ring pasting texts hours apart
+ *   is not synchronised either, but its members share its other texts, links and reposts, which
+ *   are theirs; share-button users share at most what a crowd shares (a popular repost of which
+ *   they are a few of many). Above maxSharers sharers the text is popular anyway: check skipped.
  */
 
 export interface TemplateOptions {
@@ -84,23 +85,25 @@ export function templateObjects(index: ActionIndex, window: number, opts: Templa
     }
     const p = 1 - Math.exp((-n * window) / span);
     if (binomialTail(X, N, p) <= opts.alpha) continue;
-    if (n <= opts.maxSharers && shareOtherRare(index, sharers, new Set(keys), opts.maxSharers)) continue;
+    if (n <= opts.maxSharers && shareOtherOwn(index, sharers, new Set(keys))) continue;
     for (const k of keys) out.add(k);
   }
   return out;
 }
 
-/** Whether two of the accounts acted on one rarely shared object besides `own`. */
-function shareOtherRare(index: ActionIndex, accounts: ReadonlySet<string>, own: ReadonlySet<string>, maxSharers: number): boolean {
-  const seen = new Set<string>();
+/**
+ * Whether the accounts have an object of their own besides `own`: one that two or more of them
+ * acted on and that belongs mostly to them (at least half of its sharers are among them).
+ */
+function shareOtherOwn(index: ActionIndex, accounts: ReadonlySet<string>, own: ReadonlySet<string>): boolean {
+  const count = new Map<string, number>();
   for (const a of accounts) {
     for (const o of index.objectsOfAccount.get(a) ?? []) {
-      if (own.has(o)) continue;
-      const x = index.objects.get(o);
-      if (!x || x.sharers < 2 || x.sharers > maxSharers) continue;
-      if (seen.has(o)) return true;
-      seen.add(o);
+      if (!own.has(o)) count.set(o, (count.get(o) ?? 0) + 1);
     }
+  }
+  for (const [o, k] of count) {
+    if (k >= 2 && k * 2 >= (index.objects.get(o)?.sharers ?? Infinity)) return true;
   }
   return false;
 }
