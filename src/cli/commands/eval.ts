@@ -15,13 +15,14 @@ import {
   fixedTable,
   flagRuleAgrees,
   gridPoints,
+  labelClusters,
   LabelsError,
   losoTable,
   parseLabelsCsv,
   positivePredicate,
   reliabilityLoso,
 } from '../../core/eval/index.ts';
-import type { AccountMetrics, EvalReport, EvidenceCeiling, HarnessGrid, LabelRow, ReliabilityReport, SetKind, SetRuns, SetScore, SlimCluster } from '../../core/eval/index.ts';
+import type { AccountMetrics, EvalReport, EvidenceCeiling, HarnessGrid, LabelledCluster, LabelRow, ReliabilityReport, SetKind, SetRuns, SetScore, SlimCluster } from '../../core/eval/index.ts';
 import { compileNarratives } from '../../core/narratives/index.ts';
 import type { CompiledNarratives } from '../../core/narratives/index.ts';
 import { PRESETS, presetParams, simulate } from '../../core/simulate/index.ts';
@@ -663,4 +664,42 @@ export function formatSetsReport(r: SetsReport): string {
   for (const x of r.skipped) lines.push(`${safe(x.set, 40)}: skipped: ${safe(x.reason, 160)}`);
   if (r.ruleMismatch.length) lines.push(`warning: the flag rule the harness re-applies differs from analyze()'s on ${r.ruleMismatch.join(', ')}: thresholds other than the engine's own may be off`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The labelled clusters of sets (majority of labelled members), analysed with the given
+ * parameters: what `coordwatch calibrate --sets` fits on. Sets with one class only (an
+ * all-positive set) and agreement sets are left out, as in the reliability table.
+ */
+export async function labelledClustersOfSets(
+  specs: readonly string[],
+  opts: { overrides: Record<string, unknown>; narratives: boolean; seed: number; progress?: (line: string) => void },
+): Promise<{ clusters: LabelledCluster[]; used: string[]; skipped: { set: string; reason: string }[] }> {
+  const data = DATA_DIR();
+  let cover: Promise<string[] | null> | null = null;
+  const debates = ['debate-d1', 'debate-d2'].filter((d) => fs.existsSync(path.join(data, d, 'posts.ndjson.gz')));
+  const ctx: SetsContext = { data, seed: opts.seed, coverTexts: () => (cover ??= debates.length ? readCoverTexts(debates) : Promise.resolve(null)) };
+  const params = paramsOf({ overrides: opts.overrides });
+  const clusters: LabelledCluster[] = [];
+  const used: string[] = [];
+  const skipped: { set: string; reason: string }[] = [];
+  for (const spec of expandSetSpecs(specs)) {
+    const set = await loadEvalSet(spec, ctx);
+    if (typeof set === 'string') {
+      skipped.push({ set: spec, reason: set });
+      continue;
+    }
+    const isPositive = positivePredicate(set.positive);
+    let pos = 0;
+    for (const l of set.labels.values()) if (isPositive(l.label)) pos++;
+    if (set.kind === 'agreement' || pos === 0 || pos === set.labels.size) {
+      skipped.push({ set: set.name, reason: set.kind === 'agreement' ? 'agreement labels, not ground truth' : 'one class only' });
+      continue;
+    }
+    const result = analyze({ posts: set.posts, accounts: set.accounts, narratives: opts.narratives ? narratives() : undefined, now: lastT(set.posts) }, params);
+    clusters.push(...labelClusters(set.name, slim(result), set.labels, isPositive));
+    used.push(set.name);
+    opts.progress?.(`${set.name}: ${result.clusters.length} clusters`);
+  }
+  return { clusters, used, skipped };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAlertsCommands } from './alerts.ts';
 import { registerBatchesCommand } from './batches.ts';
+import { registerCalibrateCommand } from './calibrate.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerIngestCommand } from './ingest.ts';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerNetworksCommand(program);
   registerSimulateCommand(program);
   registerEvalCommand(program);
+  registerCalibrateCommand(program);
   registerScanCommand(program);
   registerAlertsCommands(program);
   registerJobsCommand(program);

@@ -63,7 +63,7 @@ export function fitCalibration(points: readonly LabelledScore[], opts: FitOption
     while (pooled.length > 1) {
       const y = pooled[pooled.length - 1];
       const x = pooled[pooled.length - 2];
-      if (x.v <= y.v) break;
+      if (x.v < y.v) break;
       pooled.splice(pooled.length - 2, 2, { lo: x.lo, hi: y.hi, n: x.n + y.n, v: (x.v * x.n + y.v * y.n) / (x.n + y.n) });
     }
   }

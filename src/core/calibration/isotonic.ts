@@ -35,7 +35,9 @@ export function poolAdjacentViolators(points: readonly LabelledScore[]): Isotoni
     while (blocks.length > 1) {
       const b = blocks[blocks.length - 1];
       const a = blocks[blocks.length - 2];
-      if (a.positives / a.n <= b.positives / b.n) break;
+      // violators are pooled, and so are equal neighbours: the fit is the same, and a step of
+      // many clusters is shrunk toward the base rate less than many steps of one
+      if (a.positives / a.n < b.positives / b.n) break;
       blocks.splice(blocks.length - 2, 2, { lo: a.lo, hi: b.hi, n: a.n + b.n, positives: a.positives + b.positives });
     }
   }
