@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { ApiRole } from '../db/schema/index.ts';
+import { hashKey } from '../db/api-key-repository.ts';
 import type { ApiKeyRepository } from '../db/api-key-repository.ts';
 import type { SessionRepository } from '../db/session-repository.ts';
 import { registry } from '../metrics.ts';
@@ -96,12 +97,15 @@ export interface AuthLimits {
   unknownPerMinute: number;
   /** entries the negative cache and the per-address counters hold at most */
   maxEntries: number;
+  /** how old the list of live key hashes may be when a throttled address presents a key */
+  knownRefreshMs: number;
 }
 
 export const DEFAULT_AUTH_LIMITS: AuthLimits = {
   negativeTtlMs: 60_000,
   unknownPerMinute: 30,
   maxEntries: 10_000,
+  knownRefreshMs: 15_000,
 };
 
 /** A Map that forgets its oldest entries past `max` (insertion order). */
@@ -124,6 +128,19 @@ export function authenticator(
 ) {
   const unknown = new Map<string, number>();
   const failures = new Map<string, { start: number; n: number }>();
+  // a throttled address (someone there sprays made-up keys) may still use a real key: its hash
+  // is checked against the live keys' hashes, re-read at most every knownRefreshMs
+  let known: { at: number; hashes: Promise<Set<string>> } | null = null;
+  const isLiveKey = async (key: string, now: number): Promise<boolean> => {
+    if (!known || now - known.at > limits.knownRefreshMs)
+      known = { at: now, hashes: keys.liveHashes() };
+    try {
+      return (await known.hashes).has(hashKey(key));
+    } catch {
+      known = null;
+      return false;
+    }
+  };
 
   const throttled = (ip: string, now: number): boolean => {
     const f = failures.get(ip);
@@ -156,7 +173,10 @@ export function authenticator(
         req.authProblem = { via: p.via, reason: 'unknown' };
         return;
       }
-      if (throttled(req.ip, now)) {
+      if (
+        throttled(req.ip, now) &&
+        !(p.via === 'header' && p.value && (await isLiveKey(p.value, now)))
+      ) {
         lookups.inc({ outcome: 'throttled' });
         req.authProblem = { via: p.via, reason: 'throttled' };
         return;

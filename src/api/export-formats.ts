@@ -51,10 +51,12 @@ export function membersCsv(members: readonly MemberView[]): string {
 
 export function xmlEscape(s: string): string {
   // characters XML 1.0 cannot carry at all are dropped
-  // eslint-disable-next-line no-control-regex
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
 }
 
 export function graphml(g: GraphData, members: readonly MemberView[]): string {

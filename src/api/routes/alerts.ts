@@ -11,7 +11,6 @@ import {
 } from '../../alerts/review-rules.ts';
 import { CursorError, reviewRepository } from '../../db/review-repository.ts';
 import { ALERT_STATUSES, MEMBER_DECISIONS } from '../../db/schema/index.ts';
-import type { AlertStatus, ApiRole } from '../../db/schema/index.ts';
 import { actorOf, allows, requireRole } from '../auth.ts';
 import { loadAlertView, loadGraph } from '../alert-view.ts';
 import { alertQuerySchema, toFilters } from '../alert-filters.ts';
