@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers from './eslint.layers.js';
+
+const root = import.meta.dirname;
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'out/**'] },
@@ -21,6 +24,12 @@ export default tseslint.config(
     files: ['src/api/console/static/**/*.js'],
     languageOptions: { globals: globals.browser },
     rules: { 'no-redeclare': 'off' },
+  },
+  {
+    // The layering of src/ (eslint.layers.js): arrows only point down.
+    files: ['src/**/*.ts', 'config/**/*.ts', 'migrations/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/layers': ['error', { root }] },
   },
   {
     // Migrations are typed Kysely<any> on purpose: they must not depend on today's schema types.

@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { DbUnreachableError, MigrationError } from '../db/connection.ts';
 import { createLogger } from '../logger.ts';
 import type { Logger } from '../logger.ts';
-import { RedisUnreachableError } from '../queue/redis.ts';
+import { RedisUnreachableError } from '../app/index.ts';
 
 /** Exit codes: 0 done, 1 unexpected failure, 2 bad usage or unreadable input, 3 a service is unreachable. */
 export const EXIT = { ok: 0, failure: 1, input: 2, service: 3 } as const;

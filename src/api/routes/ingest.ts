@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import { INPUT_FORMATS, InputError, readRecordBatches } from '../../ingest/index.ts';
 import type { InputFormat } from '../../ingest/index.ts';
-import { produceIngest } from '../../queue/ingest-producer.ts';
+import { produceIngest } from '../../app/index.ts';
 import { actorOf, requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps } from '../types.ts';

@@ -7,12 +7,10 @@ import { simulate } from '../../core/simulate/index.ts';
 import type { ParsedRecord } from '../../core/types.ts';
 import { apiKeyRepository } from '../../db/api-key-repository.ts';
 import type { Db } from '../../db/connection.ts';
-import { runScan } from '../../detect/scan.ts';
 import type { ScanResult } from '../../detect/scan.ts';
 import { readRecordBatches } from '../../ingest/index.ts';
 import type { Logger } from '../../logger.ts';
-import { detectDeps } from '../../app/detection.ts';
-import { produceIngest } from '../../queue/ingest-producer.ts';
+import { produceIngest, runScanHere } from '../../app/index.ts';
 import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 import { n, secs } from '../format.ts';
@@ -73,7 +71,7 @@ export async function loadDemoData(config: Config, db: Db, log: Logger, files: s
   const lo = new Date(span.lo as unknown as string).getTime();
   const hi = new Date(span.hi as unknown as string).getTime();
   const w = { start: new Date(Math.floor(lo / 60_000) * 60_000), end: new Date(Math.floor(hi / 60_000) * 60_000 + 60_000) };
-  const scan = await runScan(detectDeps(cfg, db, log), 'manual', w, null);
+  const scan = await runScanHere(cfg, db, log, 'manual', w);
   return { batches, scan };
 }
 

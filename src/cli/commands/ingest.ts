@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { detectFormat, parseColumnMapping, readRecordBatches } from '../../ingest/index.ts';
 import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
-import type { IngestBatch } from '../../db/schema/index.ts';
-import { produceIngest, waitForBatch } from '../../queue/ingest-producer.ts';
+import type { IngestBatchRow } from '../../db/ingest-repository.ts';
+import { produceIngest, RedisQueue, waitForBatch } from '../../app/index.ts';
+import type { JobStateOf } from '../../queue/ingest-producer.ts';
 import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { n, rate, safe, secs } from '../format.ts';
@@ -20,6 +21,7 @@ interface IngestFlags {
   workers?: string;
   enqueueOnly?: boolean;
   progress?: boolean;
+  staleAfter?: string;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -34,9 +36,12 @@ export function registerIngestCommand(program: Command): void {
     .option('-w, --workers <n>', 'with REDIS_URL: chunks this process also works itself (0 = only enqueue)')
     .option('--enqueue-only', 'with REDIS_URL: queue the chunks and exit; workers elsewhere write them')
     .option('--no-progress', 'no progress output')
+    .option('--stale-after <minutes>', 'give up on a batch with no progress (no chunk written) for this long', '10')
     .addHelpText(
       'after',
-      '\nExit codes: 0 done (also with rejected records), 2 input unreadable or bad option, 3 database or Redis unreachable.',
+      '\nExit codes: 0 done (also with rejected, trimmed or changed records), 1 the batch failed (a chunk could not be written,\n' +
+        'with the reason) or was abandoned (no progress for --stale-after minutes), 2 input unreadable or bad option,\n' +
+        '3 database or Redis unreachable.',
     )
     .action((input: string, flags: IngestFlags) => runCommand(() => ingestCommand(input, flags)));
 }
@@ -48,6 +53,7 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
   }
   const mapping = flags.map ? parseColumnMapping(flags.map) : null;
   if (mapping && flags.format && flags.format !== 'csv') throw new UsageError('--map goes with --format csv');
+  const staleAfterMs = parseMinutes(flags.staleAfter ?? '10') * 60_000;
   const targets = await resolveTargets(input, (flags.format as InputFormat | undefined) ?? (mapping ? 'csv' : undefined));
 
   const db = await openMigratedDb(config, log);
@@ -76,7 +82,7 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
       const label = t.input === '-' ? 'stdin' : t.input;
       let lastPrint = 0;
       let read = 0;
-      const progress = (b: IngestBatch | null) => {
+      const progress = (b: IngestBatchRow | null) => {
         if (!showProgress) return;
         const now = Date.now();
         if (!tty && now - lastPrint < 2000) return;
@@ -102,19 +108,50 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
         process.stdout.write(`batch ${produced.batchId}: ${n(produced.records)} records queued in ${produced.chunks} chunks\n`);
         continue;
       }
-      await handle.queue.drain();
-      const batch = await waitForBatch(db, produced.batchId, { onProgress: progress });
+      const repo = ingestRepository(db.kysely);
+      // In-process: every job has run after drain(), so a chunk still missing failed for good.
+      // With Redis the batch itself is waited for (drain() would wait on every batch's jobs,
+      // and for ever when no worker runs): a job failed for good or no progress ends the wait.
+      if (handle.queue.mode === 'inline') {
+        await handle.queue.drain();
+        await repo.settleDrained(produced.batchId);
+      }
+      const batch = await waitForBatch(db, produced.batchId, {
+        onProgress: progress,
+        staleAfterMs,
+        jobState: handle.queue instanceof RedisQueue ? bullJobState(handle.queue) : undefined,
+      });
       if (showProgress && tty) process.stderr.write('\n');
-      const rejected = await ingestRepository(db.kysely).rejectedOf(batch.id, 5);
+      const rejected = await repo.rejectedOf(batch.id, 5);
       process.stdout.write(summary(batch, label, t.format, Date.now() - started, rejected));
       if (produced.readError && produced.chunks === 0) worst = EXIT.input;
-      if (batch.status === 'failed') worst = Math.max(worst, EXIT.failure);
+      if (batch.status === 'failed' || batch.status === 'abandoned') {
+        if (!(produced.readError && produced.chunks === 0)) {
+          process.stderr.write(`coordwatch: batch ${batch.id} ${batch.status}: ${safe(batch.error ?? 'no reason recorded', 500)}\n`);
+        }
+        worst = Math.max(worst, EXIT.failure);
+      }
     }
   } finally {
     await handle.close();
     await db.close();
   }
   return worst;
+}
+
+/** BullMQ's view of one ingest job: a job failed for good fails its batch at once. */
+function bullJobState(q: RedisQueue): JobStateOf {
+  return async (jobId) => {
+    const job = await q.queue.getJob(jobId);
+    if (!job) return { state: 'unknown' };
+    return { state: await job.getState(), reason: job.failedReason ?? null };
+  };
+}
+
+function parseMinutes(v: string): number {
+  const k = Number(v);
+  if (!Number.isFinite(k) || k <= 0 || k > 10_080) throw new UsageError(`--stale-after: expected minutes, more than 0 and at most 10080, got "${v}"`);
+  return k;
 }
 
 function parseWorkers(v: string): number {
@@ -130,7 +167,7 @@ function bar(done: number, total: number): string {
 }
 
 function summary(
-  b: IngestBatch,
+  b: IngestBatchRow,
   label: string,
   format: string,
   ms: number,
@@ -141,6 +178,8 @@ function summary(
     `  accepted    ${n(b.accepted)}`,
     `  duplicates  ${n(b.duplicates)}`,
     `  rejected    ${n(b.rejected)}`,
+    ...(b.trimmed ? [`  trimmed     ${n(b.trimmed)} (stored with a field cut to a storage limit)`] : []),
+    ...(b.changed ? [`  changed     ${n(b.changed)} (post id stored already with other content; stored post kept)`] : []),
     `  time        ${secs(ms)} (${n(rate(b.total, ms))} records/s)`,
   ];
   if (b.error) lines.push(`  note        ${safe(b.error)}`);
@@ -149,6 +188,7 @@ function summary(
     for (const r of rejected) lines.push(`    ${safe(path.basename(r.file))}:${r.line}  ${safe(r.reason)}`);
     if (b.rejected > rejected.length) lines.push(`    … see: coordwatch batches ${b.id}`);
   }
+  if (b.changed || b.trimmed) lines.push(`  ids and reasons: coordwatch batches ${b.id}${b.changed ? ' --changed' : ' --trimmed'}`);
   return lines.join('\n') + '\n';
 }
 

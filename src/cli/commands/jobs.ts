@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Queue } from 'bullmq';
 import { withQueues } from '../../app/queues.ts';
-import { ALL_QUEUES } from '../../queue/names.ts';
+import { ALL_QUEUES } from '../../app/index.ts';
 import type { QueueName } from '../../queue/names.ts';
 import { cliContext, runCommand, UsageError } from '../context.ts';
 import { safe, table } from '../format.ts';
