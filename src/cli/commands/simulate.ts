@@ -40,7 +40,7 @@ export function registerSimulateCommand(program: Command): void {
     .description('write a seeded synthetic data set: organic background with viral bursts, planted campaigns, and their labels')
     .option('-o, --out <dir>', 'output folder (posts.ndjson[.gz] and labels.csv)', 'sim')
     .option('--preset <name>', `a named scenario with ground truth (other knobs override it): ${PRESETS.map((x) => x.name).join(', ')}`)
-    .option('--cover-from <posts[:labels]...>', "draw ordinary posts' words from these real posts (organic accounts only when a labels file is given)")
+    .option('--cover-from <sets...>', "draw ordinary posts' words from real posts: debate-d1, debate-d2 or POSTS[:LABELS] (organic accounts only when labels are known)")
     .option('--gzip', 'gzip the posts file')
     .option('--seed <n>', `random seed: the same seed and knobs give the same files (default ${String(d.seed)})`)
     .option('--start <iso>', `start of the window (UTC) (default ${d.start})`)
