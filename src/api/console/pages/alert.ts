@@ -2,11 +2,13 @@ import type { ApiKeyInfo } from '../../../db/api-key-repository.ts';
 import type { MemberView } from '../../../db/review-repository.ts';
 import type { AlertStatus } from '../../../db/schema/index.ts';
 import type { AlertView, EvidenceView } from '../../alert-view.ts';
+import { accountUrl, postUrl } from '../../../core/platform-links.ts';
 import { wordDiff } from '../diff.ts';
 import { extLink, fmtNum, fmtTime, html, seg } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
 import { severityBadge, statusBadge } from './queue.ts';
+import { originalLink } from './search.ts';
 
 interface ScorePartJson {
   name: string;
@@ -48,6 +50,15 @@ const SIGNAL_NAMES: Record<string, string> = {
 };
 
 const handleOf = (m: Pick<MemberView, 'handle' | 'account_id'>) => m.handle ?? m.account_id;
+const splitKey = (key: string) => {
+  const i = key.indexOf(':');
+  return { platform: key.slice(0, i), id: key.slice(i + 1) };
+};
+const postOriginal = (postKey: string | undefined, handle: string | null) => {
+  if (!postKey) return html``;
+  const k = splitKey(postKey);
+  return originalLink(postUrl({ platform: k.platform, post_id: k.id, handle }));
+};
 const accountHref = (key: string) => {
   const i = key.indexOf(':');
   return `/console/accounts/${seg(key.slice(0, i))}/${seg(key.slice(i + 1))}`;
@@ -84,13 +95,14 @@ function signalsCell(signals: unknown): SafeHtml {
 }
 
 function membersTable(members: MemberView[], canDecide: boolean): SafeHtml {
-  return html`<table class="members"><thead><tr><th>account</th><th>name</th><th>location</th><th>role</th><th>cohesion</th><th>suspicion</th><th>signals</th><th>decision</th></tr></thead><tbody>
+  return html`${canDecide ? memberBulkBar() : ''}<table class="members"><thead><tr>${canDecide ? html`<th class="pick"><input type="checkbox" id="pick-all-members" aria-label="select every member"></th>` : ''}<th>account</th><th class="hide-narrow">name</th><th class="hide-narrow">location</th><th>role</th><th>cohesion</th><th>suspicion</th><th>signals</th><th>decision</th></tr></thead><tbody>
   ${members.map(
-    (m) => html`<tr data-account="${m.account_key}">
-      <td><a href="${accountHref(m.account_key)}">@${handleOf(m)}</a>${m.watchlisted ? html` <span class="badge watch" title="on the watchlist">watchlist</span>` : ''}</td>
-      <td>${m.display_name ?? ''}</td>
-      <td>${m.location ?? ''}</td>
-      <td>${m.role}</td>
+    (m) => html`<tr data-account="${m.account_key}" data-handle="${handleOf(m)}" data-decision="${m.decision ?? ''}">
+      ${canDecide ? html`<td class="pick"><input type="checkbox" class="pick-member" value="${m.account_key}" aria-label="select @${handleOf(m)}"></td>` : ''}
+      <td><a href="${accountHref(m.account_key)}">@${handleOf(m)}</a> ${originalLink(accountUrl({ platform: splitKey(m.account_key).platform, account_id: m.account_id, handle: m.handle }), '↗')}${m.watchlisted ? html` <span class="badge watch" title="on the watchlist">watchlist</span>` : ''}</td>
+      <td class="hide-narrow">${m.display_name ?? ''}</td>
+      <td class="hide-narrow">${m.location ?? ''}</td>
+      <td><span class="badge role-${m.role}">${m.role}</span></td>
       <td class="num">${fmtNum(m.cohesion, 2)}</td>
       <td class="num">${fmtNum(m.suspicion, 2)}</td>
       <td class="signals">${signalsCell(m.signals)}</td>
@@ -117,8 +129,8 @@ function evidenceSection(evidence: EvidenceView[], members: MemberView[]): SafeH
     const [da, db] = wordDiff(d.a.text ?? '', d.b.text ?? '');
     return html`<div class="pair">
       <div class="pair-head">${d.kind.replace(/_/g, ' ')} · ${Math.round(d.dt)} s apart</div>
-      <div class="side"><div class="meta"><a href="${accountHref(d.a.account)}">@${who(d.a.account)}</a> · ${fmtTime(new Date(d.a.t * 1000))}</div><p class="post-text">${da}</p></div>
-      <div class="side"><div class="meta"><a href="${accountHref(d.b.account)}">@${who(d.b.account)}</a> · ${fmtTime(new Date(d.b.t * 1000))}</div><p class="post-text">${db}</p></div>
+      <div class="side"><div class="meta"><a href="${accountHref(d.a.account)}">@${who(d.a.account)}</a> · ${fmtTime(new Date(d.a.t * 1000))} ${postOriginal(d.a.post, handles.get(d.a.account) ?? null)}</div><p class="post-text">${da}</p></div>
+      <div class="side"><div class="meta"><a href="${accountHref(d.b.account)}">@${who(d.b.account)}</a> · ${fmtTime(new Date(d.b.t * 1000))} ${postOriginal(d.b.post, handles.get(d.b.account) ?? null)}</div><p class="post-text">${db}</p></div>
     </div>`;
   });
   return html`<section id="evidence"><h2>Evidence</h2>
@@ -153,21 +165,47 @@ export function timelineSvg(view: AlertView): SafeHtml {
   const height = members.length * H + 24;
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - 10);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => t0 + f * (t1 - t0));
-  return html`<svg class="timeline" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="timeline of the members' posts">
+  // the first label starts at its tick and the last ends at its tick, so neither is clipped
+  const anchor = (i: number) => (i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle');
+  const legend = html`<p class="legend" id="timeline-legend"><span class="key tl-post-key"></span> post <span class="key tl-repost-key"></span> repost · a row per member, a mark per post; marks in one column are posts within seconds of each other. Hover or click a mark to read the post.</p>`;
+  return html`${legend}<div class="tl-wrap"><svg class="timeline" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="timeline of the members' posts">
     ${members.map((m, i) => html`<text x="${left - 6}" y="${i * H + 11}" text-anchor="end" class="tl-label">@${handleOf(m).slice(0, 18)}</text><line x1="${left}" x2="${W - 10}" y1="${i * H + 7}" y2="${i * H + 7}" class="tl-row"/>`)}
     ${pts
       .filter((p) => row.has(p.account))
-      .map((p) => html`<rect x="${x(p.t).toFixed(1)}" y="${row.get(p.account)! * H + 2}" width="2" height="10" class="${p.repost ? 'tl-repost' : 'tl-post'}"><title>${fmtTime(new Date(p.t * 1000))}</title></rect>`)}
-    ${ticks.map((t) => html`<text x="${x(t).toFixed(1)}" y="${height - 4}" text-anchor="middle" class="tl-axis">${fmtTime(new Date(t * 1000)).slice(5, 16)}</text>`)}
-  </svg>`;
+      .map((p) => html`<rect x="${(x(p.t) - 1).toFixed(1)}" y="${row.get(p.account)! * H + 1}" width="4" height="12" class="tl-tick ${p.repost ? 'tl-repost' : 'tl-post'}" data-post="${p.post}" data-account="${p.account}" data-t="${fmtTime(new Date(p.t * 1000))}" tabindex="0"><title>${fmtTime(new Date(p.t * 1000))} · ${p.repost ? 'repost' : 'post'} by @${handleOf(members[row.get(p.account)!]!)}</title></rect>`)}
+    ${ticks.map((t, i) => html`<text x="${x(t).toFixed(1)}" y="${height - 4}" text-anchor="${anchor(i)}" class="tl-axis">${fmtTime(new Date(t * 1000)).slice(5, 16)}</text>`)}
+  </svg><div class="tl-tip" id="tl-tip" role="tooltip" hidden></div></div>`;
+}
+
+/** What an event changed, in words: the member it concerns, and from → to only where they differ. */
+function eventChange(e: AlertView['events'][number], handles: Map<string, string>): SafeHtml {
+  const data = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+  if (e.action === 'member') {
+    const key = typeof data.account === 'string' ? data.account : '';
+    const who = handles.get(key) ?? splitKey(key).id;
+    return html`<a href="${key ? accountHref(key) : '#'}">@${who}</a>: ${e.from_value ?? 'no decision'} → ${e.to_value ?? '—'}`;
+  }
+  if (e.action === 'updated') {
+    const bits: string[] = [];
+    if (e.from_value && e.to_value && e.from_value !== e.to_value) bits.push(`severity ${e.from_value} → ${e.to_value}`);
+    const m = data.members as { from?: number; to?: number } | undefined;
+    if (m && typeof m.from === 'number' && typeof m.to === 'number' && m.from !== m.to) bits.push(`members ${m.from} → ${m.to}`);
+    const sc = data.score as { from?: number; to?: number } | undefined;
+    if (sc && typeof sc.from === 'number' && typeof sc.to === 'number' && sc.from !== sc.to) bits.push(`score ${sc.from.toFixed(1)} → ${sc.to.toFixed(1)}`);
+    return html`${bits.join(', ')}`;
+  }
+  if (!e.from_value && !e.to_value) return html``;
+  if (e.from_value === e.to_value) return html`${e.to_value}`;
+  return html`${e.from_value ?? '—'} → ${e.to_value ?? '—'}`;
 }
 
 function eventsTable(view: AlertView): SafeHtml {
+  const handles = new Map(view.members.map((m) => [m.account_key, handleOf(m)]));
   return html`<table class="events" id="history"><thead><tr><th>when</th><th>who</th><th>what</th><th>change</th><th>note</th></tr></thead><tbody>
   ${[...view.events].reverse().map(
     (e) => html`<tr class="event ev-${e.action}" data-action="${e.action}" data-to="${e.to_value ?? ''}">
       <td>${fmtTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td>
-      <td>${e.from_value || e.to_value ? html`${e.from_value ?? '—'} → ${e.to_value ?? '—'}` : ''}</td>
+      <td class="change">${eventChange(e, handles)}</td>
       <td class="note">${e.note ?? ''}</td></tr>`,
   )}
   </tbody></table>`;
@@ -189,13 +227,13 @@ export function alertPage(me: ApiKeyInfo, view: AlertView, allowed: AlertStatus[
     <p class="crumbs"><a href="/console/alerts">← Queue</a></p>
     <h1>Alert #${a.id} ${statusBadge(a.status)} ${severityBadge(a.severity)} <span class="score">${fmtNum(a.score)}</span></h1>
     <p class="verdict" id="verdict">${a.verdict}</p>
-    <p class="facts">${a.member_count} members · active ${fmtTime(a.first_seen_at)} → ${fmtTime(a.last_seen_at)} · kinds ${a.kinds.join(', ')} · assignee <span id="assignee">${a.assignee ?? 'none'}</span> · detector ${a.detector_version}</p>
+    <p class="facts"><span id="member-count">${view.members.length}</span> members${verdictCountNote(a.verdict, view.members.length)} · active ${fmtTime(a.first_seen_at)} → ${fmtTime(a.last_seen_at)} · kinds ${a.kinds.join(', ')} · assignee <span id="assignee">${a.assignee ?? 'none'}</span> · detector ${a.detector_version}</p>
     ${actions}
-    <p class="exports">Export: <a href="/v1/alerts/${seg(a.id)}/export.json">JSON</a> · <a href="/v1/alerts/${seg(a.id)}/members.csv">members CSV</a> · <a href="/v1/alerts/${seg(a.id)}/network.graphml">GraphML</a></p>
+    <p class="exports">Export: <a href="/v1/alerts/${seg(a.id)}/export.json">JSON</a> · <a href="/v1/alerts/${seg(a.id)}/members.csv">members CSV</a> · <a href="/v1/alerts/${seg(a.id)}/network.graphml">GraphML</a> · <a href="/v1/alerts/${seg(a.id)}/export.stix.json" id="export-stix">STIX 2.1</a></p>
     <section id="score"><h2>Score</h2>${scoreBar(parts, a.score)}</section>
     ${evidenceSection(view.evidence, view.members)}
     <section id="timeline"><h2>Timeline</h2>${timelineSvg(view)}</section>
-    <section id="network"><h2>Network</h2><div id="graph" data-src="/v1/alerts/${seg(a.id)}/graph"><p class="muted">Loading the network…</p></div></section>
+    <section id="network"><h2>Network</h2>${graphLegend()}<div id="graph" data-src="/v1/alerts/${seg(a.id)}/graph"><p class="muted">Loading the network…</p></div></section>
     <section id="members-section"><h2>Members (${view.members.length})</h2>${membersTable(view.members, canWrite)}</section>
     <section id="narratives"><h2>Narratives</h2>
       ${narratives.length
@@ -205,4 +243,44 @@ export function alertPage(me: ApiKeyInfo, view: AlertView, allowed: AlertStatus[
     <section id="events"><h2>History</h2>${eventsTable(view)}</section>
   </article>`;
   return layout({ title: `Alert #${a.id}`, page: 'alert', me, body });
+}
+
+/**
+ * The verdict was written for the cluster that gave the alert its score; later windows may
+ * have added members. Say so where the numbers differ, so the header and the verdict agree.
+ */
+function verdictCountNote(verdict: string, members: number): SafeHtml {
+  const m = /^(\d+) accounts\b/.exec(verdict);
+  const k = m ? Number(m[1]) : members;
+  return k !== members ? html` <span class="muted" id="verdict-count-note">(the verdict describes the ${k} of its strongest cluster; ${members - k > 0 ? `${members - k} joined later` : 'fewer remain'})</span>` : html``;
+}
+
+const EDGE_KINDS: [string, string][] = [
+  ['co_text', 'same text'],
+  ['co_similar', 'near-same text'],
+  ['co_link', 'same link'],
+  ['co_repost', 'same repost'],
+  ['co_reply', 'same reply'],
+  ['co_hashtag_seq', 'same hashtags'],
+  ['co_set', 'rare objects in common'],
+  ['other', 'other kinds'],
+];
+
+function graphLegend(): SafeHtml {
+  return html`<div class="legend" id="graph-legend">
+    <span class="legend-group">Members:
+      <span class="node-key role-hub"></span> hub (most ties) <span class="node-key role-core"></span> core <span class="node-key role-peripheral"></span> peripheral</span>
+    <span class="legend-group">Links, by their strongest kind: ${EDGE_KINDS.map(([k, label]) => html`<span class="edge-key kind-${k}"></span> ${label} `)}</span>
+    <span class="legend-group muted">thicker = more shared actions</span>
+  </div>`;
+}
+
+function memberBulkBar(): SafeHtml {
+  return html`<div class="bulk" id="member-bulk" hidden>
+    <span id="member-bulk-count">0 selected</span>
+    <button type="button" data-bulk-decide="coordinated">Coordinated</button>
+    <button type="button" data-bulk-decide="bystander">Bystander</button>
+    <button type="button" data-bulk-decide="unsure">Unsure</button>
+    <button type="button" data-bulk-decide="clear">Clear selection</button>
+  </div>`;
 }
