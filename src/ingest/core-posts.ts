@@ -30,7 +30,7 @@ export interface LoadOptions {
 export interface LoadedPosts {
   /** in input order (the core sorts: core/posts.ts canonicalOrder) */
   posts: CorePost[];
-  /** keyed like CorePost.account (`platform:id`): the profile of each account's latest post, a missing field filled from earlier ones */
+  /** keyed like CorePost.account (`platform:id`): the profile of each account's latest post */
   accounts: Map<string, CanonicalAccount>;
   /** platforms in play, in order of appearance (one: outputs may show bare ids) */
   platforms: string[];
@@ -42,23 +42,6 @@ export interface LoadedPosts {
 }
 
 const EMPTY: string[] = Object.freeze([]) as unknown as string[];
-
-/**
- * The account table's rule (db/ingest-repository.ts): the profile of the latest post wins, a
- * field it lacks keeps what was known, created_at is the first one seen. In place: the stored
- * profile is the loader's own copy (the first record's).
- */
-function mergeAccount(into: CanonicalAccount, a: CanonicalAccount, newer: boolean): void {
-  if (into.created_at === null) into.created_at = a.created_at;
-  if (!newer) return;
-  into.handle = a.handle ?? into.handle;
-  into.display_name = a.display_name ?? into.display_name;
-  into.bio = a.bio ?? into.bio;
-  into.followers = a.followers ?? into.followers;
-  into.following = a.following ?? into.following;
-  into.location = a.location ?? into.location;
-  into.avatar_hash = a.avatar_hash ?? into.avatar_hash;
-}
 
 export async function loadCorePosts(file: string, opts: LoadOptions = {}): Promise<LoadedPosts> {
   const format = opts.format ?? opts.read?.format ?? (await detectFormat(file));
@@ -100,14 +83,11 @@ export async function loadCorePosts(file: string, opts: LoadOptions = {}): Promi
           p.urls = EMPTY;
         }
       }
-      const old = accounts.get(p.account);
-      if (old === undefined) {
+      // the account table's rule (db/ingest-repository.ts): the profile of the latest post
+      const seenT = lastT.get(p.account);
+      if (seenT === undefined || p.t >= seenT) {
         accounts.set(p.account, rec.post.account);
         lastT.set(p.account, p.t);
-      } else {
-        const oldT = lastT.get(p.account) as number;
-        mergeAccount(old, rec.post.account, p.t >= oldT);
-        if (p.t > oldT) lastT.set(p.account, p.t);
       }
       posts.push(p);
     }
