@@ -1,13 +1,14 @@
-// Entry point of the Bluesky stream process: `node --import tsx workers/stream.ts` (or `coordwatch stream bluesky`).
+// Entry point of the Bluesky stream process: `node --import tsx workers/stream/bluesky.ts` (or `coordwatch stream bluesky`).
 // Reads Jetstream into the ingest queue and resumes from its cursor in Postgres. Options come from
 // the environment: STREAM_URL, STREAM_COLLECTIONS, STREAM_DIDS, STREAM_CURSOR (time_us or now),
 // STREAM_OVERLAP_MS, STREAM_CHUNK_SIZE, STREAM_FLUSH_MS, STREAM_DID_DOCS, STREAM_WORKERS, STREAM_NAME (cursor name).
-// One stream process per cursor name: two would queue every event twice.
+// One stream process per cursor name: two would queue every event twice. A stream is not a queue
+// worker role (it reads a socket, not a queue), hence its own folder: `coordwatch worker all` does not start it.
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
-const { loadConfig } = await import('../config/config.ts');
-const { createLogger } = await import('../src/logger.ts');
-const { runBlueskyStream, streamOptionsFromFlags, DEFAULT_JETSTREAM_URL } = await import('../src/cli/commands/stream.ts');
-const { JETSTREAM_COLLECTIONS } = await import('../src/ingest/adapters/bluesky-jetstream.ts');
+const { loadConfig } = await import('../../config/config.ts');
+const { createLogger } = await import('../../src/logger.ts');
+const { runBlueskyStream, streamOptionsFromFlags, DEFAULT_JETSTREAM_URL } = await import('../../src/cli/commands/stream.ts');
+const { JETSTREAM_COLLECTIONS } = await import('../../src/ingest/adapters/bluesky-jetstream.ts');
 
 const e = process.env;
 const ac = new AbortController();
