@@ -248,7 +248,7 @@ describe('the analyst console in Chromium', () => {
   it('fits a 420 px phone: no horizontal scroll, the why column reads as a line, not a word a line', async () => {
     const { ctx, page, w } = await loggedIn(420, 860);
     try {
-      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(await overflow()).toBeLessThanOrEqual(0);
       const why = page.locator('tr.alert-row td.why').first();
       const box = await why.boundingBox();

@@ -17,6 +17,7 @@ import { alertQuerySchema, toFilters } from '../alert-filters.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { graphml, membersCsv } from '../export-formats.ts';
 import type { ApiDeps } from '../types.ts';
+import { registerStixExport } from '../export-stix.ts';
 import {
   alertSchema,
   alertExportSchema,
@@ -366,4 +367,6 @@ export function registerAlertRoutes(root: FastifyInstance, deps: ApiDeps): void 
         .send(graphml(graph, members));
     },
   );
+
+  registerStixExport(root, deps);
 }
