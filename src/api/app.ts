@@ -17,7 +17,7 @@ import { consoleRoutes } from './console/routes.ts';
 import { errorPage } from './console/layout.ts';
 import { ApiError, errorBody, makeErrorHandler } from './errors.ts';
 import { httpMetrics } from './http-metrics.ts';
-import { errors, meSchema } from './schemas.ts';
+import { errors, meSchema, nullInNullableEnums } from './schemas.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -117,8 +117,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'ops' },
       ],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: (route) => {
+      const t = jsonSchemaTransform(route);
+      return { ...t, schema: nullInNullableEnums(t.schema) };
+    },
+    transformObject: (d) => nullInNullableEnums(jsonSchemaTransformObject(d)),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

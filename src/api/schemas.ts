@@ -410,3 +410,17 @@ export const meSchema = z
     via: z.enum(['header', 'cookie']),
   })
   .meta({ id: 'Me' });
+
+/**
+ * OpenAPI 3.0 reads `nullable: true` beside an `enum` as still limited to the enum's values
+ * (3.0.3's clarification), so a nullable enum must list `null` itself; zod's 3.0 output does not.
+ */
+export function nullInNullableEnums<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((s: unknown) => nullInNullableEnums(s)) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = nullInNullableEnums(v);
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
+    out.enum = [...(out.enum as unknown[]), null];
+  return out as T;
+}
