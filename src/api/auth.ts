@@ -241,20 +241,25 @@ export async function authErrors(req: FastifyRequest): Promise<void> {
 }
 
 /**
- * Whether a request comes from a page of this deployment: `Sec-Fetch-Site: same-origin`, or an
- * `Origin` (else `Referer`) whose host is the request's own host or PUBLIC_URL's origin. A request
- * with none of the three is refused: every browser sends `Origin` on a write.
+ * Whether a request comes from a page of this deployment. `Sec-Fetch-Site` (set by the browser,
+ * never by a page) decides where it is sent: only `same-origin` passes. Browsers send
+ * `Origin: null` on a form post under the console's `Referrer-Policy: no-referrer`, so a null
+ * origin says nothing then; a real origin must still be ours. Without `Sec-Fetch-Site` (older
+ * browsers) the `Origin`, else the `Referer`, must be this host or PUBLIC_URL's origin; a
+ * request with neither is refused.
  */
 export function sameOrigin(req: FastifyRequest, publicUrl: string | null): boolean {
   const sfs = req.headers['sec-fetch-site'];
-  if (sfs !== undefined && sfs !== 'same-origin') return false;
-  const raw =
-    typeof req.headers.origin === 'string'
-      ? req.headers.origin
-      : typeof req.headers.referer === 'string'
-        ? req.headers.referer
-        : null;
-  if (raw === null) return sfs === 'same-origin';
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
+  if (sfs !== undefined) {
+    if (sfs !== 'same-origin') return false;
+    return origin === null || origin === 'null' || ours(origin, req, publicUrl);
+  }
+  const raw = origin ?? (typeof req.headers.referer === 'string' ? req.headers.referer : null);
+  return raw !== null && ours(raw, req, publicUrl);
+}
+
+function ours(raw: string, req: FastifyRequest, publicUrl: string | null): boolean {
   let o: URL;
   try {
     o = new URL(raw);
