@@ -21,6 +21,8 @@ export interface PostFields {
   repost_of: string | null;
   reply_to: string | null;
   media_hashes: string[];
+  /** CanonicalPost.objects (`sound:…`, `like:…`, `fwd:…`); absent or empty: none */
+  objects?: readonly string[] | null;
 }
 
 export function corePost(f: PostFields): CorePost {
@@ -36,6 +38,7 @@ export function corePost(f: PostFields): CorePost {
     repost_of: f.repost_of,
     reply_to: f.reply_to,
     media_hashes: f.media_hashes,
+    ...(f.objects && f.objects.length > 0 ? { objects: [...f.objects] } : {}),
   };
 }
 
@@ -54,6 +57,7 @@ export function toCorePost(p: CanonicalPost): CorePost {
     repost_of: p.repost_of,
     reply_to: p.reply_to,
     media_hashes: p.media_hashes,
+    objects: p.objects,
   });
 }
 

@@ -5,6 +5,9 @@ import { coReply } from './co-reply.ts';
 import { coRepost } from './co-repost.ts';
 import { coSimilar } from './co-similar.ts';
 import { coText } from './co-text.ts';
+import { coForward } from './co-forward.ts';
+import { coLike } from './co-like.ts';
+import { coSound } from './co-sound.ts';
 import { synchrony } from './synchrony.ts';
 import type { CoActionKindDefinition, IndexObjects, KindDefinition } from './types.ts';
 
@@ -13,7 +16,7 @@ import type { CoActionKindDefinition, IndexObjects, KindDefinition } from './typ
  * Order matters: it is the order kinds are built and listed in, and the order of a post's
  * objects in the action index.
  */
-export const KINDS = [coRepost, coText, coSimilar, coLink, coReply, coHashtagSeq, coMedia, synchrony] as const;
+export const KINDS = [coRepost, coText, coSimilar, coLink, coReply, coHashtagSeq, coMedia, coSound, coForward, coLike, synchrony] as const;
 
 /** Coordination signal kinds (DESIGN.md C1–C7 and the ones added since). */
 export type EdgeKind = (typeof KINDS)[number]['id'];
