@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CanonicalAccount, CanonicalPost } from '../core/types.ts';
+import { applyStorageLimits, INT4_MAX, STORAGE_LIMITS } from './limits.ts';
+import type { StorageLimits, Trim } from './limits.ts';
 import { personaHash } from './persona.ts';
 import type { Database, IngestBatch, RejectedRecord } from './schema/index.ts';
 
@@ -11,11 +13,19 @@ export interface RejectedInput {
   reason: string;
 }
 
+/** Where a post came from, for the records the write itself rejects or trims. */
+export interface PostPosition {
+  file: string;
+  line: number;
+}
+
 export interface ChunkInput {
   batchId: number;
   seq: number;
   posts: CanonicalPost[];
   rejected: RejectedInput[];
+  /** parallel to `posts` where known */
+  positions?: (PostPosition | null)[];
 }
 
 export interface ChunkResult {
@@ -24,23 +34,77 @@ export interface ChunkResult {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** duplicates whose stored post has other content: the stored post is kept, the id listed */
+  changed: number;
+  /** posts stored with a field trimmed to a storage limit */
+  trimmed: number;
   /** time range of the accepted posts, for the detection that follows (epoch ms) */
   minPostedAt: number | null;
   maxPostedAt: number | null;
 }
 
+/** running → completed | failed | abandoned (no heartbeat for the stale timeout) */
+export type BatchStatus = 'running' | 'completed' | 'failed' | 'abandoned';
+
+/** A batch row with the columns of the ingest-hardening migration. */
+export type IngestBatchRow = IngestBatch & { changed: number; trimmed: number; heartbeat_at: Date };
+
+export interface PostNote {
+  id: number;
+  batch_id: number;
+  kind: 'changed' | 'trimmed';
+  platform: string;
+  post_id: string;
+  file: string | null;
+  line: number | null;
+  detail: string;
+  created_at: Date;
+}
+
+export interface ChunkFailure {
+  seq: number;
+  attempts: number;
+  error: string;
+  updated_at: Date;
+}
+
+// The tables and columns of migrations/2026-12-02T01-00-00_ingest-hardening, typed here.
+type HardeningTables = {
+  ingest_batches: { changed: Generated<number>; trimmed: Generated<number>; heartbeat_at: Generated<Date> };
+  ingest_post_notes: {
+    id: Generated<number>;
+    batch_id: number;
+    kind: string;
+    platform: string;
+    post_id: string;
+    file: string | null;
+    line: number | null;
+    detail: string;
+    created_at: Generated<Date>;
+  };
+  ingest_chunk_failures: { batch_id: number; seq: number; attempts: number; error: string; updated_at: Generated<Date> };
+};
+type DB = Database & HardeningTables;
+
+/** A running batch with no sign of life (producer heartbeat, chunk write) for this long is reaped. */
+export const STALE_AFTER_MS = 10 * 60_000;
+
 // Array elements travel joined by the unit separator, which is stripped from values:
 // urls, hashtags and mentions never legitimately contain control characters.
 const SEP = '\u001f';
-const joinList = (xs: string[]) => (xs.length === 0 ? '' : xs.map((x) => x.replaceAll(SEP, '')).join(SEP));
+const joinList = (xs: string[]) => (xs.length === 0 ? '' : xs.join(SEP));
 // Postgres text cannot hold NUL; adapters reject such records, this is the last guard.
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s);
 const cleanN = (s: string | null) => (s === null ? null : clean(s));
+const cleanItem = (s: string) => (s.includes('\u0000') || s.includes(SEP) ? s.replaceAll('\u0000', '').replaceAll(SEP, '') : s);
+const RAW_CAP = 65_536;
+const clampLine = (n: number) => (Number.isFinite(n) ? Math.min(Math.max(0, Math.trunc(n)), INT4_MAX) : 0);
 
 /**
  * The ingest repository: `(db) => repository`, so the same code runs in a transaction.
  */
-export function ingestRepository(db: Kysely<Database>) {
+export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = STORAGE_LIMITS) {
+  const db = db0.withTables<HardeningTables>();
   return {
     async createBatch(input: { source: string; format: string | null; fileName: string | null }): Promise<number> {
       const row = await db
@@ -58,31 +122,70 @@ export function ingestRepository(db: Kysely<Database>) {
       return row.id;
     },
 
+    /** The producer is alive (reading, or waiting for room in the queue). */
+    async heartbeat(batchId: number): Promise<void> {
+      await db.updateTable('ingest_batches').set({ heartbeat_at: sql`now()` }).where('id', '=', batchId).where('status', '=', 'running').execute();
+    },
+
     /** The producer is done: `chunks` chunks were queued. Completes the batch if they all landed. */
     async sealBatch(batchId: number, chunks: number, error: string | null = null): Promise<void> {
       await db
         .updateTable('ingest_batches')
-        .set({ chunks_expected: chunks, error })
+        // a reason already there (a chunk failed first) is kept
+        .set({ chunks_expected: chunks, error: sql`coalesce(error, ${error}::text)`, heartbeat_at: sql`now()` })
         .where('id', '=', batchId)
         .execute();
       await completeIfDone(db, batchId);
     },
 
+    /** Fail a batch that has not ended yet (running, or reaped as abandoned). */
     async failBatch(batchId: number, error: string): Promise<void> {
       await db
         .updateTable('ingest_batches')
-        .set({ status: 'failed', error, finished_at: sql`now()` })
+        .set({ status: 'failed', error: error.slice(0, 2000), finished_at: sql`now()` })
         .where('id', '=', batchId)
-        .where('status', '=', 'running')
+        .where('status', 'in', ['running', 'abandoned'])
         .execute();
     },
 
-    async getBatch(batchId: number): Promise<IngestBatch | undefined> {
-      return db.selectFrom('ingest_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    async getBatch(batchId: number): Promise<IngestBatchRow | undefined> {
+      return db.selectFrom('ingest_batches').selectAll().where('id', '=', batchId).executeTakeFirst() as Promise<IngestBatchRow | undefined>;
     },
 
-    async listBatches(limit = 20): Promise<IngestBatch[]> {
-      return db.selectFrom('ingest_batches').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    async listBatches(limit = 20): Promise<IngestBatchRow[]> {
+      return db.selectFrom('ingest_batches').selectAll().orderBy('id', 'desc').limit(limit).execute() as Promise<IngestBatchRow[]>;
+    },
+
+    /**
+     * Mark running batches with no heartbeat for `olderThanMs` as `abandoned` (their
+     * producer died, or no worker wrote a chunk for that long). If their chunks land after
+     * all, the batch still completes. Returns the ids reaped.
+     */
+    async reapStale(olderThanMs = STALE_AFTER_MS, batchId?: number): Promise<number[]> {
+      const mins = Math.round(olderThanMs / 6000) / 10;
+      let q = db
+        .updateTable('ingest_batches')
+        .set({
+          status: 'abandoned',
+          finished_at: sql`now()`,
+          error: sql`coalesce(error || '; ', '') || ${`abandoned: no heartbeat from its producer and no chunk written for over ${mins} min (since `} || to_char(heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ${'); its producer or the ingest workers stopped'}`,
+        })
+        .where('status', '=', 'running')
+        .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
+      if (batchId !== undefined) q = q.where('id', '=', batchId);
+      const rows = await q.returning('id').execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Batches that did not end by themselves: abandoned ones and running ones, oldest heartbeat first. */
+    async listUnfinished(limit = 50): Promise<IngestBatchRow[]> {
+      return db
+        .selectFrom('ingest_batches')
+        .selectAll()
+        .where('status', 'in', ['running', 'abandoned'])
+        .orderBy('heartbeat_at')
+        .limit(limit)
+        .execute() as Promise<IngestBatchRow[]>;
     },
 
     async rejectedOf(batchId: number, limit = 50, offset = 0): Promise<RejectedRecord[]> {
@@ -96,31 +199,165 @@ export function ingestRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Notes on a batch's records: ids re-ingested with other content, fields trimmed to a limit. */
+    async notesOf(batchId: number, kind: 'changed' | 'trimmed', limit = 50, offset = 0): Promise<PostNote[]> {
+      return db
+        .selectFrom('ingest_post_notes')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .where('kind', '=', kind)
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
+        .execute() as Promise<PostNote[]>;
+    },
+
+    /** Count one failed attempt of a chunk; returns the attempts so far. */
+    async recordChunkFailure(batchId: number, seq: number, error: string): Promise<number> {
+      const row = await db
+        .insertInto('ingest_chunk_failures')
+        .values({ batch_id: batchId, seq, attempts: 1, error: error.slice(0, 2000) })
+        .onConflict((oc) =>
+          oc.columns(['batch_id', 'seq']).doUpdateSet({
+            attempts: sql`ingest_chunk_failures.attempts + 1`,
+            error: sql`excluded.error`,
+            updated_at: sql`now()`,
+          }),
+        )
+        .returning('attempts')
+        .executeTakeFirstOrThrow();
+      return row.attempts;
+    },
+
+    /** Failed attempts of the chunks of a batch that have not been written (yet). */
+    async chunkFailures(batchId: number): Promise<ChunkFailure[]> {
+      return db
+        .selectFrom('ingest_chunk_failures as f')
+        .select(['f.seq', 'f.attempts', 'f.error', 'f.updated_at'])
+        .where('f.batch_id', '=', batchId)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('ingest_chunks as c').select('c.seq').whereRef('c.batch_id', '=', 'f.batch_id').whereRef('c.seq', '=', 'f.seq'))),
+        )
+        .orderBy('f.seq')
+        .execute();
+    },
+
+    /** Sequence numbers of a sealed batch's chunks not written yet (at most `limit`). */
+    async missingChunks(batchId: number, limit = 50): Promise<number[]> {
+      const r = await sql<{ seq: number }>`
+        select s.seq from ingest_batches b, generate_series(0, coalesce(b.chunks_expected, 0) - 1) as s(seq)
+        where b.id = ${batchId}
+          and not exists (select 1 from ingest_chunks c where c.batch_id = b.id and c.seq = s.seq)
+        order by s.seq limit ${limit}`.execute(db);
+      return r.rows.map((x) => Number(x.seq));
+    },
+
     /**
-     * Write one chunk atomically: its posts, accounts, sightings, rejected records and
-     * the batch counters, or nothing. A chunk already written is recognised by its
-     * (batch, seq) row and skipped, so a retried job writes nothing twice.
+     * Every job of the batch has run (an in-process queue drained): chunks still missing
+     * failed for good. Fail the batch with their reason. Returns the batch as it ends.
+     */
+    async settleDrained(batchId: number): Promise<IngestBatchRow | undefined> {
+      const b = await this.getBatch(batchId);
+      if (b && b.status === 'running' && b.chunks_expected !== null && b.chunks_done < b.chunks_expected) {
+        const f = await this.chunkFailures(batchId);
+        const missing = b.chunks_expected - b.chunks_done;
+        const why = f.length > 0 ? `chunk ${f[0]!.seq} failed after ${f[0]!.attempts} attempt(s): ${f[0]!.error}` : 'no reason recorded';
+        await this.failBatch(batchId, `${missing} of ${b.chunks_expected} chunk(s) not written; ${why}`);
+        return this.getBatch(batchId);
+      }
+      return b;
+    },
+
+    /**
+     * Write one chunk atomically: its posts, accounts, sightings, rejected records, notes
+     * and the batch counters, or nothing. A chunk already written is recognised by its
+     * (batch, seq) row and skipped, so a retried job writes nothing twice. Posts are first
+     * held to the storage limits (rejected or trimmed with a reason); if the write still
+     * fails on the data, the chunk is split in halves under savepoints until the record
+     * the database refuses is alone, and that one is stored as rejected — all inside the
+     * chunk's one transaction, so a retry after a crash starts over cleanly.
      */
     async writeChunk(chunk: ChunkInput): Promise<ChunkResult> {
-      return db.transaction().execute((trx) => writeChunkTx(trx, chunk));
+      return db.transaction().execute((trx) => writeChunkTx(trx, chunk, limits));
     },
   };
 }
 
 export type IngestRepository = ReturnType<typeof ingestRepository>;
 
-async function completeIfDone(db: Kysely<Database>, batchId: number): Promise<void> {
+async function completeIfDone(db: Kysely<DB>, batchId: number): Promise<void> {
+  // an abandoned (or failed) batch whose chunks all land after all is complete
   await db
     .updateTable('ingest_batches')
     .set({ status: 'completed', finished_at: sql`now()` })
     .where('id', '=', batchId)
-    .where('status', '=', 'running')
+    .where('status', 'in', ['running', 'abandoned', 'failed'])
     .where('chunks_expected', 'is not', null)
     .where((eb) => eb('chunks_done', '>=', eb.ref('chunks_expected')))
     .execute();
 }
 
-async function writeChunkTx(trx: Transaction<Database>, chunk: ChunkInput): Promise<ChunkResult> {
+/** Postgres refused the data itself (SQLSTATE class 21, 22, 23, 54), not the connection. */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(21|22|23|54)/.test(code);
+}
+
+/** The stored form of a post: no NUL anywhere, no unit separator inside list elements. */
+function cleanPost(p: CanonicalPost): CanonicalPost {
+  const a = p.account;
+  const lists = [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []];
+  const dirty =
+    [p.platform, p.post_id, p.text, p.lang, p.repost_of, p.reply_to, a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash].some(
+      (s) => s !== null && s.includes('\u0000'),
+    ) || lists.some((l) => l.some((x) => x.includes('\u0000') || x.includes(SEP)));
+  if (!dirty && p.media_hashes) return p;
+  return {
+    ...p,
+    platform: clean(p.platform),
+    post_id: clean(p.post_id),
+    text: clean(p.text),
+    lang: cleanN(p.lang),
+    repost_of: cleanN(p.repost_of),
+    reply_to: cleanN(p.reply_to),
+    urls: p.urls.map(cleanItem),
+    hashtags: p.hashtags.map(cleanItem),
+    mentions: p.mentions.map(cleanItem),
+    media_hashes: (p.media_hashes ?? []).map(cleanItem),
+    account: {
+      ...a,
+      id: clean(a.id),
+      handle: cleanN(a.handle),
+      display_name: cleanN(a.display_name),
+      bio: cleanN(a.bio),
+      location: cleanN(a.location),
+      avatar_hash: cleanN(a.avatar_hash),
+    },
+  };
+}
+
+interface Item {
+  post: CanonicalPost;
+  /** index in the chunk */
+  i: number;
+  trims: Trim[];
+}
+
+interface WriteState {
+  batchId: number;
+  savepoints: number;
+  landed: { t: Date; platform: string; post_id: string }[];
+  refused: { item: Item; reason: string }[];
+}
+
+function rejectedOf(chunk: ChunkInput, i: number, post: CanonicalPost, reason: string): RejectedInput {
+  const pos = chunk.positions?.[i] ?? null;
+  let raw = JSON.stringify(post);
+  if (raw.length > RAW_CAP) raw = raw.slice(0, RAW_CAP) + '…';
+  return { file: pos?.file ?? `(batch ${chunk.batchId} chunk ${chunk.seq})`, line: pos?.line ?? i + 1, raw, reason };
+}
+
+async function writeChunkTx(trx: Transaction<DB>, chunk: ChunkInput, limits: StorageLimits): Promise<ChunkResult> {
   const claimed = await trx
     .insertInto('ingest_chunks')
     .values({
@@ -135,109 +372,193 @@ async function writeChunkTx(trx: Transaction<Database>, chunk: ChunkInput): Prom
     .returning('seq')
     .executeTakeFirst();
   if (!claimed) {
-    return { written: false, accepted: 0, duplicates: 0, rejected: 0, minPostedAt: null, maxPostedAt: null };
+    return { written: false, accepted: 0, duplicates: 0, rejected: 0, changed: 0, trimmed: 0, minPostedAt: null, maxPostedAt: null };
   }
 
-  const posts = chunk.posts;
-  let accepted = 0;
+  const rejected: RejectedInput[] = chunk.rejected.map((r) => ({ file: clean(r.file), line: clampLine(r.line), raw: clean(r.raw), reason: clean(r.reason) }));
+  const items: Item[] = [];
+  chunk.posts.forEach((original, i) => {
+    const o = applyStorageLimits(cleanPost(original), limits);
+    if (!o.ok) rejected.push(rejectedOf(chunk, i, original, o.reason));
+    else items.push({ post: o.post, i, trims: o.trims });
+  });
+  // Sorted by key, so concurrent chunks take row locks in the same order (no deadlocks).
+  items.sort((x, y) => (x.post.platform === y.post.platform ? cmp(x.post.post_id, y.post.post_id) : cmp(x.post.platform, y.post.platform)));
+
+  const st: WriteState = { batchId: chunk.batchId, savepoints: 0, landed: [], refused: [] };
+  await writeItems(trx, items, st);
+  for (const r of st.refused) rejected.push(rejectedOf(chunk, r.item.i, chunk.posts[r.item.i]!, r.reason));
+
   let minT: number | null = null;
   let maxT: number | null = null;
-  if (posts.length > 0) {
-    // Sorted by key, so concurrent chunks take row locks in the same order (no deadlocks).
-    const sorted = [...posts].sort((a, b) =>
-      a.platform === b.platform ? cmp(a.post_id, b.post_id) : cmp(a.platform, b.platform),
-    );
-    const cols = {
-      platform: [] as string[],
-      post_id: [] as string[],
-      account_id: [] as string[],
-      posted_at: [] as string[],
-      text: [] as string[],
-      lang: [] as (string | null)[],
-      urls: [] as string[],
-      hashtags: [] as string[],
-      mentions: [] as string[],
-      media: [] as string[],
-      repost_of: [] as (string | null)[],
-      reply_to: [] as (string | null)[],
-    };
-    for (const p of sorted) {
-      cols.platform.push(p.platform);
-      cols.post_id.push(clean(p.post_id));
-      cols.account_id.push(clean(p.account.id));
-      cols.posted_at.push(p.posted_at);
-      cols.text.push(clean(p.text));
-      cols.lang.push(cleanN(p.lang));
-      cols.urls.push(clean(joinList(p.urls)));
-      cols.hashtags.push(clean(joinList(p.hashtags)));
-      cols.mentions.push(clean(joinList(p.mentions)));
-      cols.media.push(clean(joinList(p.media_hashes ?? [])));
-      cols.repost_of.push(cleanN(p.repost_of));
-      cols.reply_to.push(cleanN(p.reply_to));
-    }
-    const inserted = await sql<{ t: Date; platform: string; post_id: string }>`
-      insert into posts (platform, post_id, account_id, posted_at, text, lang, urls, hashtags,
-                         mentions, media_hashes, repost_of, reply_to, batch_id)
-      select u.platform, u.post_id, u.account_id, u.posted_at, u.text, u.lang,
-             string_to_array(u.urls, ${SEP}), string_to_array(u.hashtags, ${SEP}),
-             string_to_array(u.mentions, ${SEP}), string_to_array(u.media, ${SEP}),
-             u.repost_of, u.reply_to, ${chunk.batchId}::bigint
-      from unnest(${cols.platform}::text[], ${cols.post_id}::text[], ${cols.account_id}::text[],
-                  ${cols.posted_at}::timestamptz[], ${cols.text}::text[], ${cols.lang}::text[],
-                  ${cols.urls}::text[], ${cols.hashtags}::text[], ${cols.mentions}::text[],
-                  ${cols.media}::text[], ${cols.repost_of}::text[], ${cols.reply_to}::text[])
-        as u(platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions,
-             media, repost_of, reply_to)
-      on conflict (platform, post_id) do nothing
-      returning posted_at as t, platform, post_id`.execute(trx);
-    accepted = inserted.rows.length;
-    for (const r of inserted.rows) {
-      const t = new Date(r.t).getTime();
-      if (minT === null || t < minT) minT = t;
-      if (maxT === null || t > maxT) maxT = t;
-    }
-    // Only newly landed posts touch accounts and sightings: a re-ingest changes nothing.
-    if (accepted === sorted.length) await upsertAccounts(trx, sorted);
-    else if (accepted > 0) {
-      const fresh = new Set(inserted.rows.map((r) => r.platform + SEP + r.post_id));
-      await upsertAccounts(
-        trx,
-        // delete as we go: a post repeated inside the chunk counts once
-        sorted.filter((p) => fresh.delete(p.platform + SEP + clean(p.post_id))),
-      );
-    }
+  for (const r of st.landed) {
+    const t = new Date(r.t).getTime();
+    if (minT === null || t < minT) minT = t;
+    if (maxT === null || t > maxT) maxT = t;
   }
 
-  if (chunk.rejected.length > 0) {
+  // Duplicates: was the stored post the same? A changed one is noted, never overwritten.
+  const refusedIdx = new Set(st.refused.map((r) => r.item.i));
+  const landedKeys = new Set(st.landed.map((r) => r.platform + SEP + r.post_id));
+  const kept = items.filter((it) => !refusedIdx.has(it.i));
+  const dups = kept.filter((it) => !landedKeys.delete(it.post.platform + SEP + it.post.post_id));
+  const notes: { kind: string; platform: string; post_id: string; file: string | null; line: number | null; detail: string }[] = [];
+  const noteOf = (it: Item, kind: string, detail: string) => {
+    const pos = chunk.positions?.[it.i] ?? null;
+    notes.push({ kind, platform: it.post.platform, post_id: it.post.post_id, file: pos ? clean(pos.file) : null, line: pos ? clampLine(pos.line) : null, detail });
+  };
+  if (dups.length > 0) {
+    const D = <T>(f: (p: CanonicalPost) => T) => dups.map((d) => f(d.post));
+    const diff = await sql<{ i: string; batch_id: number | null; text: boolean; account: boolean; posted_at: boolean; repost_of: boolean; reply_to: boolean }>`
+      select u.i, p.batch_id,
+             p.text is distinct from u.text as text, p.account_id is distinct from u.account_id as account,
+             p.posted_at is distinct from u.posted_at as posted_at, p.repost_of is distinct from u.repost_of as repost_of,
+             p.reply_to is distinct from u.reply_to as reply_to
+      from unnest(${D((p) => p.platform)}::text[], ${D((p) => p.post_id)}::text[], ${D((p) => p.text)}::text[],
+                  ${D((p) => p.account.id)}::text[], ${D((p) => p.posted_at)}::timestamptz[],
+                  ${D((p) => p.repost_of)}::text[], ${D((p) => p.reply_to)}::text[])
+        with ordinality as u(platform, post_id, text, account_id, posted_at, repost_of, reply_to, i)
+      join posts p on p.platform = u.platform and p.post_id = u.post_id
+      where p.text is distinct from u.text or p.account_id is distinct from u.account_id
+         or p.posted_at is distinct from u.posted_at or p.repost_of is distinct from u.repost_of
+         or p.reply_to is distinct from u.reply_to`.execute(trx);
+    for (const r of diff.rows) {
+      const it = dups[Number(r.i) - 1]!;
+      const fields = (['text', 'account', 'posted_at', 'repost_of', 'reply_to'] as const).filter((k) => r[k]).map((k) => (k === 'account' ? 'account.id' : k));
+      noteOf(it, 'changed', `post id already stored${r.batch_id !== null ? ` (batch ${r.batch_id})` : ''} with other ${fields.join(', ')}; the stored post is kept`);
+    }
+  }
+  const changed = notes.length;
+  let trimmed = 0;
+  for (const it of kept) {
+    if (it.trims.length === 0) continue;
+    trimmed++;
+    for (const t of it.trims) noteOf(it, 'trimmed', t.detail);
+  }
+
+  if (notes.length > 0) {
+    const N = <T>(f: (n: (typeof notes)[number]) => T) => notes.map(f);
+    await sql`
+      insert into ingest_post_notes (batch_id, kind, platform, post_id, file, line, detail)
+      select ${chunk.batchId}::bigint, u.kind, u.platform, u.post_id, u.file, u.line, u.detail
+      from unnest(${N((n) => n.kind)}::text[], ${N((n) => n.platform)}::text[], ${N((n) => n.post_id)}::text[],
+                  ${N((n) => n.file)}::text[], ${N((n) => n.line)}::int[], ${N((n) => n.detail)}::text[])
+        as u(kind, platform, post_id, file, line, detail)`.execute(trx);
+  }
+  if (rejected.length > 0) {
     await sql`
       insert into rejected_records (batch_id, file, line, raw, reason)
       select ${chunk.batchId}::bigint, u.file, u.line, u.raw, u.reason
-      from unnest(${chunk.rejected.map((r) => clean(r.file))}::text[],
-                  ${chunk.rejected.map((r) => r.line)}::int[],
-                  ${chunk.rejected.map((r) => clean(r.raw))}::text[],
-                  ${chunk.rejected.map((r) => clean(r.reason))}::text[]) as u(file, line, raw, reason)`.execute(trx);
+      from unnest(${rejected.map((r) => r.file)}::text[],
+                  ${rejected.map((r) => r.line)}::int[],
+                  ${rejected.map((r) => clean(r.raw))}::text[],
+                  ${rejected.map((r) => r.reason)}::text[]) as u(file, line, raw, reason)`.execute(trx);
   }
 
-  const duplicates = posts.length - accepted;
+  const accepted = st.landed.length;
+  const duplicates = dups.length;
   await trx
     .updateTable('ingest_chunks')
-    .set({ accepted, duplicates })
+    .set({ accepted, duplicates, rejected: rejected.length })
     .where('batch_id', '=', chunk.batchId)
     .where('seq', '=', chunk.seq)
     .execute();
   await trx
     .updateTable('ingest_batches')
     .set((eb) => ({
-      total: eb('total', '+', posts.length + chunk.rejected.length),
+      total: eb('total', '+', chunk.posts.length + chunk.rejected.length),
       accepted: eb('accepted', '+', accepted),
       duplicates: eb('duplicates', '+', duplicates),
-      rejected: eb('rejected', '+', chunk.rejected.length),
+      rejected: eb('rejected', '+', rejected.length),
+      changed: eb('changed', '+', changed),
+      trimmed: eb('trimmed', '+', trimmed),
       chunks_done: eb('chunks_done', '+', 1),
+      heartbeat_at: sql`now()`,
     }))
     .where('id', '=', chunk.batchId)
     .execute();
   await completeIfDone(trx, chunk.batchId);
-  return { written: true, accepted, duplicates, rejected: chunk.rejected.length, minPostedAt: minT, maxPostedAt: maxT };
+  return { written: true, accepted, duplicates, rejected: rejected.length, changed, trimmed, minPostedAt: minT, maxPostedAt: maxT };
+}
+
+/**
+ * Insert posts and their accounts under a savepoint; if Postgres refuses the data, roll
+ * back to it and write each half on its own, down to the single record it refuses.
+ * Failures of the connection (not the data) are rethrown: the job retries.
+ */
+async function writeItems(trx: Transaction<DB>, items: Item[], st: WriteState): Promise<void> {
+  if (items.length === 0) return;
+  const sp = `cw_chunk_${st.savepoints++}`;
+  await sql.raw(`savepoint ${sp}`).execute(trx);
+  try {
+    const rows = await insertPosts(trx, st.batchId, items);
+    if (rows.length > 0) {
+      const fresh = new Set(rows.map((r) => r.platform + SEP + r.post_id));
+      // delete as we go: a post repeated inside the chunk counts once
+      const posts = rows.length === items.length ? items.map((it) => it.post) : items.filter((it) => fresh.delete(it.post.platform + SEP + it.post.post_id)).map((it) => it.post);
+      await upsertAccounts(trx, posts);
+    }
+    await sql.raw(`release savepoint ${sp}`).execute(trx);
+    for (const r of rows) st.landed.push(r);
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    await sql.raw(`rollback to savepoint ${sp}`).execute(trx);
+    await sql.raw(`release savepoint ${sp}`).execute(trx);
+    if (items.length === 1) {
+      st.refused.push({ item: items[0]!, reason: `the database refused the record: ${((err as Error).message ?? String(err)).slice(0, 500)}` });
+      return;
+    }
+    const mid = items.length >> 1;
+    await writeItems(trx, items.slice(0, mid), st);
+    await writeItems(trx, items.slice(mid), st);
+  }
+}
+
+async function insertPosts(trx: Transaction<DB>, batchId: number, items: Item[]): Promise<{ t: Date; platform: string; post_id: string }[]> {
+  const cols = {
+    platform: [] as string[],
+    post_id: [] as string[],
+    account_id: [] as string[],
+    posted_at: [] as string[],
+    text: [] as string[],
+    lang: [] as (string | null)[],
+    urls: [] as string[],
+    hashtags: [] as string[],
+    mentions: [] as string[],
+    media: [] as string[],
+    repost_of: [] as (string | null)[],
+    reply_to: [] as (string | null)[],
+  };
+  for (const { post: p } of items) {
+    cols.platform.push(p.platform);
+    cols.post_id.push(p.post_id);
+    cols.account_id.push(p.account.id);
+    cols.posted_at.push(p.posted_at);
+    cols.text.push(p.text);
+    cols.lang.push(p.lang);
+    cols.urls.push(joinList(p.urls));
+    cols.hashtags.push(joinList(p.hashtags));
+    cols.mentions.push(joinList(p.mentions));
+    cols.media.push(joinList(p.media_hashes ?? []));
+    cols.repost_of.push(p.repost_of);
+    cols.reply_to.push(p.reply_to);
+  }
+  const inserted = await sql<{ t: Date; platform: string; post_id: string }>`
+    insert into posts (platform, post_id, account_id, posted_at, text, lang, urls, hashtags,
+                       mentions, media_hashes, repost_of, reply_to, batch_id)
+    select u.platform, u.post_id, u.account_id, u.posted_at, u.text, u.lang,
+           string_to_array(u.urls, ${SEP}), string_to_array(u.hashtags, ${SEP}),
+           string_to_array(u.mentions, ${SEP}), string_to_array(u.media, ${SEP}),
+           u.repost_of, u.reply_to, ${batchId}::bigint
+    from unnest(${cols.platform}::text[], ${cols.post_id}::text[], ${cols.account_id}::text[],
+                ${cols.posted_at}::timestamptz[], ${cols.text}::text[], ${cols.lang}::text[],
+                ${cols.urls}::text[], ${cols.hashtags}::text[], ${cols.mentions}::text[],
+                ${cols.media}::text[], ${cols.repost_of}::text[], ${cols.reply_to}::text[])
+      as u(platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions,
+           media, repost_of, reply_to)
+    on conflict (platform, post_id) do nothing
+    returning posted_at as t, platform, post_id`.execute(trx);
+  return inserted.rows;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -264,7 +585,7 @@ interface SightingAgg {
  * Accounts carry the profile of their latest post; sightings keep each distinct persona
  * with its first/last time and post count. Both merge with what is stored already.
  */
-async function upsertAccounts(trx: Transaction<Database>, posts: CanonicalPost[]): Promise<void> {
+async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Promise<void> {
   if (posts.length === 0) return;
   const accounts = new Map<string, AccountAgg>();
   const sightings = new Map<string, SightingAgg>();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/connection.ts';
@@ -111,10 +112,21 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   it('a chunk that fails half-way leaves nothing behind', async () => {
     const repo = ingestRepository(db.kysely);
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
-    const bad = post({ post_id: 'h2', posted_at: 'not-a-time' });
-    await expect(
-      repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'h1' }), bad], rejected: [{ file: 'f', line: 1, raw: 'x', reason: 'r' }] }),
-    ).rejects.toThrow();
+    // A failure that is not about the data (here a trigger raising P0001, like a lost
+    // connection or a cancelled statement) fails the whole chunk: it is retried as a unit.
+    // (Data the database refuses is isolated and rejected instead: ingest-hardening.test.ts.)
+    await sql`create function cw_test_boom() returns trigger language plpgsql as $$
+      begin if new.post_id = 'h2' then raise exception 'boom'; end if; return new; end $$`.execute(db.kysely);
+    await sql`create trigger cw_test_boom before insert on posts for each row execute function cw_test_boom()`.execute(db.kysely);
+    const bad = post({ post_id: 'h2' });
+    try {
+      await expect(
+        repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'h1' }), bad], rejected: [{ file: 'f', line: 1, raw: 'x', reason: 'r' }] }),
+      ).rejects.toThrow(/boom/);
+    } finally {
+      await sql`drop trigger cw_test_boom on posts`.execute(db.kysely);
+      await sql`drop function cw_test_boom()`.execute(db.kysely);
+    }
     expect(await db.kysely.selectFrom('posts').select('post_id').where('post_id', '=', 'h1').execute()).toEqual([]);
     expect(await repo.rejectedOf(batchId)).toEqual([]);
     expect(await repo.getBatch(batchId)).toMatchObject({ accepted: 0, chunks_done: 0 });

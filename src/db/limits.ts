@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { CanonicalPost } from '../core/types.ts';
+
+/**
+ * Storage limits, known up front and applied to every post before it is written, so one
+ * bad record never fails the chunk it travels in. Each limit comes from the schema
+ * (migrations/): the btree and GIN indexes refuse an entry over about a third of an 8 KB
+ * page (btree v4: 2,704 bytes; GIN keys about the same), `integer` columns hold
+ * −2^31…2^31−1, `timestamptz` input wants years 1…9999 here. A value is measured in UTF-8
+ * bytes *before* Postgres compresses it, so the limits hold for incompressible text too.
+ *
+ * What happens, per field (and why):
+ *
+ * | field | indexed by | over the limit |
+ * |---|---|---|
+ * | platform | posts_pkey, posts_account_idx, accounts_pkey | record rejected: it is part of the post's identity |
+ * | post_id | posts_pkey | record rejected: identity; a shortened id would be another post |
+ * | account.id | posts_account_idx, accounts_pkey, account_sightings_pkey | record rejected: identity |
+ * | posted_at | posts_posted_at_idx | record rejected (required; year outside 1–9999) |
+ * | repost_of, reply_to | posts_repost_of_idx (repost_of) | trimmed: prefix + `…` + hash of the whole value, so equal values stay equal and different ones different (C3/C4 still match) |
+ * | urls, hashtags elements | GIN posts_urls_idx, posts_hashtags_idx | element trimmed to prefix + hash (C2/C5 still match exactly) |
+ * | mentions, media_hashes elements | — | trimmed the same way, for one rule per list |
+ * | urls, hashtags, mentions, media_hashes length | — | the first `maxListItems` kept: bounds the detection cost of one post |
+ * | account.handle | accounts_handle_idx (lower(handle)) | trimmed to prefix + hash (persona changes still show) |
+ * | account.followers, following | `integer` | set to null (not a count: negative, fractional or ≥ 2^31) |
+ * | account.created_at | — | set to null (not a timestamp Postgres stores) |
+ * | lang | — | set to null (over 64 bytes is not a language tag) |
+ * | the whole record | row size, queue payload | record rejected over `maxRecordBytes` |
+ *
+ * Every trim is noted on the batch (kind `trimmed`, field and reason) and counted in its
+ * `trimmed` column; every rejection is a rejected record with the reason below.
+ */
+export interface StorageLimits {
+  /** platform: a short token (x, bluesky, telegram) */
+  platformBytes: number;
+  /** post_id and account.id: ids of every platform are far shorter (a Bluesky at-uri ~90 bytes) */
+  idBytes: number;
+  /** repost_of, reply_to, account.handle */
+  refBytes: number;
+  /** one element of urls, hashtags, mentions, media_hashes */
+  itemBytes: number;
+  /** elements per list */
+  maxListItems: number;
+  langBytes: number;
+  /** the whole post (strings summed, UTF-8) */
+  maxRecordBytes: number;
+}
+
+/**
+ * The defaults. Two indexed values share one index row at most (posts_pkey: platform +
+ * post_id; account_sightings_pkey adds a 64-byte hash), so 64 + 1,024 + 64 plus headers is
+ * well under 2,704; a lone list element gets 2,048. 256 list elements is 11× the largest
+ * count in the shared samples (23 hashtags in ira-2016q4, 17 mentions, 5 urls) and 2.7×
+ * what a 280-character post can hold (93 hashtags of `#a `); longer formats (Telegram,
+ * Facebook) rarely carry more, and a post with 100,000 hashtags is not one a reader saw.
+ */
+export const STORAGE_LIMITS: StorageLimits = {
+  platformBytes: 64,
+  idBytes: 1024,
+  refBytes: 1024,
+  itemBytes: 2048,
+  maxListItems: 256,
+  langBytes: 64,
+  maxRecordBytes: 1_048_576,
+};
+
+/** The largest value of a Postgres `integer`. */
+export const INT4_MAX = 2_147_483_647;
+
+export interface Trim {
+  field: string;
+  detail: string;
+}
+
+export type LimitOutcome =
+  | { ok: true; post: CanonicalPost; trims: Trim[] }
+  | { ok: false; reason: string };
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const nf = (x: number) => x.toLocaleString('en-US');
+const HASH_HEX = 16;
+const ELLIPSIS = '…';
+
+/**
+ * `s` cut to at most `max` UTF-8 bytes, ending in `…` and the first 16 hex digits of the
+ * SHA-256 of the whole value: deterministic (a re-ingest stores the same value) and
+ * distinct for distinct inputs, so equality-based signals keep working on trimmed values.
+ */
+export function trimWithHash(s: string, max: number): string {
+  const tail = ELLIPSIS + createHash('sha256').update(s).digest('hex').slice(0, HASH_HEX);
+  const budget = max - bytes(tail);
+  return prefixBytes(s, budget) + tail;
+}
+
+/** The longest prefix of `s` that fits in `max` UTF-8 bytes, never splitting a character. */
+function prefixBytes(s: string, max: number): string {
+  const buf = Buffer.from(s, 'utf8');
+  if (buf.length <= max) return s;
+  let end = max;
+  // back up to the first byte of a character (continuation bytes are 10xxxxxx)
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
+}
+
+const YEAR_OK = /^(\d{4})-/;
+function storableTimestamp(s: string): boolean {
+  const m = YEAR_OK.exec(s);
+  if (!m || Number(m[1]) < 1) return false;
+  return Number.isFinite(Date.parse(s));
+}
+
+const isCount = (v: number) => Number.isInteger(v) && v >= 0 && v <= INT4_MAX;
+
+/** Upper bound of a post's size in UTF-8 bytes without encoding it (3 bytes per UTF-16 unit). */
+function roughBytes(p: CanonicalPost): number {
+  let n = p.text.length + p.post_id.length + p.platform.length + (p.repost_of?.length ?? 0) + (p.reply_to?.length ?? 0);
+  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []]) for (const x of l) n += x.length + 1;
+  const a = p.account;
+  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += s?.length ?? 0;
+  return n * 3;
+}
+
+function exactBytes(p: CanonicalPost): number {
+  let n = bytes(p.text) + bytes(p.post_id) + bytes(p.platform) + bytes(p.repost_of ?? '') + bytes(p.reply_to ?? '');
+  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []]) for (const x of l) n += bytes(x) + 1;
+  const a = p.account;
+  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += bytes(s ?? '');
+  return n;
+}
+
+/**
+ * Check one post against the storage limits: rejected with a reason, or accepted (maybe
+ * trimmed, each trim with its field and reason). The input is never modified.
+ */
+export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_LIMITS): LimitOutcome {
+  // identity and required fields: reject
+  if (bytes(p.platform) > L.platformBytes) {
+    return { ok: false, reason: `platform is ${nf(bytes(p.platform))} bytes, over the ${nf(L.platformBytes)}-byte storage limit` };
+  }
+  if (bytes(p.post_id) > L.idBytes) {
+    return { ok: false, reason: `post_id is ${nf(bytes(p.post_id))} bytes, over the ${nf(L.idBytes)}-byte storage limit (index row size)` };
+  }
+  if (bytes(p.account.id) > L.idBytes) {
+    return { ok: false, reason: `account.id is ${nf(bytes(p.account.id))} bytes, over the ${nf(L.idBytes)}-byte storage limit (index row size)` };
+  }
+  if (!storableTimestamp(p.posted_at)) {
+    return { ok: false, reason: `posted_at ${JSON.stringify(p.posted_at.slice(0, 40))} is outside what the database stores (years 1–9999)` };
+  }
+  const rough = roughBytes(p);
+  if (rough > L.maxRecordBytes) {
+    const exact = exactBytes(p);
+    if (exact > L.maxRecordBytes) {
+      return { ok: false, reason: `record is ${nf(exact)} bytes, over the ${nf(L.maxRecordBytes)}-byte per-record storage limit` };
+    }
+  }
+
+  // everything else: trim, and say so
+  const trims: Trim[] = [];
+  let out: CanonicalPost | null = null;
+  const edit = () => (out ??= { ...p, account: { ...p.account } });
+
+  for (const k of ['repost_of', 'reply_to'] as const) {
+    const v = p[k];
+    if (v !== null && bytes(v) > L.refBytes) {
+      edit()[k] = trimWithHash(v, L.refBytes);
+      trims.push({ field: k, detail: `${k} was ${nf(bytes(v))} bytes: cut to ${nf(L.refBytes)} bytes ending in a hash of the whole (index row size)` });
+    }
+  }
+  if (p.lang !== null && bytes(p.lang) > L.langBytes) {
+    edit().lang = null;
+    trims.push({ field: 'lang', detail: `lang was ${nf(bytes(p.lang))} bytes, not a language tag: set to null` });
+  }
+  for (const k of ['urls', 'hashtags', 'mentions', 'media_hashes'] as const) {
+    const list = p[k] ?? [];
+    let next = list;
+    if (list.length > L.maxListItems) {
+      next = list.slice(0, L.maxListItems);
+      trims.push({ field: k, detail: `${k}: kept the first ${nf(L.maxListItems)} of ${nf(list.length)} (per-post cap, bounds detection cost)` });
+    }
+    let cut = 0;
+    let longest = 0;
+    for (let i = 0; i < next.length; i++) {
+      const x = next[i]!;
+      if (x.length * 3 <= L.itemBytes) continue;
+      const b = bytes(x);
+      if (b <= L.itemBytes) continue;
+      if (next === list) next = [...list];
+      next[i] = trimWithHash(x, L.itemBytes);
+      cut++;
+      longest = Math.max(longest, b);
+    }
+    if (cut > 0) {
+      trims.push({ field: k, detail: `${k}: ${cut} element(s) over ${nf(L.itemBytes)} bytes (longest ${nf(longest)}) cut, ending in a hash of the whole (index row size)` });
+    }
+    if (next !== list) edit()[k] = next;
+  }
+
+  const a = p.account;
+  if (a.handle !== null) {
+    const b = Math.max(bytes(a.handle), bytes(a.handle.toLowerCase()));
+    if (b > L.refBytes) {
+      edit().account.handle = trimWithHash(a.handle, L.refBytes);
+      trims.push({ field: 'account.handle', detail: `account.handle was ${nf(b)} bytes: cut to ${nf(L.refBytes)} bytes ending in a hash of the whole (index row size)` });
+    }
+  }
+  for (const k of ['followers', 'following'] as const) {
+    const v = a[k];
+    if (v !== null && !isCount(v)) {
+      edit().account[k] = null;
+      trims.push({ field: `account.${k}`, detail: `account.${k} ${String(v)} is not a count the database stores (0 to ${nf(INT4_MAX)}): set to null` });
+    }
+  }
+  if (a.created_at !== null && !storableTimestamp(a.created_at)) {
+    edit().account.created_at = null;
+    trims.push({ field: 'account.created_at', detail: `account.created_at ${JSON.stringify(a.created_at.slice(0, 40))} is not a storable timestamp: set to null` });
+  }
+  return { ok: true, post: out ?? p, trims };
+}
