@@ -37,6 +37,8 @@ export interface Config {
   scans: ScanConfig;
   webhook: WebhookConfig | null;
   api: ApiConfig;
+  /** SHADOW_DETECTION: a candidate detector config (JSON) run beside the live one, no alerts written; null = off */
+  shadowDetection: string | null;
 }
 
 export interface ApiConfig {
@@ -256,6 +258,7 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   API_SESSION_HOURS: intVar('API_SESSION_HOURS', 12, 1, 720),
+  SHADOW_DETECTION: z.string().optional(),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -336,5 +339,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       cookieSecure: e.COOKIE_SECURE ?? (e.PUBLIC_URL ?? '').startsWith('https:'),
       sessionTtlMs: e.API_SESSION_HOURS * 3_600_000,
     },
+    shadowDetection: e.SHADOW_DETECTION && e.SHADOW_DETECTION.trim() !== '' ? path.resolve(cwd, e.SHADOW_DETECTION.trim()) : null,
   };
 }

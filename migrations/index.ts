@@ -8,6 +8,7 @@ import * as m20261201T233000 from './2026-12-01T23-30-00_console-sessions.ts';
 import * as m20261202T001000 from './2026-12-02T00-10-00_post-search.ts';
 import * as m20261202T002000 from './2026-12-02T00-20-00_stream-cursors-post-objects.ts';
 import * as m20261202T003000 from './2026-12-02T00-30-00_alert-edges.ts';
+import * as m20261202T004000 from './2026-12-02T00-40-00_shadow.ts';
 import * as m20261202T010000 from './2026-12-02T01-00-00_ingest-hardening.ts';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T00-10-00_post-search': m20261202T001000,
   '2026-12-02T00-20-00_stream-cursors-post-objects': m20261202T002000,
   '2026-12-02T00-30-00_alert-edges': m20261202T003000,
+  '2026-12-02T00-40-00_shadow': m20261202T004000,
   '2026-12-02T01-00-00_ingest-hardening': m20261202T010000,
 };

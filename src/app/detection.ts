@@ -8,6 +8,9 @@ import type { Db } from '../db/connection.ts';
 import type { DetectDeps } from '../detect/deps.ts';
 import { threadEngine } from '../detect/engine-client.ts';
 import { inlineEngine } from '../detect/engine.ts';
+import { loadShadowCandidate } from '../detect/shadow.ts';
+
+export { buildShadowReport, ShadowConfigError } from '../detect/shadow.ts';
 import type { Engine } from '../detect/engine.ts';
 import type { Logger } from '../logger.ts';
 import { alertService } from '../alerts/alert-service.ts';
@@ -58,5 +61,7 @@ export async function closeEngines(): Promise<void> {
 }
 
 export function detectDeps(config: Config, db: Db, log: Logger, onNotices?: DetectDeps['onNotices'], params: AnalyzeParams = DEFAULT_DETECTION): DetectDeps {
-  return { db, log, config, params, onNotices, alerts: alertService(db.kysely), narratives: narratives(log), engine: engineFor(config, db, log) };
+  // shadow mode: a bad SHADOW_DETECTION file stops start-up (ShadowConfigError names the variable)
+  const shadow = config.shadowDetection ? loadShadowCandidate(config.shadowDetection) : null;
+  return { db, log, config, params, onNotices, alerts: alertService(db.kysely), narratives: narratives(log), engine: engineFor(config, db, log), shadow };
 }

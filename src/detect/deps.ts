@@ -7,6 +7,7 @@ import type { AlertNotice } from '../core/alerts/notices.ts';
 import type { Logger } from '../logger.ts';
 import type { Engine } from './engine.ts';
 import type { IdentityPolicy } from '../core/alerts/identity.ts';
+import type { ShadowCandidate } from './shadow.ts';
 
 /** What detection needs from the outside; processors and the CLI build it. */
 export interface DetectDeps {
@@ -22,6 +23,8 @@ export interface DetectDeps {
   alerts: AlertSink;
   /** called after the alert transaction commits (webhooks); must not throw for a bad endpoint */
   onNotices?: (notices: AlertNotice[]) => Promise<void>;
+  /** shadow mode (SHADOW_DETECTION): a candidate config analysed after each live run, no alerts written */
+  shadow?: ShadowCandidate | null;
 }
 
 export function identityPolicy(c: Config['alerts']): IdentityPolicy {

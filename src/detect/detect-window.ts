@@ -10,6 +10,7 @@ import { edgeParams } from './params.ts';
 import { minutes } from '../core/alerts/windows.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import type { ClusterTaskResult } from './engine.ts';
+import { runShadow } from './shadow.ts';
 
 export interface WindowResult {
   scanRunId: number;
@@ -85,6 +86,8 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== run.posts;
     const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
     await scans.finish(runId, 'completed', stats);
+    // shadow mode: the candidate over the cluster step's horizon, after the live alerts (never throws)
+    if (run.cluster) await runShadow(deps, { kind: 'window', scanRunId: runId, window: { start: from, end: w.end }, watchlist });
     return { scanRunId: runId, posts: run.posts, edges: run.edges, changed, same: run.same, cluster };
   } catch (err) {
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});

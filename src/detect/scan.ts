@@ -10,6 +10,7 @@ import { identityPolicy } from './deps.ts';
 import { countAlerts } from './detect-window.ts';
 import { latestPostTime } from './load.ts';
 import { edgeParams } from './params.ts';
+import { runShadow } from './shadow.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 
 export type ScanType = Exclude<ScanKind, 'window'>;
@@ -108,6 +109,8 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
     const result = { scanRunId: runId, status: 'completed' as const, window: w, posts: run.posts, accounts: run.accounts, edges: res.stats.edges, clusters: res.clusters.length, applied, ms };
     await scans.finish(runId, 'completed', { posts: result.posts, accounts: result.accounts, edges: result.edges, clusters: result.clusters, ...applied, ms, phases, engine: res.stats });
     if (notices.length) await deps.onNotices?.(notices);
+    // shadow mode: the candidate over the same window, after the live alerts (never throws)
+    await runShadow(deps, { kind, scanRunId: runId, window: w, watchlist });
     return result;
   } catch (err) {
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});

@@ -11,6 +11,7 @@ import { registerMigrateCommand } from './migrate.ts';
 import { registerNetworksCommand } from './networks.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerShadowCommand } from './shadow.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerWorkerCommand } from './worker.ts';
 
@@ -29,4 +30,5 @@ export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerKeysCommand(program);
   registerDemoCommand(program);
+  registerShadowCommand(program);
 }

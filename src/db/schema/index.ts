@@ -17,6 +17,7 @@ import type { PartialDB as Watchlist } from './watchlist.ts';
 import type { PartialDB as ApiKeys } from './api-keys.ts';
 import type { PartialDB as AlertMemberDecisions } from './alert-member-decisions.ts';
 import type { PartialDB as ConsoleSessions } from './console-sessions.ts';
+import type { PartialDB as Shadow } from './shadow-tables.ts';
 
 export type Database = Accounts &
   AccountSightings &
@@ -36,7 +37,8 @@ export type Database = Accounts &
   Watchlist &
   ApiKeys &
   AlertMemberDecisions &
-  ConsoleSessions;
+  ConsoleSessions &
+  Shadow;
 
 export type { Account } from './accounts.ts';
 export type { AccountSighting } from './account-sightings.ts';
