@@ -18,3 +18,5 @@ export type {
   AccountSignals,
   SignalResult,
 } from './types.ts';
+export { DEFAULT_PERSONA_PARAMS, normaliseHandle, personaGroups, personaGroupSignal, personaGroupsCsv } from './a7-persona-group.ts';
+export type { A7Result, PersonaAccount, PersonaGroup, PersonaLink, PersonaLinkKind, PersonaParams } from './a7-persona-group.ts';
