@@ -159,6 +159,8 @@ export async function consoleRoutes(
         );
       }
       const s = await sessions.create(info.id, config.api.sessionTtlMs);
+      // ended sessions are kept a week (who was logged in when), then dropped; logins are rare enough
+      sessions.purge(7 * 86_400_000).catch((err: unknown) => req.log.warn({ err }, 'session purge failed'));
       reply.header('set-cookie', cookies(req, s.token, Math.floor(config.api.sessionTtlMs / 1000)));
       return reply.redirect(safeNext(req.query.next), 303);
     },
