@@ -21,6 +21,8 @@ export { iraRepostKey, rtPrefixRepostKey } from './read/repost-key.ts';
 export type { ColumnMapping, ReadOptions } from './types.ts';
 export type { InputFormat } from './registry.ts';
 export { ADAPTERS, INPUT_FORMATS, formatsHelp, isInputFormat } from './registry.ts';
+export { expandInput } from './inputs.ts';
+export type { ExpandedInputs } from './inputs.ts';
 
 function context(opts: ReadOptions, file: string): ReadContext {
   const tz = opts.timezone ?? null;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { CsvRecordReader } from './read/csv.ts';
 import type { CsvRecord } from './read/csv.ts';
 import { InputError } from './read/errors.ts';
+import { crToLf, lineBreaks } from './read/lines.ts';
 import { AUTHORS_FILE } from './adapters/ira-by-author.ts';
 import { JsonValueSplitter, jsonLayout } from './read/json-values.ts';
 import type { JsonItem } from './read/json-values.ts';
@@ -69,6 +70,10 @@ export function sniffFormat(head: Buffer, name: string): InputFormat {
  */
 export function sniffPartial(headIn: Buffer, name: string, final: boolean): InputFormat | null {
   let head = headIn;
+  // old Mac line breaks (CR only) are read as lines: look at them as the readers will
+  const breaks = lineBreaks(head, final);
+  if (breaks === null && !final && head.length < SNIFF_BYTES && head.indexOf(0x0d) !== -1) return null;
+  if (breaks === 'cr') head = crToLf(head);
   if (!final && head.length < 8) return null;
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw new InputError(

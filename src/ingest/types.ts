@@ -92,6 +92,18 @@ export const DEFAULT_MAX_TEXT_BYTES = 65_536;
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** rejected records keep at most this many characters of their raw text */
 export const MAX_RAW_CHARS = 65_536;
+/**
+ * List items per post, above which the post is rejected: ten times the most any post of the
+ * real sets has (ira-2016q4, debate-d1/d2: 5 urls, 23 hashtags, 17 mentions; no media hashes
+ * there: 100, ten times a Telegram album). A post with 100k hashtags made every detection run
+ * of its window take a minute (issue 10, row 6).
+ */
+export const MAX_URLS = 50;
+export const MAX_HASHTAGS = 230;
+export const MAX_MENTIONS = 170;
+export const MAX_MEDIA_HASHES = 100;
+/** platform objects (sound:, like:, fwd:…): a post acts on a few */
+export const MAX_OBJECTS = 100;
 /** ids longer than this are not ids */
 export const MAX_ID_CHARS = 256;
 /** timestamps more than this far past `now` are impossible (clock skew and zone mistakes allowed) */

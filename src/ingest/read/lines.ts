@@ -62,6 +62,31 @@ function decodeForRaw(buf: Buffer, start: number, end: number): string {
 }
 
 /**
+ * How the input ends its lines, from its first line break: 'cr' for old Mac files (a CR not
+ * followed by LF), 'lf' for LF and CR LF, null while no break has been seen (or a CR ends the
+ * bytes seen so far and `final` is false).
+ */
+export function lineBreaks(buf: Uint8Array, final: boolean): 'cr' | 'lf' | null {
+  const n = buf.length;
+  for (let i = 0; i < n; i++) {
+    const b = buf[i];
+    if (b === NL) return 'lf';
+    if (b === CR) {
+      if (i + 1 < n) return buf[i + 1] === NL ? 'lf' : 'cr';
+      return final ? 'cr' : null;
+    }
+  }
+  return null;
+}
+
+/** CR-only line breaks as LF, byte for byte (offsets stay true). */
+export function crToLf(buf: Buffer): Buffer {
+  const out = Buffer.from(buf);
+  for (let i = out.indexOf(CR); i !== -1; i = out.indexOf(CR, i + 1)) out[i] = NL;
+  return out;
+}
+
+/**
  * Splits a byte stream into lines, keeping line numbers and byte offsets. Validation is done a
  * chunk at a time (one native isUtf8 and one NUL scan per chunk); only a chunk that fails is
  * examined line by line, so clean input pays almost nothing for it.
@@ -74,10 +99,33 @@ export class LineSplitter {
   private lineNo = 0;
   private offset = 0;
   private atStart = true;
+  /** line breaks of this input: decided at the first one (see lineBreaks) */
+  private breaks: 'cr' | 'lf' | null = null;
+  /** a CR ended the last chunk before the line breaks were decided */
+  private heldCr: Buffer | null = null;
 
   constructor(private readonly maxLineBytes: number) {}
 
-  push(chunk: Buffer, out: RawLine[]): void {
+  push(chunkIn: Buffer, out: RawLine[]): void {
+    let chunk = chunkIn;
+    if (this.breaks === null) {
+      if (this.heldCr !== null) {
+        chunk = Buffer.concat([this.heldCr, chunk]);
+        this.heldCr = null;
+      }
+      this.breaks = lineBreaks(chunk, false);
+      if (this.breaks === null && chunk.length > 0 && chunk[chunk.length - 1] === CR) {
+        // undecided until the next byte: is it CR LF or a lone CR?
+        this.pushLines(chunk.subarray(0, chunk.length - 1), out);
+        this.heldCr = Buffer.from(chunk.subarray(chunk.length - 1));
+        return;
+      }
+    }
+    this.pushLines(this.breaks === 'cr' ? crToLf(chunk) : chunk, out);
+  }
+
+  private pushLines(chunk: Buffer, out: RawLine[]): void {
+    if (chunk.length === 0) return;
     let start = 0;
     let nl = chunk.indexOf(NL, 0);
     if (this.carryTotal > 0) {
@@ -107,6 +155,13 @@ export class LineSplitter {
 
   /** `streamError`: the stream broke off; the partial last line (or an empty one) carries the reason. */
   end(out: RawLine[], streamError: string | null): void {
+    if (this.heldCr !== null) {
+      // the input ended in its first CR: a lone CR, a line break
+      this.breaks = 'cr';
+      const held = this.heldCr;
+      this.heldCr = null;
+      this.pushLines(crToLf(held), out);
+    }
     if (this.carryTotal > 0) this.flushCarry(out, streamError);
     else if (streamError !== null) {
       this.lineNo++;

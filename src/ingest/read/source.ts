@@ -98,13 +98,49 @@ export class PeekableBytes {
   }
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
-  const stream = fs.createReadStream(path, { highWaterMark: READ_CHUNK });
+async function* fileChunks(fh: fs.promises.FileHandle): AsyncGenerator<Buffer, void, undefined> {
+  const stream = fh.createReadStream({ highWaterMark: READ_CHUNK, autoClose: true });
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } finally {
     stream.destroy();
   }
+}
+
+/** What a path is, for the message that refuses it. */
+export function kindOfNode(st: fs.Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * Opens a regular file for reading, and nothing else. O_NONBLOCK: opening a named pipe must not
+ * wait for a writer (it would hang); the check is on the opened descriptor, so a path swapped
+ * between a check and the open cannot slip a pipe or a device in.
+ */
+export async function openRegularFile(file: string): Promise<fs.promises.FileHandle> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${file}: no such file`);
+    if (code === 'ENXIO') throw new InputError(`${file} is a socket, not a file: coordwatch reads files, folders or - (stdin)`);
+    throw new InputError(`${file}: cannot be read (${code ?? String(err)})`);
+  }
+  const kind = kindOfNode(await fh.stat());
+  if (kind !== null) {
+    await fh.close();
+    throw new InputError(
+      `${file} is ${kind}, not a file: coordwatch reads files, folders or - (stdin); to read a pipe or device, send it to stdin (cat ${file} | coordwatch ingest -)`,
+    );
+  }
+  return fh;
 }
 
 async function* streamChunks(
@@ -130,14 +166,7 @@ export async function openInput(
   let raw: PeekableBytes;
   let label: string;
   if (typeof input === 'string' && input !== '-') {
-    try {
-      await fs.promises.access(input, fs.constants.R_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new InputError(`${input}: no such file`);
-      throw new InputError(`${input}: cannot be read (${code ?? String(err)})`);
-    }
-    raw = new PeekableBytes(fileChunks(input));
+    raw = new PeekableBytes(fileChunks(await openRegularFile(input)));
     label = name ?? input;
   } else {
     raw = new PeekableBytes(

@@ -2,7 +2,15 @@ import type { CanonicalAccount, CanonicalPost } from '../../core/types.ts';
 import { extractHashtags, extractMentions, extractUrls } from './extract.ts';
 import { formatIso, parseCanonicalIso, parseTimestamp } from './timestamps.ts';
 import type { ReadContext } from '../types.ts';
-import { MAX_ID_CHARS, MIN_POSTED_AT_MS } from '../types.ts';
+import {
+  MAX_HASHTAGS,
+  MAX_ID_CHARS,
+  MAX_MEDIA_HASHES,
+  MAX_MENTIONS,
+  MAX_OBJECTS,
+  MAX_URLS,
+  MIN_POSTED_AT_MS,
+} from '../types.ts';
 
 /**
  * A post as an adapter could build it: canonical field names, values of any type. Lists left
@@ -92,6 +100,11 @@ function overLimit(name: string, s: string | null, limit: number): string | null
   if (s === null || s.length * 3 <= limit) return null;
   const bytes = Buffer.byteLength(s, 'utf8');
   return bytes > limit ? `${name} is ${bytes} bytes, over the ${limit}-byte limit` : null;
+}
+
+/** One post naming thousands of links or tags is not a post (and would cost every detection run of its window). */
+function overCount(name: string, list: readonly string[], limit: number): string | null {
+  return list.length > limit ? `${name}: ${list.length} items, over the ${limit}-item limit per post` : null;
 }
 
 function also(list: string, name: string): string {
@@ -256,6 +269,14 @@ export function validatePost(
     if (typeof r === 'string') return r;
     if (r.length > 0) objects = r;
   }
+
+  const tooMany =
+    overCount('urls', urls, MAX_URLS) ??
+    overCount('hashtags', hashtags, MAX_HASHTAGS) ??
+    overCount('mentions', mentions, MAX_MENTIONS) ??
+    overCount('media_hashes', mediaHashes, MAX_MEDIA_HASHES) ??
+    overCount('objects', objects ?? [], MAX_OBJECTS);
+  if (tooMany !== null) return tooMany;
 
   const a = acc as LooseAccount;
   let createdAt: string | null = null;
