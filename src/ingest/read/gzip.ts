@@ -9,6 +9,15 @@ export function isGzip(head: Buffer): boolean {
 /** The decompressed stream ended early or is corrupt; everything before it was delivered. */
 export class GzipStreamError extends Error {
   override name = 'GzipStreamError';
+  /**
+   * true: the gzip data ended cleanly and bytes that are not gzip follow; what was delivered
+   * is whole (its last line is a line, not a cut one)
+   */
+  readonly complete: boolean;
+  constructor(message: string, complete = false) {
+    super(message);
+    this.complete = complete;
+  }
 }
 
 function describe(err: unknown): string {
@@ -171,6 +180,7 @@ export async function* gunzipChunks(
         if (zeros && input.ended) return;
         throw new GzipStreamError(
           `trailing garbage after the gzip stream: ${input.ended ? extra : `more than ${extra}`} bytes that are not gzip data`,
+          true,
         );
       }
       let hlen = headerLength(input.buf);

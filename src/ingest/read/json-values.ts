@@ -258,7 +258,9 @@ async function* valueItems(
       }
     }
   } catch (err) {
+    if (err instanceof GzipStreamError && err.complete) splitter.end(out, null);
     if (err instanceof GzipStreamError) streamError = err.message;
+    else if (err instanceof InputError) throw err;
     else throw new InputError(`${name}: read failed: ${(err as Error)?.message ?? String(err)}`);
   }
   splitter.end(out, streamError);

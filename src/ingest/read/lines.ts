@@ -310,6 +310,8 @@ export async function* readLines(
       }
     }
   } catch (err) {
+    // garbage after complete gzip data: the last line is whole, the tail is one rejected record
+    if (err instanceof GzipStreamError && err.complete) splitter.end(out, null);
     if (err instanceof GzipStreamError) streamError = err.message;
     else if (err instanceof InputError) throw err;
     else throw new InputError(`${name}: read failed: ${(err as Error)?.message ?? String(err)}`);
