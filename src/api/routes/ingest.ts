@@ -133,6 +133,8 @@ export async function ingestRoutes(root: FastifyInstance, deps: ApiDeps): Promis
           defaultPlatform: req.query.platform,
           maxTextBytes: config.ingest.maxTextBytes,
           maxLineBytes: config.ingest.maxLineBytes,
+          // already checked above; the reader enforces the same cap on its own inflate
+          maxDecompressedBytes: config.api.ingestMaxDecompressed,
         });
         produced = await produceIngest({
           db,
