@@ -94,6 +94,9 @@ export interface ScanConfig {
   /** hours between deep scans (0 = no schedule) */
   deepEveryHours: number;
   deepDays: number;
+  /** deep scans' pair memory: days read before the window (0 = off) and the half-life of a remembered co-action */
+  memoryDays: number;
+  memoryHalfLifeDays: number;
   /** scheduled scans end at the wall clock, or at the latest post (replays of old data) */
   anchor: 'wall' | 'latest-post';
   attempts: number;
@@ -229,6 +232,8 @@ const envSchema = z.object({
   SCAN_ROLLING_HOURS: intVar('SCAN_ROLLING_HOURS', 24, 1, 720),
   SCAN_DEEP_EVERY_HOURS: intVar('SCAN_DEEP_EVERY_HOURS', 24, 0, 8760),
   SCAN_DEEP_DAYS: intVar('SCAN_DEEP_DAYS', 7, 1, 365),
+  SCAN_MEMORY_DAYS: intVar('SCAN_MEMORY_DAYS', 28, 0, 366),
+  SCAN_MEMORY_HALF_LIFE_DAYS: intVar('SCAN_MEMORY_HALF_LIFE_DAYS', 14, 1, 366),
   SCAN_ANCHOR: z.enum(['wall', 'latest-post']).optional().default('wall'),
   SCAN_ATTEMPTS: intVar('SCAN_ATTEMPTS', 3, 1, 100),
   SCAN_BACKOFF_MS: intVar('SCAN_BACKOFF_MS', 10_000, 0, 3_600_000),
@@ -313,6 +318,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       rollingHours: e.SCAN_ROLLING_HOURS,
       deepEveryHours: e.SCAN_DEEP_EVERY_HOURS,
       deepDays: e.SCAN_DEEP_DAYS,
+      memoryDays: e.SCAN_MEMORY_DAYS,
+      memoryHalfLifeDays: e.SCAN_MEMORY_HALF_LIFE_DAYS,
       anchor: e.SCAN_ANCHOR,
       attempts: e.SCAN_ATTEMPTS,
       backoffMs: e.SCAN_BACKOFF_MS,

@@ -5,11 +5,12 @@ import * as m20261126T180000 from './2026-11-26T18-00-00_api-keys.ts';
 import * as m20261126T180001 from './2026-11-26T18-00-01_member-decisions.ts';
 import * as m20261126T200000 from './2026-11-26T20-00-00_detection-indexes.ts';
 import * as m20261201T233000 from './2026-12-01T23-30-00_console-sessions.ts';
+import * as m20261202T010000 from './2026-12-02T01-00-00_ingest-hardening.ts';
 import * as m20261202T001000 from './2026-12-02T00-10-00_post-search.ts';
 import * as m20261202T002000 from './2026-12-02T00-20-00_stream-cursors-post-objects.ts';
 import * as m20261202T003000 from './2026-12-02T00-30-00_alert-edges.ts';
 import * as m20261202T004000 from './2026-12-02T00-40-00_shadow.ts';
-import * as m20261202T010000 from './2026-12-02T01-00-00_ingest-hardening.ts';
+import * as m20261202T003500 from './2026-12-02T00-35-00_pair-memory.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -22,9 +23,10 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T18-00-01_member-decisions': m20261126T180001,
   '2026-11-26T20-00-00_detection-indexes': m20261126T200000,
   '2026-12-01T23-30-00_console-sessions': m20261201T233000,
+  '2026-12-02T01-00-00_ingest-hardening': m20261202T010000,
   '2026-12-02T00-10-00_post-search': m20261202T001000,
   '2026-12-02T00-20-00_stream-cursors-post-objects': m20261202T002000,
   '2026-12-02T00-30-00_alert-edges': m20261202T003000,
   '2026-12-02T00-40-00_shadow': m20261202T004000,
-  '2026-12-02T01-00-00_ingest-hardening': m20261202T010000,
+  '2026-12-02T00-35-00_pair-memory': m20261202T003500,
 };

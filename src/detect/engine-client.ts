@@ -130,7 +130,7 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
       const id = ++scans;
       try {
         const [built] = await Promise.all([
-          helper.call<EngineOps['scanEdges'][1]>('scanEdges', { window: task.window, params: task.params }),
+          helper.call<EngineOps['scanEdges'][1]>('scanEdges', { window: task.window, params: task.params, longHorizon: task.longHorizon ?? null }),
           main.call('scanPrepare', { ...task, id }),
         ]);
         const res = await main.call<ScanTaskResult>('scanFinish', { id, edges: built.edges });

@@ -10,7 +10,11 @@ import { edgeParams } from './params.ts';
 import { Phases } from './phases.ts';
 import { analysisEdges, analyze, analyzeEdges, analyzePrepared, prepareAnalysis } from '../core/analyze.ts';
 import { dedupePosts, memoTextKey } from '../core/cluster/index.ts';
-import { buildEdges } from '../core/edges/index.ts';
+import { buildEdges, resolveOptions, synchronyEdges } from '../core/edges/index.ts';
+import type { CoActionKind } from '../core/edges/index.ts';
+import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
+import type { MemoryParams } from '../core/memory/index.ts';
+import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { edgesOfClusters } from '../core/alerts/edges.ts';
 import type { ClusterEdge } from '../core/alerts/edges.ts';
@@ -87,6 +91,11 @@ export interface ScanTask {
   /** load the stored sightings too (A5, deep scans) */
   sightings: boolean;
   watchlist: string[];
+  /**
+   * Deep scans: remember this window's pairs and add the remembered earlier days to the pairs
+   * active again (src/core/memory), and add C6 synchrony; null for other scans.
+   */
+  longHorizon?: MemoryParams | null;
 }
 
 export interface ScanTaskResult {
@@ -100,6 +109,7 @@ export interface ScanTaskResult {
 export interface ScanEdgesTask {
   window: TimeWindow;
   params: AnalyzeParams;
+  longHorizon?: MemoryParams | null;
 }
 
 /** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
@@ -150,6 +160,12 @@ const MEMO_LIMIT = 300_000;
 
 const strip = ({ edges, ...rest }: AnalyzeResult): EngineResult => ({ ...rest, clusterEdges: edgesOfClusters(rest.clusters, edges) });
 
+/** Edge parameters that keep every pair (weight 1 included): what long-horizon memory remembers. */
+function edgesForMemory(params: AnalyzeParams): AnalyzeParams {
+  const perKind = Object.fromEntries(Object.entries(params.edges.perKind ?? {}).map(([k, o]) => [k, { ...o, minWeight: 1 }]));
+  return { ...params, edges: { ...params.edges, minWeight: 1, perKind } };
+}
+
 /** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
 function buildWindowEdges(posts: readonly CorePost[], params: AnalyzeParams, textKeys?: Map<string, string>): Edge[] {
   return buildEdges(params.dedupe ? dedupePosts(posts, memoTextKey(textKeys)) : posts, params.edges);
@@ -176,7 +192,30 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     if (memo.narratives.size > MEMO_LIMIT) memo.narratives.clear();
   };
 
-  const prepared = new Map<number, { input: AnalyzeInput; prep: PreparedAnalysis; accounts: number; params: AnalyzeParams; ph: Phases }>();
+  const prepared = new Map<number, { input: AnalyzeInput; prep: PreparedAnalysis; accounts: number; params: AnalyzeParams; ph: Phases; window: TimeWindow; longHorizon: MemoryParams | null }>();
+
+  /**
+   * A deep scan's edges over the long horizon: every pair it saw (weight 1 included) is
+   * remembered per day; the remembered earlier days are added, decayed, to the pairs active
+   * again, and each kind's minimum weight cut applies after; C6 synchrony joins.
+   */
+  async function withLongHorizon(input: AnalyzeInput, built: readonly Edge[], window: TimeWindow, params: AnalyzeParams, mem: MemoryParams, ph: Phases): Promise<Edge[]> {
+    const ro = resolveOptions(params.edges);
+    let edges: Edge[];
+    if (mem.horizonDays > 0) {
+      const times = new Map(input.posts.map((p) => [p.key, p.t]));
+      const repo = pairMemoryRepository(db.kysely);
+      await ph.time('memory.store', () => repo.remember(memoryRows(built, (k) => times.get(k))));
+      const startDay = dayOf(window.start.getTime() / 1000);
+      const pairs = [...new Map(built.map((e) => (e.a < e.b ? { a: e.a, b: e.b } : { a: e.b, b: e.a })).map((p) => [`${p.a}\u0000${p.b}`, p])).values()];
+      const prior = await ph.time('memory.recall', () => repo.recall(pairs, startDay - mem.horizonDays * 86_400, startDay));
+      edges = mergeMemory(built, prior, window.start.getTime() / 1000, mem, (k) => ro.kind(k as CoActionKind).minWeight).edges;
+    } else {
+      edges = built.filter((e) => e.weight >= ro.kind(e.kind as CoActionKind).minWeight);
+    }
+    const sync = await ph.time('synchrony', () => synchronyEdges(input.posts));
+    return [...edges, ...sync];
+  }
 
   async function scanInput(window: TimeWindow, sightings: boolean, watchlist: string[], ph: Phases): Promise<{ input: AnalyzeInput; accounts: number }> {
     const posts = await ph.time('loadPosts', () => loadPosts(db, window));
@@ -237,27 +276,34 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
 
     cluster: ({ from, end, params, watchlist }) => clusterOver(from, end, params, watchlist),
 
-    async scan({ window, params, sightings, watchlist }) {
+    async scan({ window, params, sightings, watchlist, longHorizon }) {
       const ph = new Phases();
       const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      if (longHorizon) {
+        const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
+        const built = await ph.time('edges', () => analysisEdges(input.posts, edgesForMemory(params)));
+        const edges = await withLongHorizon(input, built, window, params, longHorizon, ph);
+        const res = await ph.time('engine', () => analyzePrepared(input, prep, edges, params));
+        return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
+      }
       const res = await ph.time('engine', () => analyze(input, params));
       return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
     },
 
-    async scanEdges({ window, params }) {
+    async scanEdges({ window, params, longHorizon }) {
       const ph = new Phases();
       const posts = await ph.time('loadPosts', () => loadPosts(db, window));
-      const edges = await ph.time('edges', () => analysisEdges(posts, params));
+      const edges = await ph.time('edges', () => analysisEdges(posts, longHorizon ? edgesForMemory(params) : params));
       return { edges, ms: ph.ms };
     },
 
-    async scanPrepare({ id, window, params, sightings, watchlist }) {
+    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon }) {
       // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
       prepared.clear();
       const ph = new Phases();
       const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
       const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
-      prepared.set(id, { input, prep, accounts, params, ph });
+      prepared.set(id, { input, prep, accounts, params, ph, window, longHorizon: longHorizon ?? null });
     },
 
     async scanDrop({ id }) {
@@ -268,7 +314,8 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       const p = prepared.get(id);
       if (!p) throw new EngineStateError(`scan ${id} was not prepared on this engine (it restarted?); the job runs again`);
       prepared.delete(id);
-      const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, edges, p.params));
+      const all = p.longHorizon ? await withLongHorizon(p.input, edges, p.window, p.params, p.longHorizon, p.ph) : edges;
+      const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, all, p.params));
       return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
     },
 

@@ -95,7 +95,8 @@ async function scanLocked(deps: DetectDeps, kind: ScanType, w: TimeWindow, jobId
     const watchlist = [...(await alerts.watchlist())];
     // the load and the analysis run on the engine (a worker thread with Postgres): this
     // thread stays free to renew the job's lock however long they take
-    const run = await deps.engine.scan({ window: w, params, sightings: kind === 'deep', watchlist });
+    const longHorizon = kind === 'deep' ? { horizonDays: config.scans.memoryDays, halfLifeDays: config.scans.memoryHalfLifeDays } : null;
+    const run = await deps.engine.scan({ window: w, params, sightings: kind === 'deep', watchlist, longHorizon });
     const res = run.result;
     metrics.clustersFound.inc(res.clusters.length);
     const t0 = performance.now();

@@ -8,6 +8,7 @@ import type { PartialDB as AlertEvents } from './alert-events.ts';
 import type { PartialDB as AlertEvidenceT } from './alert-evidence.ts';
 import type { PartialDB as AlertMembers } from './alert-members.ts';
 import type { PartialDB as AlertEdges } from './alert-edges.ts';
+import type { PartialDB as PairMemory } from './pair-memory.ts';
 import type { PartialDB as Alerts } from './alerts.ts';
 import type { PartialDB as Clusters } from './clusters.ts';
 import type { PartialDB as CoordinationEdges } from './coordination-edges.ts';
@@ -29,6 +30,7 @@ export type Database = Accounts &
   AlertEvidenceT &
   AlertMembers &
   AlertEdges &
+  PairMemory &
   Alerts &
   Clusters &
   CoordinationEdges &
