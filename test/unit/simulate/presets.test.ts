@@ -133,3 +133,14 @@ describe('simulator presets', () => {
     expect(own.filter((p) => /watching|debate|family/.test(p.text)).length / own.length).toBeGreaterThan(0.8);
   });
 });
+
+describe('simulate output with organic hard cases', () => {
+  it('labels.csv gains a role column only when some account has a role', async () => {
+    const { labelsCsv } = await import('../../../src/cli/commands/simulate.ts');
+    const sim = simulate({ ...presetParams('organic-news-bots'), organicAccounts: 40, viralBurstSize: 20 });
+    const csv = labelsCsv(sim.labels).trim().split('\n');
+    expect(csv[0]).toBe('account_id,label,campaign,role');
+    expect(csv.filter((l) => l.endsWith(',organic,,news_bots-1'))).toHaveLength(4);
+    expect(labelsCsv(simulate({ organicAccounts: 40, days: 1, viralBurstSize: 20 }).labels).split('\n')[0]).toBe('account_id,label,campaign');
+  });
+});
