@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
 import type { Command } from 'commander';
 import type { Config } from '../../../config/config.ts';
 import { startApi, untilSignal } from '../../api/server.ts';
 import { simulate } from '../../core/simulate/index.ts';
-import type { ParsedRecord } from '../../core/types.ts';
+import type { CanonicalPost, ParsedRecord } from '../../core/types.ts';
 import { apiKeyRepository } from '../../db/api-key-repository.ts';
 import type { Db } from '../../db/connection.ts';
 import type { ScanResult } from '../../detect/scan.ts';
@@ -18,11 +20,70 @@ import { sharedDataDir } from '../../shared-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const DEBATE_FILE = path.join(sharedDataDir(ROOT), 'debate-d1/posts.ndjson.gz');
+/** The second debate's panel: real organic posts of another night, the planted accounts' cover. */
+export const COVER_DIR = path.join(sharedDataDir(ROOT), 'debate-d2');
 /** The first 2016 debate started at 01:00 UTC on 27 September; the campaign runs alongside it. */
 const CAMPAIGN_START = '2016-09-27T01:00:00Z';
 
+/**
+ * Cover posts for the planted accounts: real posts of organic accounts (labels.csv) from
+ * another night, as they were written — originals only, no links, mentions or hashtags (so
+ * they add no shared object), 40–240 characters, each used once. Empty when the set is absent.
+ */
+export async function organicCover(dir = COVER_DIR, max = 4000): Promise<string[]> {
+  const posts = path.join(dir, 'posts.ndjson.gz');
+  const labels = path.join(dir, 'labels.csv');
+  if (!fs.existsSync(posts) || !fs.existsSync(labels)) return [];
+  const organic = new Set(
+    fs
+      .readFileSync(labels, 'utf8')
+      .split('\n')
+      .map((l) => l.split(','))
+      .filter((c) => c[1]?.trim() === 'organic')
+      .map((c) => c[0]!.trim()),
+  );
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const lines = readline.createInterface({ input: fs.createReadStream(posts).pipe(zlib.createGunzip()), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    const p = JSON.parse(line) as { text?: string; repost_of?: string | null; account?: { id?: string } };
+    const t = (p.text ?? '').replace(/\s+/g, ' ').trim();
+    if (p.repost_of || !organic.has(p.account?.id ?? '') || t.length < 40 || t.length > 240 || /https?:|[@#]|^RT\b/i.test(t) || seen.has(t.toLowerCase())) continue;
+    seen.add(t.toLowerCase());
+    out.push(t);
+    if (out.length >= max) break;
+  }
+  lines.close();
+  return out;
+}
+
+/**
+ * The simulator's cover posts, told from the campaign's own: a post that is no repost, has
+ * no link and shares no three-word run with any other planted post (copies and paraphrases
+ * of the ring share most of theirs) is cover, and gets the next real organic post's text.
+ */
+export function withRealCover(posts: CanonicalPost[], cover: readonly string[]): CanonicalPost[] {
+  if (cover.length === 0) return posts;
+  const shingles = (t: string) => {
+    const w = t.toLowerCase().split(/\s+/).filter(Boolean);
+    const out = new Set<string>();
+    for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3).join(' '));
+    return out;
+  };
+  const count = new Map<string, number>();
+  const sh = posts.map((p) => shingles(p.text));
+  for (const set of sh) for (const x of set) count.set(x, (count.get(x) ?? 0) + 1);
+  let next = 0;
+  return posts.map((p, i) => {
+    const isCover = !p.repost_of && p.urls.length === 0 && [...sh[i]!].every((x) => count.get(x) === 1);
+    if (!isCover || next >= cover.length) return p;
+    return { ...p, text: cover[next++]!, hashtags: [], mentions: [], urls: [] };
+  });
+}
+
 /** A planted campaign from the simulator: a copy-paste ring and a link pusher during the debate. */
-export async function* plantedCampaign(seed = 7): AsyncGenerator<ParsedRecord[]> {
+export async function* plantedCampaign(seed = 7, cover: readonly string[] = []): AsyncGenerator<ParsedRecord[]> {
   const sim = simulate({
     seed,
     start: CAMPAIGN_START,
@@ -30,13 +91,16 @@ export async function* plantedCampaign(seed = 7): AsyncGenerator<ParsedRecord[]>
     organicAccounts: 0,
     viralBursts: 0,
     campaigns: 2,
-    campaignSize: 10,
+    // smaller and slower than the IRA's debate-night networks, with half its posts ordinary
+    // cover: a simulated ring looks like the real thing instead of outscoring it
+    campaignSize: 6,
     campaignTypes: ['copy_paste', 'link_pusher'],
-    wavesPerDay: 60,
+    wavesPerDay: 30,
+    coverShare: 0.5,
   });
   const batch: ParsedRecord[] = [];
   let line = 0;
-  for (const post of sim.posts()) batch.push({ ok: true, post, pos: { file: 'planted-campaign', line: ++line } });
+  for (const post of withRealCover([...sim.posts()], cover)) batch.push({ ok: true, post, pos: { file: 'planted-campaign', line: ++line } });
   yield batch;
 }
 
@@ -46,7 +110,7 @@ export interface DemoLoad {
 }
 
 /** Load the sample (debate posts if present, plus the planted campaign) and scan its whole span. */
-export async function loadDemoData(config: Config, db: Db, log: Logger, files: string[]): Promise<DemoLoad> {
+export async function loadDemoData(config: Config, db: Db, log: Logger, files: string[], cover: readonly string[] = []): Promise<DemoLoad> {
   // streaming detection is left out: one scan over the whole span finds the same networks, once
   const cfg: Config = { ...config, detect: { ...config.detect, streaming: false } };
   const handle = await openIngestQueue(cfg, db, log, 0);
@@ -54,7 +118,7 @@ export async function loadDemoData(config: Config, db: Db, log: Logger, files: s
   try {
     const sources: { source: string; records: AsyncIterable<ParsedRecord | ParsedRecord[]> }[] = [
       ...files.map((f) => ({ source: f, records: readRecordBatches(f, { maxTextBytes: cfg.ingest.maxTextBytes, maxLineBytes: cfg.ingest.maxLineBytes }) })),
-      { source: 'planted-campaign (coordwatch simulate)', records: plantedCampaign() },
+      { source: 'planted-campaign (coordwatch simulate)', records: plantedCampaign(7, cover) },
     ];
     for (const s of sources) {
       const r = await produceIngest({ db, queue: handle.queue, records: s.records, source: s.source, format: 'ndjson', fileName: s.source, chunkSize: cfg.ingest.chunkSize, maxQueued: cfg.ingest.maxQueuedChunks });
@@ -114,18 +178,21 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
       if (flags.data && files.length === 0) out(`demo: ${flags.data} not found; loading only the planted campaign`);
       out(`demo: loading ${files.length ? path.relative(process.cwd(), files[0]!) + ' and ' : ''}a planted campaign into ${demoDir} …`);
       const started = Date.now();
-      const load = await loadDemoData(config, db, log, files);
+      const cover = await organicCover();
+      const load = await loadDemoData(config, db, log, files, cover);
       for (const b of load.batches) out(`  batch ${b.batchId}  ${n(b.records)} records  ${b.source}`);
       const a = load.scan.applied;
       out(`  scan ${load.scan.scanRunId}: ${n(load.scan.posts)} posts, ${n(load.scan.clusters)} clusters, ${a?.opened.length ?? 0} alerts opened (${secs(Date.now() - started)})`);
     }
-    const keys = apiKeyRepository(db.kysely);
-    await keys.revoke('demo-viewer');
-    await keys.revoke('demo-analyst');
-    const viewer = await keys.create({ name: 'demo-viewer', role: 'viewer', createdBy: 'demo' });
-    const analyst = await keys.create({ name: 'demo-analyst', role: 'analyst', createdBy: 'demo' });
+    const keys = await demoKeys(db, path.join(demoDir, 'demo-keys.json'), !fresh);
+    const kinds = await alertOrigins(db, path.join(path.dirname(DEBATE_FILE), 'labels.csv'));
+    if (kinds.length) {
+      out('  alerts by score (members labelled in debate-d1/labels.csv):');
+      for (const k of kinds.slice(0, 8)) out(`    #${k.id}  ${k.score.toFixed(1)}  ${k.members} accounts: ${k.ira ? `${k.ira} real IRA` : ''}${k.ira && k.planted ? ', ' : ''}${k.planted ? `${k.planted} planted` : ''}${k.organic ? `, ${k.organic} organic` : ''}`);
+    }
+    const firstReal = kinds.find((k) => k.ira > k.planted);
     if (flags.exit) {
-      process.stdout.write(JSON.stringify({ viewerKey: viewer.key, analystKey: analyst.key }) + '\n');
+      process.stdout.write(JSON.stringify({ viewerKey: keys.viewer, analystKey: keys.analyst, adminKey: keys.admin }) + '\n');
       return;
     }
     const api = await startApi(config, log, { db, port, host: flags.host });
@@ -133,12 +200,15 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
       [
         '',
         `coordwatch demo is running: ${api.url}/console/alerts`,
+        ...(firstReal ? [`  start with alert #${firstReal.id}, ${firstReal.ira} real IRA accounts: ${api.url}/console/alerts/${firstReal.id}`] : []),
         '',
-        `  viewer key   ${viewer.key}`,
-        `  analyst key  ${analyst.key}   (can confirm, dismiss, escalate)`,
+        `  viewer key   ${keys.viewer}`,
+        `  analyst key  ${keys.analyst}   (can confirm, dismiss, escalate)`,
+        `  admin key    ${keys.admin}   (everything, incl. keys and /admin/queues)`,
+        fresh ? '' : '  (the keys of the last run: --keep keeps them)',
         '',
         `Open ${api.url}/login and paste a key. API docs: ${api.url}/docs`,
-        `  curl -H 'Authorization: Bearer ${viewer.key}' '${api.url}/v1/alerts?limit=5'`,
+        `  curl -H 'Authorization: Bearer ${keys.viewer}' '${api.url}/v1/alerts?limit=5'`,
         'Ctrl-C stops it.',
         '',
       ].join('\n'),
@@ -147,4 +217,74 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+const DEMO_KEYS = [
+  ['viewer', 'demo-viewer'],
+  ['analyst', 'demo-analyst'],
+  ['admin', 'demo-admin'],
+] as const;
+type DemoKeys = Record<(typeof DEMO_KEYS)[number][0], string>;
+
+/**
+ * The demo's keys. A fresh demo makes new ones; `--keep` reuses the last run's, kept in the
+ * throwaway demo folder (`demo-keys.json`, mode 600) so the keys printed then still open the
+ * console — as long as each still verifies with its role; otherwise all are made anew.
+ */
+async function demoKeys(db: Db, file: string, keep: boolean): Promise<DemoKeys> {
+  const repo = apiKeyRepository(db.kysely);
+  if (keep && fs.existsSync(file)) {
+    try {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DemoKeys>;
+      const ok = await Promise.all(DEMO_KEYS.map(async ([role]) => typeof saved[role] === 'string' && (await repo.verify(saved[role]))?.role === role));
+      if (ok.every(Boolean)) return saved as DemoKeys;
+    } catch {
+      // unreadable: make new ones
+    }
+  }
+  const out = {} as DemoKeys;
+  for (const [role, name] of DEMO_KEYS) {
+    await repo.revoke(name);
+    out[role] = (await repo.create({ name, role, createdBy: 'demo' })).key;
+  }
+  fs.writeFileSync(file, JSON.stringify(out) + '\n', { mode: 0o600 });
+  return out;
+}
+
+interface AlertOrigin {
+  id: number;
+  score: number;
+  members: number;
+  ira: number;
+  organic: number;
+  planted: number;
+}
+
+/** Which alerts are the debate night's real IRA networks and which the planted campaign, by the set's labels. */
+async function alertOrigins(db: Db, labelsFile: string): Promise<AlertOrigin[]> {
+  const labels = new Map<string, string>();
+  if (fs.existsSync(labelsFile)) {
+    for (const line of fs.readFileSync(labelsFile, 'utf8').split('\n').slice(1)) {
+      const [id, label] = line.split(',');
+      if (id && label) labels.set(id.trim(), label.trim());
+    }
+  }
+  const rows = await db.kysely
+    .selectFrom('alerts as a')
+    .innerJoin('alert_members as m', 'm.alert_id', 'a.id')
+    .select(['a.id', 'a.score', 'm.account_id'])
+    .orderBy('a.score', 'desc')
+    .orderBy('a.id')
+    .execute();
+  const by = new Map<number, AlertOrigin>();
+  for (const r of rows) {
+    const o = by.get(r.id) ?? { id: r.id, score: r.score, members: 0, ira: 0, organic: 0, planted: 0 };
+    o.members++;
+    const l = labels.get(r.account_id);
+    if (l === 'ira') o.ira++;
+    else if (l === 'organic') o.organic++;
+    else o.planted++;
+    by.set(r.id, o);
+  }
+  return [...by.values()];
 }

@@ -9,7 +9,7 @@ import { produceIngest, RedisQueue, waitForBatch } from '../../app/index.ts';
 import type { JobStateOf } from '../../queue/ingest-producer.ts';
 import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
-import { n, rate, safe, secs } from '../format.ts';
+import { detectionLines, detectionMark, detectionSince, n, rate, safe, secs } from '../format.ts';
 
 const FORMATS: InputFormat[] = ['ndjson', 'x-v2', 'twitter-v1', 'ira-538', 'ira-by-author', 'cnt-csv', 'csv'];
 
@@ -57,6 +57,8 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
   const targets = await resolveTargets(input, (flags.format as InputFormat | undefined) ?? (mapping ? 'csv' : undefined));
 
   const db = await openMigratedDb(config, log);
+  // what detection did during this command, read back after each batch (windows, alerts)
+  let mark = await detectionMark(db.kysely);
   const local = flags.enqueueOnly ? 0 : flags.workers !== undefined ? parseWorkers(flags.workers) : config.ingest.concurrency;
   let handle;
   try {
@@ -124,6 +126,8 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
       if (showProgress && tty) process.stderr.write('\n');
       const rejected = await repo.rejectedOf(batch.id, 5);
       process.stdout.write(summary(batch, label, t.format, Date.now() - started, rejected));
+      process.stdout.write(detectionLines(await detectionSince(db.kysely, mark), { queued: handle.queue.mode !== 'inline' }).join('\n') + '\n');
+      mark = await detectionMark(db.kysely);
       if (produced.readError && produced.chunks === 0) worst = EXIT.input;
       if (batch.status === 'failed' || batch.status === 'abandoned') {
         if (!(produced.readError && produced.chunks === 0)) {
