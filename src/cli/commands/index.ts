@@ -13,6 +13,7 @@ import { registerScanCommand } from './scan.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerShadowCommand } from './shadow.ts';
 import { registerSimulateCommand } from './simulate.ts';
+import { registerStreamCommand } from './stream.ts';
 import { registerWorkerCommand } from './worker.ts';
 
 export function registerCommands(program: Command): void {
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerDemoCommand(program);
   registerShadowCommand(program);
+  registerStreamCommand(program);
 }
