@@ -1,4 +1,5 @@
 import type { AnalyzeParams } from '../src/core/analyze.ts';
+import { DEFAULT_SYNCHRONY } from '../src/core/edges/index.ts';
 import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/index.ts';
 
 /**
@@ -48,6 +49,8 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
     // repetition a triangle of minWeight-2 edges shows (one more than one edge's 2).
     pairs: { enabled: true, minExclusive: 3, alpha: 0.01 },
   },
+  // C6 for batch scans (synchronyEdges, src/core/edges/kinds/synchrony.ts, where each number is argued)
+  synchrony: DEFAULT_SYNCHRONY,
   // share-button texts (src/core/cluster/templates.ts): 3 sharers give 2 gaps, the fewest a timing
   // test needs; 5 % one-sided binomial test of gaps ≤ Δ under Poisson arrivals; 25 sharers as co-set
   templates: { minSharers: 3, alpha: 0.05, maxSharers: 25 },

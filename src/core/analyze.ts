@@ -1,6 +1,6 @@
 import type { CanonicalAccount, CorePost, Edge, EdgeKind } from './types.ts';
 import { buildEdges } from './edges/index.ts';
-import type { EdgeOptions } from './edges/index.ts';
+import type { EdgeOptions, SynchronyParams } from './edges/index.ts';
 import { normaliseUrl } from './url.ts';
 import { canonicalOrder as byTimeThenKey } from './posts.ts';
 import { buildActionIndex, dedupePosts, findClusters, memoTextKey, templateObjects } from './cluster/index.ts';
@@ -56,6 +56,11 @@ export interface AnalyzeParams {
   nullModel: Omit<NullModelOptions, 'window'>;
   /** the score's Δ is the edges' window */
   score: Omit<ScoreParams, 'window'>;
+  /**
+   * C6 synchrony for batch scans: the scan calls `synchronyEdges(posts, params.synchrony)` over its
+   * days of posts and passes those edges to analyzeEdges with the rest; analyze() itself never does
+   */
+  synchrony?: SynchronyParams;
   /** template texts (share buttons) weigh as popular objects (cluster/templates.ts); null: off */
   templates?: TemplateOptions | null;
   /** account-signal thresholds; null skips the signals */

@@ -29,15 +29,19 @@ import type { BatchKindDefinition } from './types.ts';
 export interface SynchronyParams {
   /** bin width in seconds (DESIGN: 30 min) */
   binSeconds: number;
-  /** co-active bins must fall on at least this many distinct days */
+  /**
+   * co-active bins must fall on at least this many distinct days: "across days" — two days can be
+   * one shared event plus chance; three days is a schedule
+   */
   minDays: number;
-  /** fewest co-active bins for a candidate pair */
+  /** fewest co-active bins for a candidate pair: more than one per required day (3 days → 4), so one chance bin a day never qualifies */
   minBins: number;
-  /** shuffles of one account's days per candidate pair */
+  /** shuffles of one account's days per candidate pair (199: the empirical p resolves 0.01) */
   rounds: number;
   seed: number;
-  /** family-wise error rate over candidate pairs */
+  /** family-wise error rate over candidate pairs (the co-set links' 1 %) */
   alpha: number;
+  /** bins with more active accounts do not propose candidates (each co-occurrence there is worth ≤ 1/49) */
   maxAccountsPerBin: number;
   evidenceCap: number;
 }
