@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CanonicalAccount } from '../core/types.ts';
 
 /** Identity of a persona: what an operator changes when recycling an account. */
@@ -9,4 +11,55 @@ export function personaHash(a: CanonicalAccount, lang: string | null): string {
     )
     .digest('hex')
     .slice(0, 20);
+}
+
+/**
+ * Candidates for A7 persona groups (core/signals/a7-persona-group.ts): the accounts whose
+ * lower-cased handle, display name, bio or avatar hash is also carried by an account of another
+ * platform. An index-backed pre-filter (accounts_handle_idx covers the handle; the other three are
+ * grouped over the table), so the pure grouping sees hundreds of accounts, not millions.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function personaCandidates(db: Kysely<any>, limit = 10_000): Promise<{ key: string; platform: string; account: CanonicalAccount }[]> {
+  const r = await sql<{
+    platform: string;
+    account_id: string;
+    handle: string | null;
+    display_name: string | null;
+    bio: string | null;
+    created_at: Date | null;
+    followers: number | null;
+    following: number | null;
+    location: string | null;
+    avatar_hash: string | null;
+  }>`
+    with v as (
+      select platform, account_id, 'h' as k, lower(regexp_replace(handle, '\\.bsky\\.social$', '')) as val from accounts where handle is not null
+      union all select platform, account_id, 'n', lower(display_name) from accounts where display_name is not null
+      union all select platform, account_id, 'b', lower(bio) from accounts where bio is not null and length(bio) >= 20
+      union all select platform, account_id, 'a', avatar_hash from accounts where avatar_hash is not null
+    ), shared as (
+      select k, val from v group by k, val having count(distinct platform) >= 2
+    ), hit as (
+      select distinct v.platform, v.account_id from v join shared using (k, val)
+    )
+    select a.platform, a.account_id, a.handle, a.display_name, a.bio, a.created_at, a.followers, a.following, a.location, a.avatar_hash
+    from accounts a join hit using (platform, account_id)
+    order by a.platform, a.account_id
+    limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({
+    key: `${x.platform}:${x.account_id}`,
+    platform: x.platform,
+    account: {
+      id: x.account_id,
+      handle: x.handle,
+      display_name: x.display_name,
+      bio: x.bio,
+      created_at: x.created_at === null ? null : x.created_at.toISOString(),
+      followers: x.followers,
+      following: x.following,
+      location: x.location,
+      avatar_hash: x.avatar_hash,
+    },
+  }));
 }
