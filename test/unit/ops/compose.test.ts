@@ -32,6 +32,13 @@ const roles = fs
   .readdirSync(path.join(ROOT, 'workers'))
   .filter((f) => f.endsWith('.ts') && f !== 'run-role.ts')
   .map((f) => f.replace(/\.ts$/, ''));
+/** Live streams in workers/stream/<source>.ts, run as `coordwatch stream <source>`. */
+const streams = fs.existsSync(path.join(ROOT, 'workers/stream'))
+  ? fs
+      .readdirSync(path.join(ROOT, 'workers/stream'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+  : [];
 
 const services = serviceBlocks(text);
 const commandOf = (block: string) => /\n\s*command: (\[.*\])/.exec('\n' + block)?.[1];
@@ -47,6 +54,16 @@ describe('docker-compose.yml is the whole monitor', () => {
       expect(block, `${svc![0]} has no health check`).toMatch(/\n\s+healthcheck:/);
       expect(block, `${svc![0]} has no restart policy`).toMatch(/\n\s+restart: unless-stopped/);
       expect(block, `${svc![0]} does not wait for the migration`).toMatch(/depends_on: \*aftermigrate/);
+    }
+  });
+
+  it('runs every stream of workers/stream/ as a service, opt-in under the stream profile', () => {
+    for (const source of streams) {
+      const svc = [...services].find(([, b]) => commandOf(b) && JSON.stringify(JSON.parse(commandOf(b)!)) === JSON.stringify(['stream', source]));
+      expect(svc, `no service runs workers/stream/${source}.ts`).toBeDefined();
+      expect(svc![1]).toMatch(/\n\s+healthcheck:/);
+      expect(svc![1]).toMatch(/\n\s+restart: unless-stopped/);
+      expect(svc![1]).toContain('profiles: ["stream"]');
     }
   });
 
