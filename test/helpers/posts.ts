@@ -1,4 +1,9 @@
-import type { CanonicalPost } from '../../src/core/types.ts';
+import type { CanonicalPost, CorePost } from '../../src/core/types.ts';
+
+/** A CorePost (what the detection core takes) with empty lists and no text unless given. */
+export function corePost(over: Partial<CorePost> & Pick<CorePost, 'key' | 'account' | 't'>): CorePost {
+  return { text: '', lang: null, urls: [], hashtags: [], mentions: [], repost_of: null, reply_to: null, media_hashes: [], ...over };
+}
 
 /** A canonical post with sensible defaults, for tests. */
 export function post(over: Partial<CanonicalPost> & { post_id: string }, account: Partial<CanonicalPost['account']> = {}): CanonicalPost {

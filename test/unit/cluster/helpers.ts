@@ -1,22 +1,10 @@
 import type { CorePost, Edge, EdgeKind } from '../../../src/core/types.ts';
+import { corePost } from '../../helpers/posts.ts';
 
 let n = 0;
 /** A compact post with defaults; `key` is unique unless given. */
 export function post(account: string, t: number, over: Partial<CorePost> = {}): CorePost {
-  return {
-    key: over.key ?? `p${++n}`,
-    account,
-    t,
-    text: '',
-    lang: null,
-    urls: [],
-    hashtags: [],
-    mentions: [],
-    repost_of: null,
-    reply_to: null,
-    media_hashes: [],
-    ...over,
-  };
+  return corePost({ ...over, key: over.key ?? `p${++n}`, account, t });
 }
 
 export function edge(a: string, b: string, strength: number, kind: EdgeKind = 'co_repost', weight = 2): Edge {

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CorePost, Edge } from '../../../src/core/types.ts';
 import { buildEdges, EdgeOptionsError, parseKinds } from '../../../src/core/edges/index.ts';
+import { corePost } from '../../helpers/posts.ts';
 
 let seq = 0;
 function post(account: string, t: number, over: Partial<CorePost> = {}): CorePost {
   seq++;
-  return {
-    key: over.key ?? `p${seq}`,
-    account,
-    t,
-    text: 'some text',
-    lang: null,
-    urls: [],
-    hashtags: [],
-    mentions: [],
-    repost_of: null,
-    reply_to: null,
-    media_hashes: [],
-    ...over,
-  };
+  return corePost({ text: 'some text', ...over, key: over.key ?? `p${seq}`, account, t });
 }
 const repost = (account: string, t: number, of: string) => post(account, t, { repost_of: of, text: '' });
 const pairOf = (e: Edge) => `${e.a}|${e.b}`;

@@ -1,4 +1,5 @@
 import type { CanonicalAccount, CorePost } from '../../../src/core/types.ts';
+import { corePost } from '../../helpers/posts.ts';
 
 /** mulberry32: a small seeded PRNG so property tests are reproducible. */
 export function prng(seed: number): () => number {
@@ -30,20 +31,7 @@ export function account(over: Partial<CanonicalAccount> = {}): CanonicalAccount 
 let seq = 0;
 export function post(t: number | string, over: Partial<CorePost> = {}): CorePost {
   const epoch = typeof t === 'string' ? Date.parse(t) / 1000 : t;
-  return {
-    key: `p${seq++}`,
-    account: 'acc1',
-    t: epoch,
-    text: 'hello world',
-    lang: 'en',
-    urls: [],
-    hashtags: [],
-    mentions: [],
-    repost_of: null,
-    reply_to: null,
-    media_hashes: [],
-    ...over,
-  };
+  return corePost({ key: `p${seq++}`, account: 'acc1', t: epoch, text: 'hello world', lang: 'en', ...over });
 }
 
 export const iso = (s: string): number => Date.parse(s) / 1000;

@@ -6,6 +6,7 @@ import {
 } from '../../../src/core/signals/index.ts';
 import type { AccountSignalInput, AccountSignals } from '../../../src/core/signals/index.ts';
 import { hostileString, hugeString, iso, junk, maybe, prng } from './helpers.ts';
+import { corePost } from '../../helpers/posts.ts';
 
 const IDS = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'] as const;
 /** C0 controls other than tab/newline, zero-width and bidi controls. */
@@ -108,19 +109,7 @@ describe('account signals on hostile input', () => {
 
   it('handle a 100 KB post, empty text and a post list of nulls', () => {
     const rnd = prng(5);
-    const big = {
-      key: 'k',
-      account: 'a',
-      t: iso('2024-01-01T00:00:00Z'),
-      text: hugeString(rnd),
-      lang: 'en',
-      urls: [],
-      hashtags: [],
-      mentions: [],
-      repost_of: null,
-      reply_to: null,
-      media_hashes: [],
-    };
+    const big = corePost({ key: 'k', account: 'a', t: iso('2024-01-01T00:00:00Z'), text: hugeString(rnd), lang: 'en' });
     const s = computeAccountSignals({
       account: { id: 'a' } as never,
       posts: [big, { ...big, text: '' }, null, undefined] as never,
