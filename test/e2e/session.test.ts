@@ -64,13 +64,14 @@ describe('console session in Chromium', () => {
     expect(session?.value).toMatch(/^cws_/);
     expect(cookies.some((c) => c.value.includes(key))).toBe(false);
     // the page script sees the CSRF token, never the session id
-    const visible = await page.evaluate(() => document.cookie);
+    const visible = String(await page.evaluate('document.cookie'));
     expect(visible).not.toContain('cw_session');
     expect(visible).toContain('cw_csrf=');
 
     // a write from the page (the script adds the token): assign to me
     const res = await page.evaluate(async (id) => {
-      const m = /(?:^|;\s*)cw_csrf=([^;]*)/.exec(document.cookie);
+      const doc = (globalThis as unknown as { document: { cookie: string } }).document;
+      const m = /(?:^|;\s*)cw_csrf=([^;]*)/.exec(doc.cookie);
       const r = await fetch(`/v1/alerts/${id}/assignment`, {
         method: 'POST',
         credentials: 'same-origin',
