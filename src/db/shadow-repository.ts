@@ -118,9 +118,9 @@ export function shadowRepository(db: Kysely<Database>) {
       return r ? r.config : null;
     },
 
-    /** A candidate's runs whose window ends after `since` (all statuses). */
-    async runs(hash: string, since: Date | null) {
-      let q = db.selectFrom('shadow_runs').selectAll().where('candidate_hash', '=', hash);
+    /** A candidate's runs of the given kinds whose window ends after `since` (all statuses). */
+    async runs(hash: string, since: Date | null, kinds: readonly string[]) {
+      let q = db.selectFrom('shadow_runs').selectAll().where('candidate_hash', '=', hash).where('kind', 'in', [...kinds]);
       if (since) q = q.where('window_end', '>', since);
       return q.orderBy('id').execute();
     },

@@ -302,11 +302,19 @@ export interface ShadowReportOptions {
   overlap: number;
   /** the live ALERT_MIN_SCORE */
   liveMinScore: number;
+  /**
+   * which runs: scans (rolling, deep, manual: the candidate runs the very operation the live
+   * scan ran), windows (the candidate scans the cluster step's horizon, so even an empty
+   * override differs from the live stream by what only scans build) or all
+   */
+  runs?: 'scans' | 'windows' | 'all';
 }
+
+const RUN_KINDS = { scans: ['rolling', 'deep', 'manual'], windows: ['window'], all: ['window', 'rolling', 'deep', 'manual'] } as const;
 
 export type ShadowReportResult =
   | { candidate: null }
-  | { candidate: { hash: string; config: ShadowConfig }; runs: { completed: number; failed: number }; report: ShadowReport };
+  | { candidate: { hash: string; config: ShadowConfig }; runs: { kinds: 'scans' | 'windows' | 'all'; completed: number; failed: number }; report: ShadowReport };
 
 /** Read what the report compares (the candidate's runs, both runs' clusters, the verdicts) and compare. */
 export async function buildShadowReport(db: DetectDeps['db']['kysely'], opts: ShadowReportOptions): Promise<ShadowReportResult> {
@@ -323,7 +331,7 @@ export async function buildShadowReport(db: DetectDeps['db']['kysely'], opts: Sh
     config = last.config;
   }
   const cfg = config as ShadowConfig;
-  const runs = await repo.runs(hash, opts.since ?? null);
+  const runs = await repo.runs(hash, opts.since ?? null, RUN_KINDS[opts.runs ?? 'scans']);
   const done = runs.filter((r) => r.status === 'completed');
   const windows = [...new Map(done.map((r) => [`${r.window_start.getTime()}/${r.window_end.getTime()}`, { start: r.window_start, end: r.window_end }])).values()];
   const [live, candidate, reviewed, alerts] = await Promise.all([
@@ -342,5 +350,5 @@ export async function buildShadowReport(db: DetectDeps['db']['kysely'], opts: Sh
     liveMinScore: opts.liveMinScore,
     candidateMinScore: cfg.alerts?.minScore ?? opts.liveMinScore,
   });
-  return { candidate: { hash, config: cfg }, runs: { completed: done.length, failed: runs.length - done.length }, report };
+  return { candidate: { hash, config: cfg }, runs: { kinds: opts.runs ?? 'scans', completed: done.length, failed: runs.length - done.length }, report };
 }

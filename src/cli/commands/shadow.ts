@@ -9,6 +9,7 @@ import { parseInstant } from './scan.ts';
 interface ReportFlags {
   since?: string;
   candidate?: string;
+  runs: string;
   json?: boolean;
 }
 
@@ -19,6 +20,7 @@ export function registerShadowCommand(program: Command): void {
     .description('live vs candidate on the alerts analysts confirmed or dismissed: who flags what, at what severity; precision and recall; what the candidate adds or drops')
     .option('--since <time>', 'only shadow runs whose window ends after this (ISO, UTC unless a zone is given)')
     .option('--candidate <hash>', 'the candidate (default: the one run last)')
+    .option('--runs <which>', 'scans (the candidate ran the live scan itself), windows (the candidate scanned each streaming window\'s horizon: it differs from the stream even unchanged) or all', 'scans')
     .option('--json', 'JSON output')
     .addHelpText('after', '\nA reviewed alert is flagged by a run when one of its clusters at or above the alert minimum score overlaps it by ALERT_OVERLAP (the alert identity rule). Only reviewed alerts active in the shadowed windows are compared.')
     .action((flags: ReportFlags) => runCommand(() => reportCommand(flags)));
@@ -30,12 +32,13 @@ const cell = (x: ShadowAlertRow['live']) => (x ? `${x.score.toFixed(1)} ${x.seve
 async function reportCommand(flags: ReportFlags): Promise<void> {
   const since = flags.since ? parseInstant('--since', flags.since) : null;
   if (flags.candidate !== undefined && !/^[0-9a-f]{16}$/.test(flags.candidate)) throw new UsageError(`--candidate: expected a 16-digit hex hash, got "${safe(flags.candidate, 40)}"`);
+  if (!['scans', 'windows', 'all'].includes(flags.runs)) throw new UsageError(`--runs: expected scans, windows or all, got "${safe(flags.runs, 40)}"`);
   const { config, log } = cliContext();
   const db = await openMigratedDb(config, log);
   try {
     let res;
     try {
-      res = await buildShadowReport(db.kysely, { candidate: flags.candidate ?? null, since, overlap: config.alerts.overlap, liveMinScore: config.alerts.minScore });
+      res = await buildShadowReport(db.kysely, { candidate: flags.candidate ?? null, since, overlap: config.alerts.overlap, liveMinScore: config.alerts.minScore, runs: flags.runs as 'scans' | 'windows' | 'all' });
     } catch (err) {
       if (err instanceof ShadowConfigError) throw new UsageError(err.message);
       throw err;
@@ -45,7 +48,7 @@ async function reportCommand(flags: ReportFlags): Promise<void> {
     const { report: r, runs } = res;
     const out: string[] = [];
     out.push(`candidate ${res.candidate.hash}: ${safe(JSON.stringify(res.candidate.config), 300)}`);
-    out.push(`shadow runs: ${n(runs.completed)} completed, ${n(runs.failed)} failed, over ${n(r.windows)} windows${since ? ` ending after ${since.toISOString()}` : ''}`);
+    out.push(`shadow runs (${runs.kinds}): ${n(runs.completed)} completed, ${n(runs.failed)} failed, over ${n(r.windows)} windows${since ? ` ending after ${since.toISOString()}` : ''}`);
     out.push(`reviewed alerts compared: ${n(r.reviewed)}${r.outside ? ` (${n(r.outside)} more outside the shadowed windows, left out)` : ''}`);
     out.push('');
     const line = (name: string, s: RunSummary) => [
