@@ -1,19 +1,14 @@
 import path from 'node:path';
-import type { ParsedRecord } from '../../core/types.ts';
 import type { CsvRow } from '../read/csv.ts';
-import { readCsvBatches } from '../read/csv.ts';
+import { readCsvRecords } from '../read/csv.ts';
 import { InputError } from '../read/errors.ts';
-import { readLines } from '../read/lines.ts';
 import type { MappableField } from '../read/mapping.ts';
 import { MAPPABLE_FIELDS } from '../read/mapping.ts';
-import { accepted, rejected } from '../read/records.ts';
 import { rtPrefixRepostKey } from '../read/repost-key.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { isValidTimeZone } from '../read/timestamps.ts';
 import type { ColumnMapping, ReadContext, RecordBatches } from '../types.ts';
 import { defineAdapter } from '../types.ts';
-import type { LoosePost } from '../read/validate.ts';
-import { validatePost } from '../read/validate.ts';
 
 /**
  * Any CSV, given a column mapping (mapping.ts). The Pitt debate panel loads with
@@ -150,75 +145,48 @@ export function mappingContext(
   return { mapping, ctx: { ...ctx, timezone: tz }, delimiter: delimiterOf(mapping) };
 }
 
-export async function* readMappedCsv(
+export function readMappedCsv(
   bytes: PeekableBytes,
   baseCtx: ReadContext,
   mappingIn: ColumnMapping | null | undefined,
 ): RecordBatches {
   const { mapping, ctx, delimiter } = mappingContext(mappingIn, baseCtx);
-  const file = ctx.file;
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let c: Compiled | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
+  return readCsvRecords(bytes, ctx, {
     delimiter,
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (c === null) c = compile(mapping, header, file);
-    const g = c.getters;
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      if (r.fields.length !== header.length) {
-        out[i] = rejected(
-          file,
-          r.line,
-          null,
-          r.raw,
-          `expected ${header.length} columns, got ${r.fields.length}`,
-        );
-        continue;
-      }
-      const text = value(g.text, r, c);
-      let repostOf: string | null | undefined = value(g.repost_of, r, c);
-      if (c.repostFromText && text !== undefined) repostOf = rtPrefixRepostKey(text);
-      const loose: LoosePost = {
-        platform: value(g.platform, r, c) ?? ctx.defaultPlatform,
-        post_id: value(g.post_id, r, c),
-        posted_at: value(g.posted_at, r, c),
-        text,
-        lang: value(g.lang, r, c),
-        urls: listValue(value(g.urls, r, c), false),
-        hashtags: listValue(value(g.hashtags, r, c), true),
-        mentions: listValue(value(g.mentions, r, c), true),
-        repost_of: repostOf,
-        reply_to: value(g.reply_to, r, c),
-        media_hashes: listValue(value(g.media_hashes, r, c), true),
-        account: {
-          id: value(g['account.id'], r, c),
-          handle: value(g['account.handle'], r, c),
-          display_name: value(g['account.display_name'], r, c),
-          bio: value(g['account.bio'], r, c),
-          created_at: value(g['account.created_at'], r, c),
-          followers: value(g['account.followers'], r, c),
-          following: value(g['account.following'], r, c),
-          location: value(g['account.location'], r, c),
-          avatar_hash: value(g['account.avatar_hash'], r, c),
-        },
+    header: (header) => {
+      const c = compile(mapping, header, ctx.file);
+      const g = c.getters;
+      return (r) => {
+        const text = value(g.text, r, c);
+        let repostOf: string | null | undefined = value(g.repost_of, r, c);
+        if (c.repostFromText && text !== undefined) repostOf = rtPrefixRepostKey(text);
+        return {
+          platform: value(g.platform, r, c) ?? ctx.defaultPlatform,
+          post_id: value(g.post_id, r, c),
+          posted_at: value(g.posted_at, r, c),
+          text,
+          lang: value(g.lang, r, c),
+          urls: listValue(value(g.urls, r, c), false),
+          hashtags: listValue(value(g.hashtags, r, c), true),
+          mentions: listValue(value(g.mentions, r, c), true),
+          repost_of: repostOf,
+          reply_to: value(g.reply_to, r, c),
+          media_hashes: listValue(value(g.media_hashes, r, c), true),
+          account: {
+            id: value(g['account.id'], r, c),
+            handle: value(g['account.handle'], r, c),
+            display_name: value(g['account.display_name'], r, c),
+            bio: value(g['account.bio'], r, c),
+            created_at: value(g['account.created_at'], r, c),
+            followers: value(g['account.followers'], r, c),
+            following: value(g['account.following'], r, c),
+            location: value(g['account.location'], r, c),
+            avatar_hash: value(g['account.avatar_hash'], r, c),
+          },
+        };
       };
-      const v = validatePost(loose, ctx);
-      out[i] =
-        typeof v === 'string'
-          ? rejected(file, r.line, null, r.raw, v)
-          : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+    },
+  });
 }
 
 export const csvMapped = defineAdapter({

@@ -46,7 +46,7 @@ export function readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatche
   return readIraCsv(bytes, ctx, {
     name: 'a FiveThirtyEight IRA CSV',
     required: REQUIRED,
-    toRow: (get) => {
+    ids: (get) => {
       const author = get('author');
       const content = get('content');
       const publishDate = get('publish_date');
@@ -61,19 +61,7 @@ export function readIra538(bytes: PeekableBytes, ctx: ReadContext): RecordBatche
           : syntheticPostId(author, publishDate, content);
       const accountId =
         article !== null ? article[1] : isDigits(alt) ? alt : isDigits(ext) ? ext : author.toLowerCase();
-      return {
-        postId,
-        accountId,
-        handle: author,
-        content,
-        publishDate,
-        language: get('language'),
-        region: get('region'),
-        followers: get('followers'),
-        following: get('following'),
-        retweet: get('retweet'),
-        postType: get('post_type'),
-      };
+      return { postId, accountId, handle: author };
     },
   });
 }

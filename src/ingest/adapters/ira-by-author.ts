@@ -84,21 +84,9 @@ export function readAuthorFile(
   return readIraCsv(bytes, ctx, {
     name: 'a per-author IRA CSV',
     required: ['content', 'publish_date'],
-    toRow: (get, r) => {
+    ids: (get, r) => {
       const authorId = get('author_id') || stem;
-      return {
-        postId: `${authorId}:${r.row}`,
-        accountId: authorId,
-        handle: authors?.get(authorId) ?? authorId,
-        content: get('content'),
-        publishDate: get('publish_date'),
-        language: get('language'),
-        region: get('region'),
-        followers: get('followers'),
-        following: get('following'),
-        retweet: get('retweet'),
-        postType: get('post_type'),
-      };
+      return { postId: `${authorId}:${r.row}`, accountId: authorId, handle: authors?.get(authorId) ?? authorId };
     },
   });
 }

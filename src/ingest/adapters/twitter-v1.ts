@@ -1,11 +1,10 @@
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
-import { accepted, jsonText, kindOf, parseJson, rejected } from '../read/records.ts';
+import { readJsonRecords } from '../read/json-records.ts';
+import { jsonText, kindOf, parseJson, rejected, validated } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import type { ReadContext, RecordBatches } from '../types.ts';
 import { defineAdapter } from '../types.ts';
 import type { LoosePost } from '../read/validate.ts';
-import { validatePost } from '../read/validate.ts';
 
 /**
  * Twitter API v1.1 tweets: a JSON array of tweets (read element by element), one tweet per line,
@@ -115,12 +114,7 @@ function position(w: Walk): number | null {
 /** `raw` null: the tweet is part of a bigger value; its own JSON is rebuilt only if it is rejected. */
 function tweet(t: Json, raw: string | null, w: Walk): void {
   const item = position(w);
-  const r = validatePost(v1TweetToLoose(t), w.ctx, w.mayHaveNul);
-  w.out.push(
-    typeof r === 'string'
-      ? rejected(w.file, w.line, item, raw ?? jsonText(t), r)
-      : accepted(r, w.file, w.line, item),
-  );
+  w.out.push(validated(v1TweetToLoose(t), w.ctx, raw ?? (() => jsonText(t)), w.line, item, w.mayHaveNul));
 }
 
 function cassetteBody(body: unknown): { text: string | null; error: string | null } {
@@ -200,30 +194,11 @@ function walk(v: unknown, raw: string | null, w: Walk, depth: number): void {
   w.out.push(rejected(w.file, w.line, position(w), raw ?? jsonText(v), reason));
 }
 
-export async function* readTwitterV1(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseJson(it.text);
-      if (error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, error));
-        continue;
-      }
-      const mayHaveNul = it.text.includes('\\u0000');
-      walk(
-        value,
-        it.text,
-        { file, line: it.line, item: it.item, next: 0, nested: false, mayHaveNul, ctx, out },
-        0,
-      );
-    }
-    if (out.length > 0) yield out;
-  }
+export function readTwitterV1(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readJsonRecords(bytes, ctx, (value, it, out) => {
+    const mayHaveNul = it.text.includes('\\u0000');
+    walk(value, it.text, { file: ctx.file, line: it.line, item: it.item, next: 0, nested: false, mayHaveNul, ctx, out }, 0);
+  });
 }
 
 export const twitterV1 = defineAdapter({

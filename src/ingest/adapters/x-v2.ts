@@ -1,11 +1,10 @@
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
-import { accepted, jsonText, kindOf, parseJson, rejected } from '../read/records.ts';
+import { readJsonRecords } from '../read/json-records.ts';
+import { jsonText, kindOf, rejected, validated } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import type { ReadContext, RecordBatches } from '../types.ts';
 import { defineAdapter } from '../types.ts';
 import type { LooseAccount, LoosePost } from '../read/validate.ts';
-import { validatePost } from '../read/validate.ts';
 
 /**
  * X / Twitter API v2 responses as twarc writes them: one page per line, `data` (an array, or one
@@ -156,12 +155,7 @@ export function pageRecords(
   }
   const mayHaveNul = raw.includes('\\u0000');
   if (!('data' in page) && 'id' in page && 'text' in page) {
-    const r = validatePost(v2TweetToLoose(page as V2Tweet, null), ctx, mayHaveNul);
-    out.push(
-      typeof r === 'string'
-        ? rejected(file, line, pageItem, raw, r)
-        : accepted(r, file, line, pageItem),
-    );
+    out.push(validated(v2TweetToLoose(page as V2Tweet, null), ctx, raw, line, pageItem, mayHaveNul));
     return;
   }
   const data = page.data;
@@ -190,30 +184,16 @@ export function pageRecords(
       );
       continue;
     }
-    const r = validatePost(v2TweetToLoose(t as V2Tweet, users), ctx, mayHaveNul);
-    out.push(
-      typeof r === 'string'
-        ? rejected(file, line, item, multi ? jsonText(t) : raw, r)
-        : accepted(r, file, line, item),
-    );
+    // a rejected tweet of a page shows its own JSON, not the whole page
+    const loose = v2TweetToLoose(t as V2Tweet, users);
+    out.push(validated(loose, ctx, multi ? () => jsonText(t) : raw, line, item, mayHaveNul));
   }
 }
 
-export async function* readXv2(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseJson(it.text);
-      if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
-      else pageRecords(value, it.text, file, it.line, it.item, ctx, out);
-    }
-    if (out.length > 0) yield out;
-  }
+export function readXv2(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readJsonRecords(bytes, ctx, (value, it, out) =>
+    pageRecords(value, it.text, ctx.file, it.line, it.item, ctx, out),
+  );
 }
 
 export const xV2 = defineAdapter({

@@ -1,4 +1,11 @@
+import type { ParsedRecord } from '../../core/types.ts';
+import type { ReadContext, RecordBatches } from '../types.ts';
+import { InputError } from './errors.ts';
 import type { RawLine } from './lines.ts';
+import { readLines } from './lines.ts';
+import { rejected, validated } from './records.ts';
+import type { PeekableBytes } from './source.ts';
+import type { LoosePost } from './validate.ts';
 
 /** One CSV record (row) and the physical lines it came from. */
 export interface CsvRecord {
@@ -230,4 +237,38 @@ export async function* readCsvBatches(
   if (header === null && recs.length > 0) takeHeader();
   const b = toBatch();
   if (b !== null) yield b;
+}
+
+/** A CSV format: its delimiter, and from its header (checked once) the row → post builder. */
+export interface CsvLayout {
+  delimiter: string;
+  /** throws InputError when the header is not this format's */
+  header: (header: string[]) => (row: CsvRow) => LoosePost;
+}
+
+/**
+ * The frame of the CSV formats: rows of the input, an unreadable row or one with the wrong
+ * number of columns a rejected record, every other row the post the layout builds, validated.
+ */
+export async function* readCsvRecords(bytes: PeekableBytes, ctx: ReadContext, layout: CsvLayout): RecordBatches {
+  const file = ctx.file;
+  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
+  let toLoose: ((row: CsvRow) => LoosePost) | null = null;
+  for await (const { header, rows } of readCsvBatches(
+    lines,
+    layout.delimiter,
+    ctx.maxLineBytes,
+    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+  )) {
+    toLoose ??= layout.header(header);
+    const out: ParsedRecord[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (r.error !== null) out[i] = rejected(file, r.line, null, r.raw, r.error);
+      else if (r.fields.length !== header.length)
+        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${r.fields.length}`);
+      else out[i] = validated(toLoose(r), ctx, r.raw, r.line, null);
+    }
+    yield out;
+  }
 }

@@ -1,13 +1,9 @@
-import type { ParsedRecord } from '../../core/types.ts';
-import { readCsvBatches } from './csv.ts';
+import { readCsvRecords } from './csv.ts';
 import type { CsvRow } from './csv.ts';
 import { InputError } from './errors.ts';
-import { readLines } from './lines.ts';
-import { accepted, rejected } from './records.ts';
 import { iraRepostKey } from './repost-key.ts';
 import type { PeekableBytes } from './source.ts';
 import type { ReadContext, RecordBatches } from '../types.ts';
-import { validatePost } from './validate.ts';
 import type { LoosePost } from './validate.ts';
 
 /**
@@ -133,51 +129,48 @@ export function iraLoosePost(r: IraRow, platform: string | null): LoosePost {
   };
 }
 
+/** What tells the two IRA layouts apart: their ids and handle. */
+export interface IraIds {
+  postId: string;
+  accountId: string;
+  handle: string;
+}
+
 /**
  * The frame both IRA CSV layouts share: a header with the required columns (else the file is
- * not this format), a rejected record for an unreadable row or a wrong column count, and
- * validation of the post `toRow` builds from a good row's columns.
+ * not this format), then per row the post of iraLoosePost over the common columns and the
+ * layout's ids (the CSV frame rejects unreadable rows and wrong column counts).
  */
-export async function* readIraCsv(
+export function readIraCsv(
   bytes: PeekableBytes,
   ctx: ReadContext,
-  layout: { name: string; required: readonly string[]; toRow: (get: (column: string) => string, row: CsvRow) => IraRow },
+  layout: { name: string; required: readonly string[]; ids: (get: (column: string) => string, row: CsvRow) => IraIds },
 ): RecordBatches {
-  const file = ctx.file;
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
-    ',',
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (col === null) {
-      col = {};
+  return readCsvRecords(bytes, ctx, {
+    delimiter: ',',
+    header: (header) => {
+      const col: Record<string, number> = {};
       for (let i = 0; i < header.length; i++) col[header[i]] = i;
-      const missing = layout.required.filter((c) => col?.[c] === undefined);
-      if (missing.length > 0) throw new InputError(`${file}: not ${layout.name}: no ${missing.join(', ')} column`);
-    }
-    const c = col;
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      const f = r.fields;
-      if (f.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${f.length}`);
-        continue;
-      }
-      const get = (name: string): string => {
-        const k = c[name];
-        return k === undefined ? '' : f[k];
+      const missing = layout.required.filter((c) => col[c] === undefined);
+      if (missing.length > 0) throw new InputError(`${ctx.file}: not ${layout.name}: no ${missing.join(', ')} column`);
+      return (r) => {
+        const get = (name: string): string => {
+          const k = col[name];
+          return k === undefined ? '' : r.fields[k];
+        };
+        const row: IraRow = {
+          ...layout.ids(get, r),
+          content: get('content'),
+          publishDate: get('publish_date'),
+          language: get('language'),
+          region: get('region'),
+          followers: get('followers'),
+          following: get('following'),
+          retweet: get('retweet'),
+          postType: get('post_type'),
+        };
+        return iraLoosePost(row, ctx.defaultPlatform);
       };
-      const v = validatePost(iraLoosePost(layout.toRow(get, r), ctx.defaultPlatform), ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+    },
+  });
 }

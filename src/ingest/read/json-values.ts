@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { GzipStreamError } from './gzip.ts';
-import { InputError } from './errors.ts';
-import { firstInvalidUtf8, readLines } from './lines.ts';
+import { firstInvalidUtf8, readLines, splitStream } from './lines.ts';
+import type { Splitter } from './lines.ts';
 import type { PeekableBytes } from './source.ts';
 import { MAX_RAW_CHARS } from '../types.ts';
 
@@ -52,7 +51,7 @@ function decodeValue(buf: Buffer): { text: string; error: string | null } {
  * string, escape and nesting state byte by byte; UTF-8 continuation bytes are ≥ 0x80 and cannot be
  * mistaken for structure.
  */
-export class JsonValueSplitter {
+export class JsonValueSplitter implements Splitter<JsonItem> {
   private line = 1;
   private depth = 0;
   private inStr = false;
@@ -68,13 +67,21 @@ export class JsonValueSplitter {
   private kept = 0;
   private total = 0;
 
+  private atStart = true;
+
   constructor(private readonly maxValueBytes: number) {}
 
   private get base(): number {
     return this.inArray ? 1 : 0;
   }
 
-  push(chunk: Buffer, out: JsonItem[]): void {
+  push(chunkIn: Buffer, out: JsonItem[]): void {
+    let chunk = chunkIn;
+    if (this.atStart && chunk.length > 0) {
+      this.atStart = false;
+      // a UTF-8 byte-order mark (spreadsheet and Windows exports) is not part of the document
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
     let startIdx = this.active ? 0 : -1;
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
@@ -235,38 +242,6 @@ export function jsonLayout(head: Buffer, final: boolean): 'document' | 'lines' |
   return head[j] === NL ? 'document' : 'lines';
 }
 
-async function* valueItems(
-  chunks: AsyncIterable<Buffer>,
-  name: string,
-  maxBytes: number,
-): AsyncGenerator<JsonItem[], void, undefined> {
-  const splitter = new JsonValueSplitter(maxBytes);
-  let out: JsonItem[] = [];
-  let streamError: string | null = null;
-  let first = true;
-  try {
-    for await (let chunk of chunks) {
-      if (first) {
-        first = false;
-        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-          chunk = chunk.subarray(3);
-      }
-      splitter.push(chunk, out);
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
-    }
-  } catch (err) {
-    if (err instanceof GzipStreamError && err.complete) splitter.end(out, null);
-    if (err instanceof GzipStreamError) streamError = err.message;
-    else if (err instanceof InputError) throw err;
-    else throw new InputError(`${name}: read failed: ${(err as Error)?.message ?? String(err)}`);
-  }
-  splitter.end(out, streamError);
-  if (out.length > 0) yield out;
-}
-
 async function* lineItems(
   chunks: AsyncIterable<Buffer>,
   name: string,
@@ -299,6 +274,6 @@ export async function* readJsonItems(
     64 * 1024,
     (head, final) => jsonLayout(head, final) ?? (final ? 'lines' : null),
   );
-  if (layout === 'document') yield* valueItems(bytes.chunks(), name, maxBytes);
+  if (layout === 'document') yield* splitStream(bytes.chunks(), name, new JsonValueSplitter(maxBytes));
   else yield* lineItems(bytes.chunks(), name, maxBytes);
 }

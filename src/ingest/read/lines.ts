@@ -91,7 +91,7 @@ export function crToLf(buf: Buffer): Buffer {
  * chunk at a time (one native isUtf8 and one NUL scan per chunk); only a chunk that fails is
  * examined line by line, so clean input pays almost nothing for it.
  */
-export class LineSplitter {
+export class LineSplitter implements Splitter<RawLine> {
   private carry: Buffer[] = [];
   private carryBytes = 0;
   /** bytes of the current line seen so far, including those dropped past the limit */
@@ -288,18 +288,25 @@ export class LineSplitter {
   }
 }
 
+/** A byte-stream splitter (lines, JSON values): items out of each chunk, the rest at the end. */
+export interface Splitter<T> {
+  push(chunk: Buffer, out: T[]): void;
+  /** `streamError`: the stream broke off; the item cut by it (or an empty one) carries the reason */
+  end(out: T[], streamError: string | null): void;
+}
+
 /**
- * Lines of a byte stream in batches (one batch per input chunk, so the consumer loops
- * synchronously inside a batch). A broken gzip stream ends the input with one bad line; any other
+ * A splitter's items in batches (one per input chunk, so the consumer loops synchronously
+ * inside a batch). A broken gzip stream ends the input with one bad item; garbage after
+ * complete gzip data ends it with the last item whole and one bad item for the tail; any other
  * read failure is an InputError.
  */
-export async function* readLines(
+export async function* splitStream<T>(
   chunks: AsyncIterable<Buffer>,
   name: string,
-  maxLineBytes: number,
-): AsyncGenerator<RawLine[], void, undefined> {
-  const splitter = new LineSplitter(maxLineBytes);
-  let out: RawLine[] = [];
+  splitter: Splitter<T>,
+): AsyncGenerator<T[], void, undefined> {
+  let out: T[] = [];
   let streamError: string | null = null;
   try {
     for await (const chunk of chunks) {
@@ -310,7 +317,6 @@ export async function* readLines(
       }
     }
   } catch (err) {
-    // garbage after complete gzip data: the last line is whole, the tail is one rejected record
     if (err instanceof GzipStreamError && err.complete) splitter.end(out, null);
     if (err instanceof GzipStreamError) streamError = err.message;
     else if (err instanceof InputError) throw err;
@@ -318,4 +324,13 @@ export async function* readLines(
   }
   splitter.end(out, streamError);
   if (out.length > 0) yield out;
+}
+
+/** Lines of a byte stream in batches (see splitStream). */
+export function readLines(
+  chunks: AsyncIterable<Buffer>,
+  name: string,
+  maxLineBytes: number,
+): AsyncGenerator<RawLine[], void, undefined> {
+  return splitStream(chunks, name, new LineSplitter(maxLineBytes));
 }

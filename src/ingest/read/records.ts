@@ -1,5 +1,8 @@
 import type { CanonicalPost, ParsedRecord, RecordPosition } from '../../core/types.ts';
+import type { ReadContext } from '../types.ts';
 import { MAX_RAW_CHARS } from '../types.ts';
+import type { LoosePost } from './validate.ts';
+import { validatePost } from './validate.ts';
 
 const MAX_REASON_CHARS = 1000;
 
@@ -42,6 +45,21 @@ export function accepted(
   item: number | null,
 ): ParsedRecord {
   return { ok: true, post, pos: position(file, line, item) };
+}
+
+/** The record of a post an adapter built: validated into a canonical post, or rejected with the reason. */
+export function validated(
+  loose: LoosePost,
+  ctx: ReadContext,
+  /** the record's raw text, or how to make it (only a rejected record needs it) */
+  raw: string | (() => string),
+  line: number,
+  item: number | null,
+  mayHaveNul = false,
+): ParsedRecord {
+  const r = validatePost(loose, ctx, mayHaveNul);
+  if (typeof r !== 'string') return accepted(r, ctx.file, line, item);
+  return rejected(ctx.file, line, item, typeof raw === 'string' ? raw : raw(), r);
 }
 
 /** JSON.parse with the reason a record is rejected for. */
