@@ -306,7 +306,7 @@ export function isDataError(err: unknown): boolean {
 /** The stored form of a post: no NUL anywhere, no unit separator inside list elements. */
 function cleanPost(p: CanonicalPost): CanonicalPost {
   const a = p.account;
-  const lists = [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []];
+  const lists = [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []];
   const dirty =
     [p.platform, p.post_id, p.text, p.lang, p.repost_of, p.reply_to, a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash].some(
       (s) => s !== null && s.includes('\u0000'),
@@ -324,6 +324,7 @@ function cleanPost(p: CanonicalPost): CanonicalPost {
     hashtags: p.hashtags.map(cleanItem),
     mentions: p.mentions.map(cleanItem),
     media_hashes: (p.media_hashes ?? []).map(cleanItem),
+    ...(p.objects ? { objects: p.objects.map(cleanItem) } : {}),
     account: {
       ...a,
       id: clean(a.id),
@@ -526,6 +527,7 @@ async function insertPosts(trx: Transaction<DB>, batchId: number, items: Item[])
     hashtags: [] as string[],
     mentions: [] as string[],
     media: [] as string[],
+    objects: [] as string[],
     repost_of: [] as (string | null)[],
     reply_to: [] as (string | null)[],
   };
@@ -540,22 +542,23 @@ async function insertPosts(trx: Transaction<DB>, batchId: number, items: Item[])
     cols.hashtags.push(joinList(p.hashtags));
     cols.mentions.push(joinList(p.mentions));
     cols.media.push(joinList(p.media_hashes ?? []));
+    cols.objects.push(joinList(p.objects ?? []));
     cols.repost_of.push(p.repost_of);
     cols.reply_to.push(p.reply_to);
   }
   const inserted = await sql<{ t: Date; platform: string; post_id: string }>`
     insert into posts (platform, post_id, account_id, posted_at, text, lang, urls, hashtags,
-                       mentions, media_hashes, repost_of, reply_to, batch_id)
+                       mentions, media_hashes, objects, repost_of, reply_to, batch_id)
     select u.platform, u.post_id, u.account_id, u.posted_at, u.text, u.lang,
            string_to_array(u.urls, ${SEP}), string_to_array(u.hashtags, ${SEP}),
            string_to_array(u.mentions, ${SEP}), string_to_array(u.media, ${SEP}),
-           u.repost_of, u.reply_to, ${batchId}::bigint
+           string_to_array(u.objects, ${SEP}), u.repost_of, u.reply_to, ${batchId}::bigint
     from unnest(${cols.platform}::text[], ${cols.post_id}::text[], ${cols.account_id}::text[],
                 ${cols.posted_at}::timestamptz[], ${cols.text}::text[], ${cols.lang}::text[],
                 ${cols.urls}::text[], ${cols.hashtags}::text[], ${cols.mentions}::text[],
-                ${cols.media}::text[], ${cols.repost_of}::text[], ${cols.reply_to}::text[])
+                ${cols.media}::text[], ${cols.objects}::text[], ${cols.repost_of}::text[], ${cols.reply_to}::text[])
       as u(platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions,
-           media, repost_of, reply_to)
+           media, objects, repost_of, reply_to)
     on conflict (platform, post_id) do nothing
     returning posted_at as t, platform, post_id`.execute(trx);
   return inserted.rows;

@@ -22,10 +22,10 @@ const FETCH = 20_000;
 /** What loading needs of a database: the query builder, and the pg pool for cursors. */
 export type LoadDb = Pick<Db, 'kysely' | 'kind' | 'pool'>;
 
-type PostRow = [platform: string, postId: string, accountId: string, ms: number, text: string, lang: string | null, urls: string[], hashtags: string[], mentions: string[], media: string[], repostOf: string | null, replyTo: string | null];
+type PostRow = [platform: string, postId: string, accountId: string, ms: number, text: string, lang: string | null, urls: string[], hashtags: string[], mentions: string[], media: string[], repostOf: string | null, replyTo: string | null, objects: string[]];
 
 const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
-  text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to`;
+  text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to, objects`;
 
 /** A row through the one row → CorePost rule (core/posts.ts), as files are read for `networks`. */
 function rowPost(r: PostRow): CorePost {
@@ -42,6 +42,7 @@ function rowPost(r: PostRow): CorePost {
     media_hashes: r[9],
     repost_of: r[10],
     reply_to: r[11],
+    objects: r[12],
   });
 }
 
@@ -82,7 +83,7 @@ export async function loadPosts(db: LoadDb, w: TimeWindow, opts: { accounts?: re
     // the embedded database is in-process: one query, there is no driver buffer to bound
     const r = await query.execute(db.kysely);
     for (const x of r.rows as Record<string, unknown>[]) {
-      out.push(rowPost([x.platform, x.post_id, x.account_id, Number(x.ms), x.text, x.lang, x.urls, x.hashtags, x.mentions, x.media_hashes, x.repost_of, x.reply_to] as PostRow));
+      out.push(rowPost([x.platform, x.post_id, x.account_id, Number(x.ms), x.text, x.lang, x.urls, x.hashtags, x.mentions, x.media_hashes, x.repost_of, x.reply_to, x.objects] as PostRow));
     }
   }
   return out.sort(canonicalOrder);

@@ -51,6 +51,7 @@ function checkPost(p: unknown): string | null {
   if (typeof o.posted_at !== 'string' || !ISO.test(o.posted_at)) return 'posted_at is not an ISO UTC timestamp';
   for (const k of ['urls', 'hashtags', 'mentions'] as const) if (!isStrArr(o[k])) return `${k} is not a list of strings`;
   if (o.media_hashes !== undefined && !isStrArr(o.media_hashes)) return 'media_hashes is not a list of strings';
+  if (o.objects !== undefined && !isStrArr(o.objects)) return 'objects is not a list of strings';
   for (const k of ['lang', 'repost_of', 'reply_to'] as const) if (!isStrOrNull(o[k])) return `${k} is not a string or null`;
   const a = o.account as Record<string, unknown> | null;
   if (typeof a !== 'object' || a === null || typeof a.id !== 'string') return 'account.id is not a string';

@@ -67,6 +67,10 @@ describe('every platform sample ingests through the BullMQ workers into Postgres
     expect(await num(`select count(*) from accounts where platform = 'tiktok' and account_id = 'حموديالباشا4'`)).toBe(1);
     expect(await num(`select count(*) from posts where platform = 'telegram' and repost_of like '1724102370/%'`)).toBe(8);
     expect(await num(`select count(*) from posts where platform = 'telegram' and repost_of = '1724102370/16072'`)).toBe(1);
+    // the objects the kinds read reach the posts table (migration 2026-12-02T00-20-00)
+    expect(await num(`select count(*) from posts where objects[1] like 'sound:%'`)).toBe(124);
+    expect(await num(`select count(*) from posts where objects[1] like 'like:at://%'`)).toBe(105);
+    expect(await num(`select count(*) from posts where objects[1] like 'fwd:%'`)).toBe(17);
     const again = await runCli(['ingest', path.join(F, 'tiktok-zeeschuimer/search-fosfor.ndjson'), '--no-progress', '-w', '1'], env());
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/duplicates\s+96/);

@@ -13,6 +13,8 @@ export interface PostsTable {
   hashtags: Generated<string[]>;
   mentions: Generated<string[]>;
   media_hashes: Generated<string[]>;
+  /** CanonicalPost.objects (`sound:…`, `like:…`, `fwd:…`), migration 2026-12-02T00-20-00 */
+  objects: Generated<string[]>;
   repost_of: string | null;
   reply_to: string | null;
   batch_id: number | null;
