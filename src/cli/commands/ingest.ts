@@ -70,6 +70,7 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
   const showProgress = flags.progress !== false;
   const tty = Boolean(process.stderr.isTTY);
   let worst: number = EXIT.ok;
+  let summarizeAtClose = false;
   try {
     for (const t of targets) {
       const readOpts: ReadOptions = {
@@ -126,8 +127,11 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
       if (showProgress && tty) process.stderr.write('\n');
       const rejected = await repo.rejectedOf(batch.id, 5);
       process.stdout.write(summary(batch, label, t.format, Date.now() - started, rejected));
-      process.stdout.write(detectionLines(await detectionSince(db.kysely, mark), { queued: handle.queue.mode !== 'inline' }).join('\n') + '\n');
-      mark = await detectionMark(db.kysely);
+      // with workers, detection runs beside the batch: what it did so far; embedded, it runs when the queue closes
+      if (handle.queue.mode !== 'inline') {
+        process.stdout.write(detectionLines(await detectionSince(db.kysely, mark), { queued: true }).join('\n') + '\n');
+        mark = await detectionMark(db.kysely);
+      } else summarizeAtClose = !flags.enqueueOnly;
       if (produced.readError && produced.chunks === 0) worst = EXIT.input;
       if (batch.status === 'failed' || batch.status === 'abandoned') {
         if (!(produced.readError && produced.chunks === 0)) {
@@ -138,6 +142,11 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
     }
   } finally {
     await handle.close();
+    if (summarizeAtClose) {
+      // a summary, never a reason to fail: the batch result above stands
+      const o = await detectionSince(db.kysely, mark).catch(() => null);
+      if (o) process.stdout.write(['detection', ...detectionLines(o)].join('\n') + '\n');
+    }
     await db.close();
   }
   return worst;
