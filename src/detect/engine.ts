@@ -213,7 +213,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     } else {
       edges = built.filter((e) => e.weight >= ro.kind(e.kind as CoActionKind).minWeight);
     }
-    const sync = await ph.time('synchrony', () => synchronyEdges(input.posts));
+    const sync = await ph.time('synchrony', () => synchronyEdges(input.posts, params.synchrony));
     return [...edges, ...sync];
   }
 

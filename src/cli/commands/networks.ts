@@ -17,7 +17,7 @@ import {
 } from '../../core/edges/index.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
 import { bareKeys, loadCorePosts } from '../../ingest/core-posts.ts';
-import { detectionParams } from '../../../config/detection.ts';
+import { DEFAULT_DETECTION, detectionParams } from '../../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../../config/narratives.ts';
 import { analyzeEdges } from '../../core/analyze.ts';
 import { compileNarratives } from '../../core/narratives/index.ts';
@@ -76,12 +76,16 @@ export interface NetworksResult {
   timings: StepTiming[];
 }
 
+/** Δ, the minimum edge weight and the near-same threshold as config/detection.ts sets them. */
+const DEFAULTS = { window: DEFAULT_DETECTION.edges.window!, minWeight: DEFAULT_DETECTION.edges.minWeight!, similarity: DEFAULT_DETECTION.edges.similarity ?? 0.8 };
+
 export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult> {
   const compat = opts.compat ?? null;
   const kinds = opts.kinds ?? (compat === 'cnt' ? CNT_DEFAULT_KINDS : CO_ACTION_KINDS);
-  const window = opts.window ?? 60;
-  const minWeight = opts.minWeight ?? 2;
-  const ro = resolveOptions({ ...opts.edgeOptions, kinds, window, minWeight, similarity: opts.similarity ?? 0.8, compat });
+  // the defaults are config/detection.ts's (DEFAULTS below), never re-stated here
+  const window = opts.window ?? DEFAULTS.window;
+  const minWeight = opts.minWeight ?? DEFAULTS.minWeight;
+  const ro = resolveOptions({ ...opts.edgeOptions, kinds, window, minWeight, similarity: opts.similarity ?? DEFAULTS.similarity, compat });
   const timings: StepTiming[] = [];
   const time = <T>(step: string, f: () => T): T => {
     const t0 = performance.now();
@@ -227,9 +231,9 @@ export function registerNetworksCommand(program: Command): void {
       '-k, --kinds <list>',
       `comma-separated kinds: ${CO_ACTION_KINDS.join(', ')} (CNT names co_retweet, co_tweet, co_similar_tweet also accepted); default all, or the four CNT kinds with --compat cnt`,
     )
-    .option('-w, --window <seconds>', 'Δ: two actions co-occur when at most this far apart', '60')
-    .option('--min-weight <n>', 'drop edges below this weight', '2')
-    .option('--similarity <x>', 'Jaccard threshold for near-same text (co_similar, co_reply)', '0.8')
+    .option('-w, --window <seconds>', 'Δ, the co-action window: two actions co-occur when at most this far apart', String(DEFAULTS.window))
+    .option('--min-weight <n>', 'drop edges below this weight', String(DEFAULTS.minWeight))
+    .option('--similarity <x>', 'Jaccard threshold for near-same text (co_similar, co_reply)', String(DEFAULTS.similarity))
     .option('-o, --out <dir>', 'output folder', 'networks')
     .option('--compat <tool>', 'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)')
     .option('-f, --format <format>', `input format (default: detected): ${INPUT_FORMATS.join(', ')}`)
