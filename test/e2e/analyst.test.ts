@@ -239,6 +239,15 @@ describe('the analyst console in Chromium', () => {
       await page.mouse.move(5, 5);
       expect(await tip.isVisible()).toBe(true);
       if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'alert-page.png'), fullPage: false });
+      // the STIX export next to the others: a bundle with the campaign and its members
+      const href = await page.locator('#export-stix').getAttribute('href');
+      const res = await page.request.get(origin + href);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toContain('application/stix+json');
+      const bundle = (await res.json()) as { type: string; objects: { type: string }[] };
+      expect(bundle.type).toBe('bundle');
+      expect(bundle.objects.filter((o) => o.type === 'campaign')).toHaveLength(1);
+      expect(bundle.objects.filter((o) => o.type === 'user-account')).toHaveLength(4);
       clean(w);
     } finally {
       await ctx.close();
