@@ -70,16 +70,15 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/**
- * A browser whose every request carries the analyst's key (login and the session cookie are
- * console.test.ts's subject; here the pages and their writes are).
- */
+/** Logged in through the login form: the pages' writes go the real way (session cookie + CSRF token). */
 async function loggedIn(width = 1280, height = 900): Promise<{ ctx: BrowserContext; page: Page; w: PageWatch }> {
-  const ctx = await browser.newContext({ viewport: { width, height }, extraHTTPHeaders: { authorization: `Bearer ${analystKey}` } });
+  const ctx = await browser.newContext({ viewport: { width, height } });
   const page = await ctx.newPage();
   const w = watch(page, origin);
   await page.goto(`${origin}/console/alerts`);
-  expect(new URL(page.url()).pathname).toBe('/console/alerts');
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.fill('input[name=key]', analystKey);
+  await Promise.all([page.waitForURL(`${origin}/console/alerts`), page.press('input[name=key]', 'Enter')]);
   return { ctx, page, w };
 }
 
