@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { CoEvidence, Edge, EdgeKind } from '../core/types.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
+import { TEXT_EDGE_KINDS } from '../core/edges/kinds/index.ts';
 import type { Database } from './schema/index.ts';
 
 /**
@@ -12,8 +13,7 @@ import type { Database } from './schema/index.ts';
  */
 const EVIDENCE_CAP = 10;
 const OTHER_EVIDENCE_CAP = 3;
-/** the kinds whose edge evidence the core reads (see score/features.ts, score/evidence.ts) */
-export const TEXT_EDGE_KINDS: readonly EdgeKind[] = ['co_text', 'co_similar', 'co_reply'];
+// the kinds whose edge evidence the core reads (score/features.ts, score/evidence.ts): the registry's textual kinds
 
 const isText = (kind: EdgeKind) => TEXT_EDGE_KINDS.includes(kind);
 export const evidenceCap = (kind: EdgeKind) => (isText(kind) ? EVIDENCE_CAP : OTHER_EVIDENCE_CAP);
