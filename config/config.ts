@@ -111,6 +111,10 @@ export interface WebhookConfig {
   attempts: number;
   backoffMs: number;
   timeoutMs: number;
+  /** `json` (coordwatch's signed body) or `slack` (Slack's incoming-webhook shape) */
+  format: 'json' | 'slack';
+  /** the console's public base for links in Slack messages (PUBLIC_URL), or null */
+  consoleUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +247,7 @@ const envSchema = z.object({
   WEBHOOK_ATTEMPTS: intVar('WEBHOOK_ATTEMPTS', 8, 1, 100),
   WEBHOOK_BACKOFF_MS: intVar('WEBHOOK_BACKOFF_MS', 5000, 0, 3_600_000),
   WEBHOOK_TIMEOUT_MS: intVar('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
+  WEBHOOK_FORMAT: z.enum(['json', 'slack']).optional().default('json'),
   API_HOST: z.string().optional(),
   API_PORT: intVar('API_PORT', 8080, 0, 65_535),
   API_RATE_LIMIT: intVar('API_RATE_LIMIT', 600, 1, 1_000_000),
@@ -333,6 +338,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           attempts: e.WEBHOOK_ATTEMPTS,
           backoffMs: e.WEBHOOK_BACKOFF_MS,
           timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+          format: e.WEBHOOK_FORMAT,
+          consoleUrl: e.PUBLIC_URL ?? null,
         }
       : null,
     api: {

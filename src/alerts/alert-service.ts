@@ -311,8 +311,16 @@ async function updateAlert(
   const evidence = await insertEvidence(trx, a.id, c);
   // the picture's edges follow the detector's; a stronger sighting of a pair raises it, and is no event of its own
   await upsertEdges(trx, a.id, input.clusterEdges?.[c.id]);
-  const any = d.kind === 'reopen' || d.newMembers.length > 0 || scoreUp || newKinds.length > 0 || spanMoved || evidence > 0;
-  if (!any) return { any: false, escalated: false };
+  // what an analyst would want to hear about; later activity of the same members only moves the span
+  const material = d.kind === 'reopen' || d.newMembers.length > 0 || scoreUp || newKinds.length > 0 || evidence > 0;
+  if (!material) {
+    if (spanMoved) {
+      a.first = first;
+      a.last = last;
+      await trx.updateTable('alerts').set({ first_seen_at: first, last_seen_at: last }).where('id', '=', a.id).execute();
+    }
+    return { any: false, escalated: false };
+  }
 
   const before = { score: a.score, severity: a.severity, members: a.members.size, first: a.first, last: a.last };
   for (const m of d.newMembers) a.members.add(m);
@@ -370,7 +378,8 @@ async function updateAlert(
     const parts = [d.newMembers.length ? `${d.newMembers.length} new members` : null, scoreUp ? `score ${before.score.toFixed(1)} → ${score.toFixed(1)}` : null, evidence ? `${evidence} new evidence` : null, spanMoved ? 'new activity' : null].filter(Boolean);
     await trx
       .insertInto('alert_events')
-      .values({ alert_id: a.id, actor: 'system', action: 'updated', from_value: before.severity, to_value: a.severity, note: parts.join(', '), data: JSON.stringify(data) })
+      // from → to only where the severity moved: an event never claims a change that did not happen
+      .values({ alert_id: a.id, actor: 'system', action: 'updated', from_value: a.severity !== before.severity ? before.severity : null, to_value: a.severity !== before.severity ? a.severity : null, note: parts.join(', '), data: JSON.stringify(data) })
       .execute();
   }
   return { any: true, escalated };

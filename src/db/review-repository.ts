@@ -264,10 +264,12 @@ export function reviewRepository(db: Kysely<Database>) {
         if (!m) return 'no_member';
         const prev = await trx
           .selectFrom('alert_member_decisions')
-          .select('decision')
+          .select(['decision', 'note'])
           .where('alert_id', '=', alertId)
           .where('account_key', '=', accountKey)
           .executeTakeFirst();
+        // the same call again changes nothing, and the audit log says nothing
+        if (prev && prev.decision === decision && (prev.note ?? null) === (note ?? null)) return 'done';
         await trx
           .insertInto('alert_member_decisions')
           .values({ alert_id: alertId, account_key: accountKey, decision, note, actor })

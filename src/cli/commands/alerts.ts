@@ -154,7 +154,7 @@ async function render(db: Db, d: AlertDetail): Promise<string> {
   for (const [kind, title] of [
     ['link', 'shared links'],
     ['repost', 'shared reposts'],
-    ['hashtag', 'hashtag sequences'],
+    ['hashtag', 'shared hashtags'],
   ] as const) {
     const rows = d.evidence.filter((e) => e.kind === kind).slice(0, 8);
     if (rows.length) {

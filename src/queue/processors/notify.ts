@@ -6,6 +6,7 @@ import { alertRepository } from '../../db/alert-repository.ts';
 import type { Logger } from '../../logger.ts';
 import { metrics, timed } from '../../metrics.ts';
 import { parseNotifyPayload } from '../alerting-payloads.ts';
+import { slackMessage } from '../../core/alerts/slack.ts';
 
 export class WebhookError extends Error {
   constructor(message: string) {
@@ -32,7 +33,7 @@ export function createNotifyProcessor(deps: { db: Db; log: Logger; webhook: Webh
       const d = await repo.get(n.alertId);
       if (!d) throw new UnrecoverableError(`no alert ${n.alertId}`);
       const a = d.alert;
-      const body = JSON.stringify({
+      const payload = {
         event: `alert.${n.event}`,
         delivery: jobId,
         alert: {
@@ -50,7 +51,9 @@ export function createNotifyProcessor(deps: { db: Db; log: Logger; webhook: Webh
         },
         top_members: d.members.slice(0, 20).map((m) => ({ account: m.account_key, role: m.role, suspicion: m.suspicion })),
         evidence: d.evidence.slice(0, 5).map((e) => ({ kind: e.kind, description: e.description, posts: e.post_ids })),
-      });
+      };
+      // Slack takes its own shape (hostile text escaped there); the signature headers go with either
+      const body = JSON.stringify(deps.webhook.format === 'slack' ? slackMessage(payload, deps.webhook.consoleUrl) : payload);
       const ts = String(Math.floor((deps.clock ?? Date.now)() / 1000));
       const headers: Record<string, string> = {
         'content-type': 'application/json',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { slackMessage } from '../../../src/alerts/slack-format.ts';
-import type { WebhookBody } from '../../../src/alerts/slack-format.ts';
+import { slackMessage } from '../../../src/core/alerts/slack.ts';
+import type { WebhookBody } from '../../../src/core/alerts/slack.ts';
 
 const body = (verdict: string, handle = 'patriot_1'): WebhookBody => ({
   event: 'alert.opened',
