@@ -1,6 +1,6 @@
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
-import { accepted, kindOf, parseJson, rejected } from '../read/records.ts';
+import { readJsonRecords } from '../read/json-records.ts';
+import { accepted, kindOf, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { validatePost } from '../read/validate.ts';
 import type { LoosePost } from '../read/validate.ts';
@@ -211,27 +211,11 @@ export function itemRecord(it: JetstreamItem, raw: string, file: string, line: n
   return typeof r === 'string' ? rejected(file, line, null, raw, r) : accepted(r, file, line, null);
 }
 
-export async function* readJetstream(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
+export function readJetstream(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
   const handles: HandleMap = new Map();
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseJson(it.text);
-      // identity and account events are bookkeeping, not posts; a capture file still names them,
-      // so they come through as rejected records with their reason (never dropped silently)
-      out.push(
-        error !== null
-          ? rejected(file, it.line, it.item, it.text, error)
-          : itemRecord(jetstreamItem(value, handles), it.text, file, it.line, ctx),
-      );
-    }
-    if (out.length > 0) yield out;
-  }
+  // identity and account events are bookkeeping, not posts; a capture file still names them,
+  // so they come through as rejected records with their reason (never dropped silently)
+  return readJsonRecords(bytes, ctx, (value, it, out) => out.push(itemRecord(jetstreamItem(value, handles), it.text, ctx.file, it.line, ctx)));
 }
 
 export const blueskyJetstream = defineAdapter({

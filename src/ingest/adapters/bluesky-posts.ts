@@ -1,6 +1,6 @@
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
-import { accepted, jsonText, kindOf, parseJson, rejected } from '../read/records.ts';
+import { readJsonRecords } from '../read/json-records.ts';
+import { accepted, jsonText, kindOf, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { validatePost } from '../read/validate.ts';
 import type { LoosePost } from '../read/validate.ts';
@@ -151,21 +151,8 @@ export function responseRecords(
   }
 }
 
-export async function* readBlueskyPosts(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseJson(it.text);
-      if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
-      else responseRecords(value, it.text, file, it.line, ctx, out);
-    }
-    if (out.length > 0) yield out;
-  }
+export function readBlueskyPosts(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readJsonRecords(bytes, ctx, (value, it, out) => responseRecords(value, it.text, ctx.file, it.line, ctx, out));
 }
 
 export const blueskyPosts = defineAdapter({

@@ -1,11 +1,7 @@
-import type { ParsedRecord } from '../../core/types.ts';
-import { readCsvBatches } from '../read/csv.ts';
+import { columns, readCsvRecords } from '../read/csv.ts';
 import { InputError } from '../read/errors.ts';
 import { extractUrls } from '../read/extract.ts';
-import { readLines } from '../read/lines.ts';
-import { accepted, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
-import { validatePost } from '../read/validate.ts';
 import type { LoosePost } from '../read/validate.ts';
 import { defineAdapter } from '../types.ts';
 import type { ReadContext, RecordBatches } from '../types.ts';
@@ -67,46 +63,21 @@ export function ctRowToLoose(get: (c: string) => string): { loose: LoosePost; ob
   };
 }
 
-export async function* readCrowdTangle(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+export function readCrowdTangle(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
   const file = ctx.file;
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
-    ',',
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (col === null) {
-      const c: Record<string, number> = {};
-      for (let i = 0; i < header.length; i++) c[header[i]] = i;
-      const missing = REQUIRED.filter((x) => c[x] === undefined);
+  return readCsvRecords(bytes, ctx, {
+    delimiter: ',',
+    header: (header) => {
+      const cols = columns(header);
+      const missing = REQUIRED.filter((x) => !cols.has(x));
       if (missing.length > 0) throw new InputError(`${file}: not a CrowdTangle CSV: no ${missing.join(', ')} column`);
-      col = c;
-    }
-    const c = col;
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      const f = r.fields;
-      if (f.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${f.length}`);
-        continue;
-      }
-      const get = (name: string): string => {
-        const k = c[name];
-        return k === undefined ? '' : f[k];
+      return (r) => {
+        const get = (name: string): string => cols.cell(r, name);
+        const built = ctRowToLoose(get);
+        return { ...built.loose, objects: built.objects };
       };
-      const built = ctRowToLoose(get);
-      const v = validatePost({ ...built.loose, objects: built.objects }, ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+    },
+  });
 }
 
 export const crowdtangle = defineAdapter({

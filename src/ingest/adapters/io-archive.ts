@@ -1,11 +1,7 @@
-import type { ParsedRecord } from '../../core/types.ts';
-import { readCsvBatches } from '../read/csv.ts';
+import { columns, readCsvRecords } from '../read/csv.ts';
 import { InputError } from '../read/errors.ts';
-import { readLines } from '../read/lines.ts';
-import { accepted, rejected } from '../read/records.ts';
 import { iraRepostKey, rtPrefixRepostKey } from '../read/repost-key.ts';
 import type { PeekableBytes } from '../read/source.ts';
-import { validatePost } from '../read/validate.ts';
 import type { LoosePost } from '../read/validate.ts';
 import { defineAdapter } from '../types.ts';
 import type { ReadContext, RecordBatches } from '../types.ts';
@@ -158,53 +154,27 @@ export function ioRowToLoose(get: IoGet): LoosePost | string {
   };
 }
 
-export async function* readIoArchive(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+export function readIoArchive(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
   const file = ctx.file;
-  const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let col: Record<string, number> | null = null;
-  for await (const { header, rows } of readCsvBatches(
-    lines,
-    ',',
-    ctx.maxLineBytes,
-    (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
-  )) {
-    if (col === null) {
-      const c: Record<string, number> = {};
-      for (let i = 0; i < header.length; i++) c[header[i]] = i;
-      const missing = IO_TWEET_COLUMNS.filter((x) => c[x] === undefined);
+  return readCsvRecords(bytes, ctx, {
+    delimiter: ',',
+    header: (header) => {
+      const cols = columns(header);
+      const missing = IO_TWEET_COLUMNS.filter((x) => !cols.has(x));
       if (missing.length > 0) {
-        if (USER_COLUMNS.every((x) => c[x] !== undefined)) {
+        if (USER_COLUMNS.every((x) => cols.has(x))) {
           throw new InputError(
             `${file} is an information-operations users CSV: it holds accounts, no posts; the tweets CSV repeats every user field, ingest that`,
           );
         }
         throw new InputError(`${file}: not an information-operations tweets CSV: no ${missing.join(', ')} column`);
       }
-      col = c;
-    }
-    const c = col;
-    const out: ParsedRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.error !== null) {
-        out[i] = rejected(file, r.line, null, r.raw, r.error);
-        continue;
-      }
-      const f = r.fields;
-      if (f.length !== header.length) {
-        out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${f.length}`);
-        continue;
-      }
-      const get = (name: string): string => {
-        const k = c[name];
-        return k === undefined ? '' : f[k];
+      return (r) => {
+        const get = (name: string): string => cols.cell(r, name);
+        return ioRowToLoose(get);
       };
-      const loose = ioRowToLoose(get);
-      const v = typeof loose === 'string' ? loose : validatePost(loose, ctx);
-      out[i] = typeof v === 'string' ? rejected(file, r.line, null, r.raw, v) : accepted(v, file, r.line, null);
-    }
-    yield out;
-  }
+    },
+  });
 }
 
 export const ioArchive = defineAdapter({

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { ParsedRecord } from '../../core/types.ts';
 import { extractUrls } from '../read/extract.ts';
-import { readJsonItems } from '../read/json-values.ts';
+import { readJsonRecords } from '../read/json-records.ts';
 import { accepted, jsonText, kindOf, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { validatePost } from '../read/validate.ts';
@@ -201,22 +201,9 @@ export function telegramRecords(v: unknown, raw: string, file: string, line: num
   out.push(toRecord(telethonToLoose(v), raw, file, line, item, ctx, mayHaveNul));
 }
 
-export async function* readTelegram(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      // lossless: Telethon writes 64-bit ids (webpage, photo, grouped ids) as bare numbers
-      const { value, error } = parseLossless(it.text);
-      if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
-      else telegramRecords(value, it.text, file, it.line, it.item, ctx, out);
-    }
-    if (out.length > 0) yield out;
-  }
+export function readTelegram(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  // lossless: Telethon writes 64-bit ids (webpage, photo, grouped ids) as bare numbers
+  return readJsonRecords(bytes, ctx, (value, it, out) => telegramRecords(value, it.text, ctx.file, it.line, it.item, ctx, out), parseLossless);
 }
 
 export const telegram = defineAdapter({

@@ -1,6 +1,6 @@
 import { parse } from 'lossless-json';
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
+import { readJsonRecords } from '../read/json-records.ts';
 import { accepted, jsonText, kindOf, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { validatePost } from '../read/validate.ts';
@@ -159,21 +159,8 @@ export function researchPageRecords(
   }
 }
 
-export async function* readTikTokResearch(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseLossless(it.text);
-      if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
-      else researchPageRecords(value, it.text, file, it.line, ctx, out);
-    }
-    if (out.length > 0) yield out;
-  }
+export function readTikTokResearch(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readJsonRecords(bytes, ctx, (value, it, out) => researchPageRecords(value, it.text, ctx.file, it.line, ctx, out), parseLossless);
 }
 
 export const tiktokResearch = defineAdapter({

@@ -1,5 +1,5 @@
 import type { ParsedRecord } from '../../core/types.ts';
-import { readJsonItems } from '../read/json-values.ts';
+import { readJsonRecords } from '../read/json-records.ts';
 import { accepted, kindOf, rejected } from '../read/records.ts';
 import type { PeekableBytes } from '../read/source.ts';
 import { validatePost } from '../read/validate.ts';
@@ -103,24 +103,8 @@ export function zeeschuimerRecord(
   return typeof r === 'string' ? rejected(file, line, item, raw, r) : accepted(r, file, line, item);
 }
 
-export async function* readTikTokZeeschuimer(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
-  const file = ctx.file;
-  for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
-    const out: ParsedRecord[] = [];
-    for (const it of batch) {
-      if (it.error !== null) {
-        out.push(rejected(file, it.line, it.item, it.text, it.error));
-        continue;
-      }
-      const { value, error } = parseLossless(it.text);
-      out.push(
-        error !== null
-          ? rejected(file, it.line, it.item, it.text, error)
-          : zeeschuimerRecord(value, it.text, file, it.line, it.item, ctx),
-      );
-    }
-    if (out.length > 0) yield out;
-  }
+export function readTikTokZeeschuimer(bytes: PeekableBytes, ctx: ReadContext): RecordBatches {
+  return readJsonRecords(bytes, ctx, (value, it, out) => out.push(zeeschuimerRecord(value, it.text, ctx.file, it.line, it.item, ctx)), parseLossless);
 }
 
 export const tiktokZeeschuimer = defineAdapter({

@@ -242,8 +242,21 @@ export async function* readCsvBatches(
 /** A CSV format: its delimiter, and from its header (checked once) the row → post builder. */
 export interface CsvLayout {
   delimiter: string;
-  /** throws InputError when the header is not this format's */
-  header: (header: string[]) => (row: CsvRow) => LoosePost;
+  /** throws InputError when the header is not this format's; the builder may give a rejection reason instead of a post */
+  header: (header: string[]) => (row: CsvRow) => LoosePost | string;
+}
+
+/** Column positions by name, and a row's cell by column name ('' for a column the file lacks). */
+export function columns(header: readonly string[]): { has: (name: string) => boolean; cell: (row: CsvRow, name: string) => string } {
+  const col: Record<string, number> = {};
+  for (let i = 0; i < header.length; i++) col[header[i]] = i;
+  return {
+    has: (name) => col[name] !== undefined,
+    cell: (row, name) => {
+      const k = col[name];
+      return k === undefined ? '' : row.fields[k];
+    },
+  };
 }
 
 /**
@@ -253,7 +266,7 @@ export interface CsvLayout {
 export async function* readCsvRecords(bytes: PeekableBytes, ctx: ReadContext, layout: CsvLayout): RecordBatches {
   const file = ctx.file;
   const lines = readLines(bytes.chunks(), file, ctx.maxLineBytes);
-  let toLoose: ((row: CsvRow) => LoosePost) | null = null;
+  let toLoose: ((row: CsvRow) => LoosePost | string) | null = null;
   for await (const { header, rows } of readCsvBatches(
     lines,
     layout.delimiter,
@@ -267,7 +280,10 @@ export async function* readCsvRecords(bytes: PeekableBytes, ctx: ReadContext, la
       if (r.error !== null) out[i] = rejected(file, r.line, null, r.raw, r.error);
       else if (r.fields.length !== header.length)
         out[i] = rejected(file, r.line, null, r.raw, `expected ${header.length} columns, got ${r.fields.length}`);
-      else out[i] = validated(toLoose(r), ctx, r.raw, r.line, null);
+      else {
+        const loose = toLoose(r);
+        out[i] = typeof loose === 'string' ? rejected(file, r.line, null, r.raw, loose) : validated(loose, ctx, r.raw, r.line, null);
+      }
     }
     yield out;
   }

@@ -1,4 +1,4 @@
-import { readCsvRecords } from './csv.ts';
+import { columns, readCsvRecords } from './csv.ts';
 import type { CsvRow } from './csv.ts';
 import { InputError } from './errors.ts';
 import { iraRepostKey } from './repost-key.ts';
@@ -149,15 +149,11 @@ export function readIraCsv(
   return readCsvRecords(bytes, ctx, {
     delimiter: ',',
     header: (header) => {
-      const col: Record<string, number> = {};
-      for (let i = 0; i < header.length; i++) col[header[i]] = i;
-      const missing = layout.required.filter((c) => col[c] === undefined);
+      const cols = columns(header);
+      const missing = layout.required.filter((c) => !cols.has(c));
       if (missing.length > 0) throw new InputError(`${ctx.file}: not ${layout.name}: no ${missing.join(', ')} column`);
       return (r) => {
-        const get = (name: string): string => {
-          const k = col[name];
-          return k === undefined ? '' : r.fields[k];
-        };
+        const get = (name: string): string => cols.cell(r, name);
         const row: IraRow = {
           ...layout.ids(get, r),
           content: get('content'),

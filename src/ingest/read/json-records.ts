@@ -14,6 +14,8 @@ export async function* readJsonRecords(
   bytes: PeekableBytes,
   ctx: ReadContext,
   each: (value: unknown, it: JsonItem, out: ParsedRecord[]) => void,
+  /** JSON.parse by default; formats with 64-bit numeric ids pass a lossless parser */
+  parse: (text: string) => { value: unknown; error: string | null } = parseJson,
 ): RecordBatches {
   const file = ctx.file;
   for await (const batch of readJsonItems(bytes, file, ctx.maxLineBytes)) {
@@ -23,7 +25,7 @@ export async function* readJsonRecords(
         out.push(rejected(file, it.line, it.item, it.text, it.error));
         continue;
       }
-      const { value, error } = parseJson(it.text);
+      const { value, error } = parse(it.text);
       if (error !== null) out.push(rejected(file, it.line, it.item, it.text, error));
       else each(value, it, out);
     }
