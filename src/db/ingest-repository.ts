@@ -95,7 +95,8 @@ const SEP = '\u001f';
 const joinList = (xs: string[]) => (xs.length === 0 ? '' : xs.join(SEP));
 // Postgres text cannot hold NUL; adapters reject such records, this is the last guard.
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s);
-const cleanN = (s: string | null) => (s === null ? null : clean(s));
+// optional fields of an untrusted payload: anything but a string is stored as null
+const cleanN = (s: string | null | undefined) => (typeof s === 'string' ? clean(s) : null);
 const cleanItem = (s: string) => (s.includes('\u0000') || s.includes(SEP) ? s.replaceAll('\u0000', '').replaceAll(SEP, '') : s);
 const RAW_CAP = 65_536;
 const clampLine = (n: number) => (Number.isFinite(n) ? Math.min(Math.max(0, Math.trunc(n)), INT4_MAX) : 0);
@@ -307,10 +308,13 @@ export function isDataError(err: unknown): boolean {
 function cleanPost(p: CanonicalPost): CanonicalPost {
   const a = p.account;
   const lists = [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []];
+  const optional = [p.lang, p.repost_of, p.reply_to, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at];
   const dirty =
-    [p.platform, p.post_id, p.text, p.lang, p.repost_of, p.reply_to, a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash].some(
-      (s) => s !== null && s.includes('\u0000'),
-    ) || lists.some((l) => l.some((x) => x.includes('\u0000') || x.includes(SEP)));
+    [p.platform, p.post_id, p.text, a.id].some((s) => s.includes('\u0000')) ||
+    optional.some((s) => s !== null && (typeof s !== 'string' || s.includes('\u0000'))) ||
+    typeof a.followers === 'undefined' ||
+    typeof a.following === 'undefined' ||
+    lists.some((l) => l.some((x) => x.includes('\u0000') || x.includes(SEP)));
   if (!dirty && p.media_hashes) return p;
   return {
     ...p,
@@ -333,6 +337,9 @@ function cleanPost(p: CanonicalPost): CanonicalPost {
       bio: cleanN(a.bio),
       location: cleanN(a.location),
       avatar_hash: cleanN(a.avatar_hash),
+      created_at: cleanN(a.created_at),
+      followers: a.followers ?? null,
+      following: a.following ?? null,
     },
   };
 }

@@ -19,8 +19,8 @@ import type { CanonicalPost } from '../core/types.ts';
  * | posted_at | posts_posted_at_idx | record rejected (required; year outside 1–9999) |
  * | repost_of, reply_to | posts_repost_of_idx (repost_of) | trimmed: prefix + `…` + hash of the whole value, so equal values stay equal and different ones different (C3/C4 still match) |
  * | urls, hashtags elements | GIN posts_urls_idx, posts_hashtags_idx | element trimmed to prefix + hash (C2/C5 still match exactly) |
- * | mentions, media_hashes elements | — | trimmed the same way, for one rule per list |
- * | urls, hashtags, mentions, media_hashes length | — | the first `maxListItems` kept: bounds the detection cost of one post |
+ * | mentions, media_hashes, objects elements | — | trimmed the same way, for one rule per list |
+ * | urls, hashtags, mentions, media_hashes, objects length | — | the first `maxListItems` kept: bounds the detection cost of one post (a backstop: the readers in src/ingest reject posts over their lower per-post caps first) |
  * | account.handle | accounts_handle_idx (lower(handle)) | trimmed to prefix + hash (persona changes still show) |
  * | account.followers, following | `integer` | set to null (not a count: negative, fractional or ≥ 2^31) |
  * | account.created_at | — | set to null (not a timestamp Postgres stores) |
@@ -77,6 +77,8 @@ export type LimitOutcome =
   | { ok: false; reason: string };
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+/** `s` is over `max` UTF-8 bytes (a UTF-16 unit is at most 3 bytes: most values never get measured) */
+const over = (s: string, max: number) => s.length * 3 > max && bytes(s) > max;
 const nf = (x: number) => x.toLocaleString('en-US');
 const HASH_HEX = 16;
 const ELLIPSIS = '…';
@@ -102,29 +104,38 @@ function prefixBytes(s: string, max: number): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
-const YEAR_OK = /^(\d{4})-/;
-function storableTimestamp(s: string): boolean {
-  const m = YEAR_OK.exec(s);
-  if (!m || Number(m[1]) < 1) return false;
-  return Number.isFinite(Date.parse(s));
+/**
+ * Years 0001–9999 (JavaScript reads year 0000, Postgres refuses it). Other impossible dates
+ * (month 13) the readers reject, and the split-on-failure path would catch them anyway.
+ */
+function storableYear(s: string): boolean {
+  if (s.length < 10 || s.charCodeAt(4) !== 45) return false;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    y = y * 10 + c;
+  }
+  return y >= 1;
 }
+const storableTimestamp = (s: string) => storableYear(s) && Number.isFinite(Date.parse(s));
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 0 && v <= INT4_MAX;
 
 /** Upper bound of a post's size in UTF-8 bytes without encoding it (3 bytes per UTF-16 unit). */
 function roughBytes(p: CanonicalPost): number {
   let n = p.text.length + p.post_id.length + p.platform.length + (p.repost_of?.length ?? 0) + (p.reply_to?.length ?? 0);
-  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []]) for (const x of l) n += x.length + 1;
+  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []]) for (const x of l) n += x.length + 1;
   const a = p.account;
-  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += s?.length ?? 0;
+  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += typeof s === 'string' ? s.length : 0;
   return n * 3;
 }
 
 function exactBytes(p: CanonicalPost): number {
   let n = bytes(p.text) + bytes(p.post_id) + bytes(p.platform) + bytes(p.repost_of ?? '') + bytes(p.reply_to ?? '');
-  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? []]) for (const x of l) n += bytes(x) + 1;
+  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []]) for (const x of l) n += bytes(x) + 1;
   const a = p.account;
-  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += bytes(s ?? '');
+  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += typeof s === 'string' ? bytes(s) : 0;
   return n;
 }
 
@@ -134,16 +145,16 @@ function exactBytes(p: CanonicalPost): number {
  */
 export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_LIMITS): LimitOutcome {
   // identity and required fields: reject
-  if (bytes(p.platform) > L.platformBytes) {
+  if (over(p.platform, L.platformBytes)) {
     return { ok: false, reason: `platform is ${nf(bytes(p.platform))} bytes, over the ${nf(L.platformBytes)}-byte storage limit` };
   }
-  if (bytes(p.post_id) > L.idBytes) {
+  if (over(p.post_id, L.idBytes)) {
     return { ok: false, reason: `post_id is ${nf(bytes(p.post_id))} bytes, over the ${nf(L.idBytes)}-byte storage limit (index row size)` };
   }
-  if (bytes(p.account.id) > L.idBytes) {
+  if (over(p.account.id, L.idBytes)) {
     return { ok: false, reason: `account.id is ${nf(bytes(p.account.id))} bytes, over the ${nf(L.idBytes)}-byte storage limit (index row size)` };
   }
-  if (!storableTimestamp(p.posted_at)) {
+  if (typeof p.posted_at !== 'string' || !storableYear(p.posted_at)) {
     return { ok: false, reason: `posted_at ${JSON.stringify(p.posted_at.slice(0, 40))} is outside what the database stores (years 1–9999)` };
   }
   const rough = roughBytes(p);
@@ -161,16 +172,16 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
 
   for (const k of ['repost_of', 'reply_to'] as const) {
     const v = p[k];
-    if (v !== null && bytes(v) > L.refBytes) {
+    if (typeof v === 'string' && over(v, L.refBytes)) {
       edit()[k] = trimWithHash(v, L.refBytes);
       trims.push({ field: k, detail: `${k} was ${nf(bytes(v))} bytes: cut to ${nf(L.refBytes)} bytes ending in a hash of the whole (index row size)` });
     }
   }
-  if (p.lang !== null && bytes(p.lang) > L.langBytes) {
+  if (typeof p.lang === 'string' && over(p.lang, L.langBytes)) {
     edit().lang = null;
     trims.push({ field: 'lang', detail: `lang was ${nf(bytes(p.lang))} bytes, not a language tag: set to null` });
   }
-  for (const k of ['urls', 'hashtags', 'mentions', 'media_hashes'] as const) {
+  for (const k of ['urls', 'hashtags', 'mentions', 'media_hashes', 'objects'] as const) {
     const list = p[k] ?? [];
     let next = list;
     if (list.length > L.maxListItems) {
@@ -196,7 +207,8 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
   }
 
   const a = p.account;
-  if (a.handle !== null) {
+  // lower() may lengthen a character (İ → i̇): measured both ways, and only when it could matter
+  if (typeof a.handle === 'string' && a.handle.length * 6 > L.refBytes) {
     const b = Math.max(bytes(a.handle), bytes(a.handle.toLowerCase()));
     if (b > L.refBytes) {
       edit().account.handle = trimWithHash(a.handle, L.refBytes);
@@ -205,14 +217,14 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
   }
   for (const k of ['followers', 'following'] as const) {
     const v = a[k];
-    if (v !== null && !isCount(v)) {
+    if (v != null && !isCount(v)) {
       edit().account[k] = null;
       trims.push({ field: `account.${k}`, detail: `account.${k} ${String(v)} is not a count the database stores (0 to ${nf(INT4_MAX)}): set to null` });
     }
   }
-  if (a.created_at !== null && !storableTimestamp(a.created_at)) {
+  if (a.created_at != null && (typeof a.created_at !== 'string' || !storableTimestamp(a.created_at))) {
     edit().account.created_at = null;
-    trims.push({ field: 'account.created_at', detail: `account.created_at ${JSON.stringify(a.created_at.slice(0, 40))} is not a storable timestamp: set to null` });
+    trims.push({ field: 'account.created_at', detail: `account.created_at ${JSON.stringify(String(a.created_at).slice(0, 40))} is not a storable timestamp: set to null` });
   }
   return { ok: true, post: out ?? p, trims };
 }

@@ -99,6 +99,8 @@ export async function produceIngest(o: ProduceOptions): Promise<ProduceResult> {
       await repo.failBatch(batchId, readError.message);
     } else {
       await repo.sealBatch(batchId, seq, readError ? `input stopped early: ${readError.message}` : null);
+      // in-process and drained: a chunk still missing failed for good, so the batch ends now
+      if (o.queue.mode === 'inline') await repo.settleDrained(batchId);
     }
   } catch (err) {
     // the queue or the database went away mid-way: the batch ends here, with the reason

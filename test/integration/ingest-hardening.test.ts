@@ -294,7 +294,7 @@ describe('the ingest command always ends (real Postgres + Redis, and embedded)',
     expect(Number((await db.pool!.query(`select count(*) as n from posts where post_id like 'e2e-pg-%'`)).rows[0].n)).toBe(3001);
   });
 
-  it('row 1 end to end, embedded (PGlite, in-process queue)', { timeout: 180_000 }, async () => {
+  it('row 1 end to end, embedded (PGlite, in-process queue)', { timeout: 300_000 }, async () => {
     const dir = lite;
     const f = hostileFile('e2e-lite');
     const r = await runCli(['ingest', f, '--no-progress'], { DATA_DIR: dir, LOG_LEVEL: 'silent' });
@@ -317,7 +317,7 @@ describe('the ingest command always ends (real Postgres + Redis, and embedded)',
     expect(b).toMatchObject({ status: 'failed', chunks_expected: 3, chunks_done: 2, accepted: 20 });
   });
 
-  it('row 3 embedded: the same failure ends the command with exit 1 and the reason', { timeout: 180_000 }, async () => {
+  it('row 3 embedded: the same failure ends the command with exit 1 and the reason', { timeout: 300_000 }, async () => {
     const dir = lite;
     const f = writeFile('fail-lite.ndjson', [...many('lite-fail-', 25), post({ post_id: 'boom-lite' })]);
     const r = await runCli(['ingest', f, '--no-progress'], { DATA_DIR: dir, LOG_LEVEL: 'silent', INGEST_ATTEMPTS: '2', INGEST_BACKOFF_MS: '10', INGEST_CHUNK_SIZE: '10' });
