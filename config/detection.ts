@@ -6,7 +6,7 @@ import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/index.ts';
  * Versioned detection defaults: weights and thresholds of the engine as plain data.
  * Change a number here → bump DETECTOR_VERSION, so every alert records which rules made it.
  */
-export const DETECTOR_VERSION = '2026.12-1';
+export const DETECTOR_VERSION = '2026.12-2';
 
 export const DEFAULT_DETECTION: AnalyzeParams = {
   detectorVersion: DETECTOR_VERSION,
@@ -16,7 +16,9 @@ export const DEFAULT_DETECTION: AnalyzeParams = {
     minWeight: 2,
     // the cohesion of near-same-text rings is read from edge evidence: keep enough of it
     evidenceCap: 32,
-    kinds: ['co_repost', 'co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_media'],
+    // every co-action kind; co_sound / co_like / co_forward only see posts that carry such objects
+    // (TikTok, Bluesky Jetstream, Telegram), and weigh by rarity like the rest
+    kinds: ['co_repost', 'co_text', 'co_similar', 'co_link', 'co_reply', 'co_hashtag_seq', 'co_media', 'co_sound', 'co_like', 'co_forward'],
     // Co-actions beyond Δ on rare objects count by their improbability (src/core/edges/significance.ts):
     // a gap g on an object of n sharers counts when C(n,2)·2g/T ≤ alpha (T: span of the posts),
     // i.e. fewer than one pair in twenty of its sharers would come that close by chance. 25 sharers
