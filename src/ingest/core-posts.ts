@@ -48,17 +48,13 @@ export async function loadCorePosts(file: string, opts: LoadOptions = {}): Promi
   const keepRepostText = opts.repostText ?? true;
   const posts: CorePost[] = [];
   const platforms: string[] = [];
-  const accounts = new Map<string, CanonicalAccount>();
-  const lastT = new Map<string, number>();
-  const seen = new Set<string>();
-  // one string per distinct account and repost target, not one per post
-  const interned = new Map<string, string>();
-  const intern = (s: string): string => {
-    const x = interned.get(s);
-    if (x !== undefined) return x;
-    interned.set(s, s);
-    return s;
-  };
+  // per platform, keyed by the bare ids the records carry (flat strings: cheaper to hash than
+  // the concatenated keys): post ids seen, accounts (one key string each, the latest
+  // profile), repost targets (one string each)
+  type Seen = { ids: Set<string>; accounts: Map<string, { key: string; profile: CanonicalAccount; t: number }>; reposts: Map<string, string> };
+  const byPlatform = new Map<string, Seen>();
+  let lastPlatform = '';
+  let cur: Seen | null = null;
   let rejected = 0;
   let duplicates = 0;
   for await (const batch of readRecordBatches(file, { ...opts.read, format })) {
@@ -67,31 +63,46 @@ export async function loadCorePosts(file: string, opts: LoadOptions = {}): Promi
         rejected++;
         continue;
       }
-      const p = toCorePost(rec.post);
-      if (seen.has(p.key)) {
+      const post = rec.post;
+      if (cur === null || post.platform !== lastPlatform) {
+        lastPlatform = post.platform;
+        cur = byPlatform.get(lastPlatform) ?? null;
+        if (cur === null) {
+          cur = { ids: new Set(), accounts: new Map(), reposts: new Map() };
+          byPlatform.set(lastPlatform, cur);
+          platforms.push(lastPlatform);
+        }
+      }
+      if (cur.ids.has(post.post_id)) {
         duplicates++;
         continue;
       }
-      seen.add(p.key);
-      const platform = rec.post.platform;
-      if (!platforms.includes(platform)) platforms.push(platform);
-      p.account = intern(p.account);
+      cur.ids.add(post.post_id);
+      const p = toCorePost(post);
+      // the account table's rule (db/ingest-repository.ts): the profile of the latest post
+      const acc = cur.accounts.get(post.account.id);
+      if (acc === undefined) cur.accounts.set(post.account.id, { key: p.account, profile: post.account, t: p.t });
+      else {
+        p.account = acc.key;
+        if (p.t >= acc.t) {
+          acc.profile = post.account;
+          acc.t = p.t;
+        }
+      }
       if (p.repost_of !== null) {
-        p.repost_of = intern(p.repost_of);
+        const r = cur.reposts.get(p.repost_of);
+        if (r === undefined) cur.reposts.set(p.repost_of, p.repost_of);
+        else p.repost_of = r;
         if (!keepRepostText) {
           p.text = '';
           p.urls = EMPTY;
         }
       }
-      // the account table's rule (db/ingest-repository.ts): the profile of the latest post
-      const seenT = lastT.get(p.account);
-      if (seenT === undefined || p.t >= seenT) {
-        accounts.set(p.account, rec.post.account);
-        lastT.set(p.account, p.t);
-      }
       posts.push(p);
     }
   }
+  const accounts = new Map<string, CanonicalAccount>();
+  for (const seen of byPlatform.values()) for (const a of seen.accounts.values()) accounts.set(a.key, a.profile);
   return { posts, accounts, platforms, rejected, duplicates, format };
 }
 
