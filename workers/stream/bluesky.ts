@@ -7,7 +7,8 @@
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 const { loadConfig } = await import('../../config/config.ts');
 const { createLogger } = await import('../../src/logger.ts');
-const { runBlueskyStream, streamOptionsFromFlags, DEFAULT_JETSTREAM_URL } = await import('../../src/cli/commands/stream.ts');
+const { runBlueskyStream, DEFAULT_JETSTREAM_URL } = await import('../../src/app/stream.ts');
+const { streamOptionsFromFlags } = await import('../../src/cli/commands/stream.ts');
 const { JETSTREAM_COLLECTIONS } = await import('../../src/ingest/adapters/bluesky-jetstream.ts');
 
 const e = process.env;
