@@ -67,7 +67,7 @@ export async function openApiQueues(config: Config, db: Db, log: Logger): Promis
 
 function inlineQueues(config: Config, db: Db, log: Logger, policy: { attempts: number; backoffMs: number }): ApiQueues {
   const trigger = inlineDetectTrigger(config, db, log);
-  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten });
+  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten, attempts: config.ingest.attempts });
   const ingest = new InlineQueue(processor, policy, db.kind === 'pglite' ? 1 : config.ingest.concurrency, log);
   // one background task at a time (PGlite has one session); close() waits for it
   let tail: Promise<unknown> = Promise.resolve();

@@ -41,7 +41,7 @@ export async function openIngestQueue(
   if (!config.redisUrl) {
     // Embedded: the windows the chunks touch are detected in-process once they have landed.
     const trigger = inlineDetectTrigger(config, db, log);
-    const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten });
+    const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten, attempts: config.ingest.attempts });
     // PGlite has one connection: more than one writer at a time only queues up.
     const conc = db.kind === 'pglite' ? 1 : config.ingest.concurrency;
     const queue = new InlineQueue(processor, policy, conc, log);
@@ -58,7 +58,7 @@ export async function openIngestQueue(
   const conn: Redis = createRedis(config.redisUrl);
   // With Redis: the windows go on the detect queue for the detect workers.
   const trigger = redisDetectTrigger(config, conn, log);
-  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten });
+  const processor = createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten, attempts: config.ingest.attempts });
   const queue = new RedisQueue(QUEUE_INGEST, conn, config.queuePrefix, policy);
   const workers: Worker[] = [];
   let workerConn: Redis | null = null;

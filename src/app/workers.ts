@@ -56,7 +56,7 @@ export async function startWorkers(config: Config, log: Logger, roles: readonly 
           connection: conn,
           prefix: config.queuePrefix,
           concurrency: config.ingest.concurrency,
-          processor: createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten }),
+          processor: createIngestProcessor({ db, log: log.child({ name: 'ingest' }), onWritten: trigger.onChunkWritten, attempts: config.ingest.attempts }),
           log: log.child({ name: `worker.${role}` }),
           lockMs: config.jobLockMs,
         }),
