@@ -9,7 +9,9 @@ import { nullModelTest } from './null-model/index.ts';
 import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
 import { scoreCluster } from './score/index.ts';
 import type { ScoreParams, ScoredCluster } from './score/index.ts';
-import { computeAccountSignals, creationBursts } from './signals/index.ts';
+import { computeAccountSignals, creationBursts, personaGroups, personaGroupSignal } from './signals/index.ts';
+import type { PersonaAccount, SignalResult } from './signals/index.ts';
+import { splitKey } from './keys.ts';
 import { matchNarratives, narrativesForPosts } from './narratives/index.ts';
 import type { CompiledNarratives, NarrativeMatch } from './narratives/index.ts';
 import type { ClusterNarratives } from './score/index.ts';
@@ -155,6 +157,22 @@ function canonicalOrder(posts: readonly CorePost[], dedupe: boolean, keyOf: (tex
   return dedupe ? dedupePosts(sorted, keyOf) : sorted;
 }
 
+/**
+ * A7 over the accounts of one analysis: persona groups need accounts of more than one platform
+ * (keys `platform:id`); with one platform in play there is nothing to link and no cost.
+ */
+function personaOf(accounts: ReadonlyMap<string, CanonicalAccount>, posts: readonly CorePost[]): ((key: string) => SignalResult) | undefined {
+  const platforms = new Set<string>();
+  for (const k of accounts.keys()) {
+    platforms.add(splitKey(k).platform);
+    if (platforms.size > 1) break;
+  }
+  if (platforms.size < 2) return undefined;
+  const list: PersonaAccount[] = [...accounts].map(([key, account]) => ({ key, platform: splitKey(key).platform, account }));
+  const groups = personaGroups(list, posts);
+  return (key) => personaGroupSignal(key, groups) as SignalResult;
+}
+
 /** Clusters, scores and explanations over prepared posts and their edges. */
 export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis, edgeList: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
   const { posts, index } = prepared;
@@ -171,12 +189,13 @@ export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis,
     const known = wanted.map((id) => accounts.get(id)).filter((a): a is CanonicalAccount => !!a);
     const bursts = creationBursts(known, params.signals.a1);
     const span = posts.length ? { start: posts[0].t, end: posts[posts.length - 1].t + 1 } : undefined;
+    const persona = personaOf(accounts, posts);
     for (const id of wanted) {
       const account = accounts.get(id) ?? emptyAccount(id);
       accountSignals.set(
         id,
         computeAccountSignals(
-          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, window: span, bursts },
+          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, window: span, bursts, persona: persona?.(id) },
           params.signals,
         ),
       );

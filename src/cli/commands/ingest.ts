@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { detectFormat, parseColumnMapping, readRecordBatches } from '../../ingest/index.ts';
+import { expandInput, INPUT_FORMATS, parseColumnMapping, readRecordBatches } from '../../ingest/index.ts';
 import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import type { IngestBatchRow } from '../../db/ingest-repository.ts';
@@ -11,7 +10,8 @@ import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
 import { detectionLines, detectionMark, detectionSince, n, rate, safe, secs } from '../format.ts';
 
-const FORMATS: InputFormat[] = ['ndjson', 'x-v2', 'twitter-v1', 'ira-538', 'ira-by-author', 'cnt-csv', 'csv'];
+// the one list of formats is the ingest registry's
+const FORMATS: readonly InputFormat[] = INPUT_FORMATS;
 
 interface IngestFlags {
   format?: string;
@@ -210,42 +210,18 @@ interface Target {
   format: InputFormat;
 }
 
-/** Check the input can be read at all before anything is written. */
+/**
+ * Check the input can be read at all before anything is written: a file, `-`, or a folder
+ * (subfolders included; every item passed over is said, with why: src/ingest/inputs.ts).
+ */
 async function resolveTargets(input: string, format: InputFormat | undefined): Promise<Target[]> {
-  if (input === '-') return [{ input, format: format ?? 'ndjson' }];
-  let st: fs.Stats;
+  let expanded;
   try {
-    st = fs.statSync(input);
-  } catch {
-    throw new UsageError(`cannot read input: ${input}: no such file or folder`);
+    expanded = await expandInput(input, format);
+  } catch (err) {
+    if ((err as Error).name === 'InputError') throw new UsageError(`cannot read input: ${safe((err as Error).message, 500)}`);
+    throw err;
   }
-  if (st.isDirectory()) {
-    if (format === 'ira-by-author' || fs.existsSync(path.join(input, 'authors.csv'))) {
-      return [{ input, format: 'ira-by-author' }];
-    }
-    const files = fs
-      .readdirSync(input)
-      .filter((f) => !f.startsWith('.'))
-      .map((f) => path.join(input, f))
-      .filter((f) => fs.statSync(f).isFile())
-      .sort();
-    if (files.length === 0) throw new UsageError(`cannot read input: ${input}: empty folder`);
-    const out: Target[] = [];
-    for (const f of files) {
-      if (format) {
-        out.push({ input: f, format });
-        continue;
-      }
-      try {
-        out.push({ input: f, format: await detectFormat(f) });
-      } catch (err) {
-        // a LICENSE or README next to the data is not a reason to stop
-        if ((err as Error).name !== 'InputError') throw err;
-        process.stderr.write(`skipping ${safe(f)}: ${safe((err as Error).message, 300)}\n`);
-      }
-    }
-    if (out.length === 0) throw new UsageError(`cannot read input: ${input}: no file in it has a format coordwatch reads`);
-    return out;
-  }
-  return [{ input, format: format ?? (await detectFormat(input)) }];
+  for (const note of expanded.notes) process.stderr.write(`${safe(note, 500)}\n`);
+  return expanded.inputs.map((x) => ({ input: x.path, format: x.format }));
 }

@@ -81,7 +81,7 @@ export function roleOf(d: MemberDetail, maxDegree: number): MemberRole {
 export function compactSignals(s: AccountSignals | undefined): unknown {
   if (!s) return null;
   const one = (r: AccountSignals['A1']) => ({ value: round(r.value), applicable: r.applicable, reason: r.reason });
-  return { suspicion: round(s.suspicion), top: s.top, A1: one(s.A1), A2: one(s.A2), A3: one(s.A3), A4: one(s.A4), A5: one(s.A5), A6: one(s.A6) };
+  return { suspicion: round(s.suspicion), top: s.top, A1: one(s.A1), A2: one(s.A2), A3: one(s.A3), A4: one(s.A4), A5: one(s.A5), A6: one(s.A6), ...(s.A7 ? { A7: one(s.A7) } : {}) };
 }
 
 export const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;

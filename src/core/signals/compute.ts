@@ -9,7 +9,7 @@ import type { SignalParams } from './params.ts';
 import type { AccountSignalId, AccountSignalInput, AccountSignals, SignalResult } from './types.ts';
 import { clamp01, round, str } from './util.ts';
 
-const IDS: AccountSignalId[] = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'];
+const IDS: AccountSignalId[] = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7'];
 
 /**
  * Noisy-OR of the weighted signals: suspicion = 1 − Π (1 − w_i · v_i).
@@ -36,7 +36,7 @@ function guarded(id: AccountSignalId, fn: () => SignalResult): SignalResult {
   }
 }
 
-/** All six account signals for one account, and their combination. */
+/** All seven account signals for one account, and their combination. */
 export function computeAccountSignals(
   input: AccountSignalInput,
   params: SignalParams = DEFAULT_SIGNAL_PARAMS,
@@ -52,6 +52,8 @@ export function computeAccountSignals(
     A4: guarded('A4', () => languageSignal(safe, params)),
     A5: guarded('A5', () => personaDriftSignal(safe, params)),
     A6: guarded('A6', () => audienceSignal(safe, params)),
+    // A7 needs the other platforms' accounts: the caller computes it over all of them
+    A7: safe.persona ?? { id: 'A7', value: 0, applicable: false, reason: 'no accounts of other platforms were seen with it' },
   };
   const top = IDS.filter((id) => s[id].value > 0).sort(
     (a, b) => params.weights[b] * s[b].value - params.weights[a] * s[a].value || (a < b ? -1 : 1),

@@ -113,7 +113,10 @@ export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
     min_burst_minutes: 3,
   },
   // A3 and A4 are the most specific to foreign operations; A1/A2 are common among real users.
-  weights: { A1: 0.35, A2: 0.4, A3: 0.6, A4: 0.6, A5: 0.5, A6: 0.45 },
+  // A7 is the weakest: one person cross-posting to two platforms is a persona group too, so a
+  // persona group alone (0.3 at most) never reaches the corroboration bar of a mean suspicion of
+  // 0.5; it adds to other tells, and carries a verdict on one member to its other platforms.
+  weights: { A1: 0.35, A2: 0.4, A3: 0.6, A4: 0.6, A5: 0.5, A6: 0.45, A7: 0.3 },
 };
 
 export type SignalParamsOverrides = {

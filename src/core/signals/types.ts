@@ -1,7 +1,7 @@
 import type { CanonicalAccount, CorePost } from '../types.ts';
 import type { SignalParams } from './params.ts';
 
-export type AccountSignalId = 'A1' | 'A2' | 'A3' | 'A4' | 'A5' | 'A6';
+export type AccountSignalId = 'A1' | 'A2' | 'A3' | 'A4' | 'A5' | 'A6' | 'A7';
 
 /** One account signal: how suspicious (0..1) and why, in words with numbers. */
 export interface SignalResult {
@@ -46,6 +46,8 @@ export interface AccountSignalInput {
   window?: { start: number; end: number };
   /** result of creationBursts() over the accounts seen together with this one (A1) */
   bursts?: ReadonlyMap<string, readonly string[]>;
+  /** A7, computed over all the accounts seen together (personaGroups → personaGroupSignal) */
+  persona?: SignalResult;
 }
 
 export interface AccountSignals {
@@ -56,6 +58,8 @@ export interface AccountSignals {
   A4: SignalResult;
   A5: SignalResult;
   A6: SignalResult;
+  /** persona across platforms (absent from records made before A7) */
+  A7: SignalResult;
   /** noisy-OR of the weighted signals, 0..1 (see combineSignals) */
   suspicion: number;
   /** signals in order of their weighted contribution, strongest first, for explanations */

@@ -70,7 +70,7 @@ describe('computeAccountSignals', () => {
   it('combines by weighted noisy-OR', () => {
     const sig = (value: number) => ({ id: 'A1' as const, value, applicable: true, reason: '' });
     const w = DEFAULT_SIGNAL_PARAMS.weights;
-    const all0 = { A1: sig(0), A2: sig(0), A3: sig(0), A4: sig(0), A5: sig(0), A6: sig(0) };
+    const all0 = { A1: sig(0), A2: sig(0), A3: sig(0), A4: sig(0), A5: sig(0), A6: sig(0), A7: sig(0) };
     expect(combineSignals(all0, w)).toBe(0);
     expect(combineSignals({ ...all0, A3: sig(1) }, w)).toBeCloseTo(0.6, 10);
     expect(combineSignals({ ...all0, A3: sig(1), A2: sig(1) }, w)).toBeCloseTo(1 - 0.4 * 0.6, 10);

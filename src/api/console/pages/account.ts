@@ -30,7 +30,7 @@ export function accountPage(me: ApiKeyInfo, d: AccountPageData): string {
     <section><h2>Account signals</h2>
       ${d.signals
         ? html`<table class="signals"><thead><tr><th>signal</th><th>value</th><th>why</th></tr></thead><tbody>
-          ${['A1', 'A2', 'A3', 'A4', 'A5', 'A6'].map((k) => {
+          ${['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7'].map((k) => {
             const s = sig[k];
             return s ? html`<tr class="${s.applicable ? '' : 'muted'}"><td>${k}</td><td class="num">${fmtNum(s.value, 2)}</td><td>${s.reason}</td></tr>` : '';
           })}</tbody></table>`

@@ -47,6 +47,7 @@ const SIGNAL_NAMES: Record<string, string> = {
   A4: 'language artefacts',
   A5: 'persona drift',
   A6: 'audience shape',
+  A7: 'persona across platforms',
 };
 
 const handleOf = (m: Pick<MemberView, 'handle' | 'account_id'>) => m.handle ?? m.account_id;
