@@ -247,7 +247,7 @@ async function* lineItems(
   name: string,
   maxBytes: number,
 ): AsyncGenerator<JsonItem[], void, undefined> {
-  for await (const lines of readLines(chunks, name, maxBytes)) {
+  for await (const lines of readLines(chunks, name, maxBytes, { skipBlank: true })) {
     const out: JsonItem[] = [];
     for (const l of lines) {
       if (l.error === null && isBlank(l.text)) continue;

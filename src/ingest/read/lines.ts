@@ -104,7 +104,16 @@ export class LineSplitter implements Splitter<RawLine> {
   /** a CR ended the last chunk before the line breaks were decided */
   private heldCr: Buffer | null = null;
 
-  constructor(private readonly maxLineBytes: number) {}
+  /**
+   * `skipBlank`: runs of empty lines are counted (line numbers and offsets stay true) but not
+   * emitted, a run at a time — a body of newlines costs a scan, not an object per line. Only
+   * for line formats where a blank line means nothing (JSON lines); a CSV keeps them, since a
+   * quoted field may hold one.
+   */
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly skipBlank = false,
+  ) {}
 
   push(chunkIn: Buffer, out: RawLine[]): void {
     let chunk = chunkIn;
@@ -145,6 +154,16 @@ export class LineSplitter implements Splitter<RawLine> {
       // Lines are decoded one by one: measured faster than one decode per chunk (ASCII lines stay
       // one-byte strings, and no slice keeps a whole chunk alive).
       while (nl !== -1) {
+        if (this.skipBlank && nl === start) {
+          let j = nl;
+          while (j <= last && chunk[j] === NL) j++;
+          this.lineNo += j - start;
+          this.offset += j - start;
+          this.atStart = false;
+          start = j;
+          nl = j > last ? -1 : chunk.indexOf(NL, j);
+          continue;
+        }
         this.emit(chunk, start, nl, clean, out);
         start = nl + 1;
         nl = nl === last ? -1 : chunk.indexOf(NL, start);
@@ -331,6 +350,7 @@ export function readLines(
   chunks: AsyncIterable<Buffer>,
   name: string,
   maxLineBytes: number,
+  opts: { skipBlank?: boolean } = {},
 ): AsyncGenerator<RawLine[], void, undefined> {
-  return splitStream(chunks, name, new LineSplitter(maxLineBytes));
+  return splitStream(chunks, name, new LineSplitter(maxLineBytes, opts.skipBlank ?? false));
 }

@@ -147,3 +147,17 @@ describe('row 13: folders with subfolders, pipes and devices', () => {
     await expect(expandInput(path.join(root, 'sub', 'pipe'))).rejects.toThrow(/is a named pipe \(FIFO\), not a file/);
   });
 });
+
+describe('blank-line floods', () => {
+  it('16 MB of newlines between two posts: both land with their true line numbers, in a scan not an object per line', async () => {
+    const post = (id: string) => JSON.stringify({ platform: 'x', post_id: id, posted_at: '2024-04-01T12:00:00Z', text: 't', account: { id: '1' } }) + '\n';
+    const flood = 16 * 1024 * 1024;
+    const body = Buffer.concat([Buffer.from(post('1')), Buffer.alloc(flood, 0x0a), Buffer.from(post('2'))]);
+    const got: { ok: boolean; line: number }[] = [];
+    for await (const r of readRecords(Readable.from([body], { objectMode: false }), { format: 'ndjson' })) got.push({ ok: r.ok, line: r.pos.line });
+    expect(got).toEqual([
+      { ok: true, line: 1 },
+      { ok: true, line: flood + 2 },
+    ]);
+  });
+});
