@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { accountKey } from '../core/keys.ts';
 import type { CanonicalAccount } from '../core/types.ts';
+import type { Account, Database } from './schema/index.ts';
 
 /** Identity of a persona: what an operator changes when recycling an account. */
 export function personaHash(a: CanonicalAccount, lang: string | null): string {
@@ -19,20 +21,8 @@ export function personaHash(a: CanonicalAccount, lang: string | null): string {
  * platform. An index-backed pre-filter (accounts_handle_idx covers the handle; the other three are
  * grouped over the table), so the pure grouping sees hundreds of accounts, not millions.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function personaCandidates(db: Kysely<any>, limit = 10_000): Promise<{ key: string; platform: string; account: CanonicalAccount }[]> {
-  const r = await sql<{
-    platform: string;
-    account_id: string;
-    handle: string | null;
-    display_name: string | null;
-    bio: string | null;
-    created_at: Date | null;
-    followers: number | null;
-    following: number | null;
-    location: string | null;
-    avatar_hash: string | null;
-  }>`
+export async function personaCandidates(db: Kysely<Database>, limit = 10_000): Promise<{ key: string; platform: string; account: CanonicalAccount }[]> {
+  const r = await sql<Pick<Account, 'platform' | 'account_id' | 'handle' | 'display_name' | 'bio' | 'created_at' | 'followers' | 'following' | 'location' | 'avatar_hash'>>`
     with v as (
       select platform, account_id, 'h' as k, lower(regexp_replace(handle, '\\.bsky\\.social$', '')) as val from accounts where handle is not null
       union all select platform, account_id, 'n', lower(display_name) from accounts where display_name is not null
@@ -48,7 +38,7 @@ export async function personaCandidates(db: Kysely<any>, limit = 10_000): Promis
     order by a.platform, a.account_id
     limit ${limit}`.execute(db);
   return r.rows.map((x) => ({
-    key: `${x.platform}:${x.account_id}`,
+    key: accountKey(x.platform, x.account_id),
     platform: x.platform,
     account: {
       id: x.account_id,
