@@ -14,7 +14,7 @@ import { apiKeyRepository } from '../db/api-key-repository.ts';
 import { sessionRepository } from '../db/session-repository.ts';
 import { allows, authenticator, authErrors, csrfGuard, rateKey } from './auth.ts';
 import { consoleRoutes } from './console/routes.ts';
-import { errorPage } from './console/layout.ts';
+import { errorPage, sendErrorPage } from './console/layout.ts';
 import { ApiError, errorBody, makeErrorHandler } from './errors.ts';
 import { httpMetrics } from './http-metrics.ts';
 import { errors, meSchema, nullInNullableEnums } from './schemas.ts';
@@ -175,10 +175,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/console/'))
-      return reply
-        .status(404)
-        .type('text/html; charset=utf-8')
-        .send(errorPage(req.apiKey, 404, 'No such page.'));
+      return sendErrorPage(reply, req.apiKey, 404, 'No such page.');
     return reply
       .status(404)
       .send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
@@ -198,16 +195,7 @@ async function registerQueueDashboard(app: FastifyInstance, deps: ApiDeps): Prom
     }
     if (!allows(req.apiKey.role, 'admin')) {
       if (browser)
-        return reply
-          .status(403)
-          .type('text/html; charset=utf-8')
-          .send(
-            errorPage(
-              req.apiKey,
-              403,
-              `The queue dashboard needs the admin role; the key "${req.apiKey.name}" is ${req.apiKey.role}.`,
-            ),
-          );
+        return sendErrorPage(reply, req.apiKey, 403, `The queue dashboard needs the admin role; the key "${req.apiKey.name}" is ${req.apiKey.role}.`);
       throw new ApiError(403, 'forbidden', 'the queue dashboard needs the admin role');
     }
   };

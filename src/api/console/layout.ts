@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { canReview } from '../../alerts/review-rules.ts';
 import type { ApiKeyInfo } from '../../db/api-key-repository.ts';
 import { html, qs } from './html.ts';
@@ -72,6 +73,12 @@ export function loginPage(message: string | null, next: string): string {
 </section>`,
   });
 }
+
+/** An HTML answer (console pages, friendly errors). */
+export const htmlReply = (reply: FastifyReply, body: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(body);
+
+/** The friendly HTML error page, sent. */
+export const sendErrorPage = (reply: FastifyReply, me: ApiKeyInfo | null, status: number, message: string) => htmlReply(reply, errorPage(me, status, message), status);
 
 export function errorPage(me: ApiKeyInfo | null, status: number, message: string): string {
   return layout({ title: `${status}`, page: 'error', me, body: html`<section><h1>${status}</h1><p>${message}</p><p><a href="/console/alerts">Back to the queue</a></p></section>` });

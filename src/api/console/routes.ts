@@ -17,7 +17,7 @@ import { text } from '../schemas.ts';
 import { ApiError } from '../errors.ts';
 import { canTransition } from '../../alerts/review-rules.ts';
 import type { ApiDeps } from '../types.ts';
-import { errorPage, loginPage } from './layout.ts';
+import { errorPage, htmlReply, loginPage, sendErrorPage } from './layout.ts';
 import { accountPage } from './pages/account.ts';
 import { alertPage } from './pages/alert.ts';
 import { batchesPage, batchPage } from './pages/batches.ts';
@@ -49,21 +49,10 @@ export async function consoleGuard(req: FastifyRequest, reply: FastifyReply): Pr
     return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
   }
   if (!allows(req.apiKey.role, 'viewer')) {
-    return reply
-      .status(403)
-      .type('text/html; charset=utf-8')
-      .send(
-        errorPage(
-          req.apiKey,
-          403,
-          `The key "${req.apiKey.name}" (${req.apiKey.role}) cannot use the console.`,
-        ),
-      );
+    return sendErrorPage(reply, req.apiKey, 403, `The key "${req.apiKey.name}" (${req.apiKey.role}) cannot use the console.`);
   }
 }
 
-const htmlReply = (reply: FastifyReply, body: string, status = 200) =>
-  reply.status(status).type('text/html; charset=utf-8').send(body);
 
 /** Only paths of this console, so a crafted ?next= cannot send the browser elsewhere. */
 const safeNext = (v: unknown) =>

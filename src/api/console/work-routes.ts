@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { postUrl } from '../../core/platform-links.ts';
 import { reviewRepository } from '../../db/review-repository.ts';
 import type { ApiDeps } from '../types.ts';
-import { errorPage } from './layout.ts';
+import { errorPage, htmlReply } from './layout.ts';
 import { accountsSearchPage, postsSearchPage, scansPage } from './pages/search.ts';
 import type { PostSearchQuery } from './pages/search.ts';
 import { filterValues, listScans, searchAccounts, searchPosts, SearchCursorError } from './search.ts';
@@ -10,7 +10,6 @@ import { filterValues, listScans, searchAccounts, searchPosts, SearchCursorError
 type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 const PAGE = 50;
-const htmlReply = (reply: FastifyReply, body: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(body);
 const str = (v: unknown, max = 200) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
 const offsetOf = (v: unknown) => Math.min(1_000_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0));
 
