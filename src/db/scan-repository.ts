@@ -1,6 +1,32 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, ScanKind, ScanRun } from './schema/index.ts';
+import type { Db } from './connection.ts';
+
+/** The cluster-step lock: steps of detection windows settle one at a time, across processes. */
+const STEP_LOCK = 0x636f_0002;
+let localSteps: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` holding the cluster-step lock: a session advisory lock on a connection of its own
+ * on Postgres (every worker process and replica queues here), a promise chain on PGlite (one
+ * process). `fn` uses the pool as usual; only the lock's connection is held.
+ */
+export async function withStepLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  if (db.kind === 'pglite') {
+    const run = localSteps.then(fn, fn);
+    localSteps = run.catch(() => {});
+    return run;
+  }
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STEP_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${STEP_LOCK})`.execute(conn);
+    }
+  });
+}
 
 /** Scan runs: every detection over a window, by a job or by hand, with its outcome. */
 export function scanRepository(db: Kysely<Database>) {
@@ -41,6 +67,11 @@ export function scanRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Adds keys to a finished run's stats (its settle step), leaving its status and times. */
+    async addStats(id: number, extra: Record<string, unknown>): Promise<void> {
+      await sql`update scan_runs set stats = coalesce(stats, '{}'::jsonb) || ${JSON.stringify(extra)}::jsonb where id = ${id}`.execute(db);
+    },
+
     /** The latest other run of a detection window: its status and the fingerprint of the edges it stored. */
     async previousWindowRun(windowStart: Date, exceptId: number): Promise<{ status: string; edgesHash: string | null; stepped: boolean } | null> {
       const r = await sql<{ status: string; h: string | null; waited: boolean }>`
@@ -65,6 +96,19 @@ export function scanRepository(db: Kysely<Database>) {
           and r.id = (select max(x.id) from scan_runs x where x.kind = 'window' and x.window_start = r.window_start)
         order by 1 limit 1`.execute(db);
       return r.rows[0] ? new Date(r.rows[0].s) : null;
+    },
+
+    /**
+     * A detection window starting in [from, before) that completed after run `runId` started:
+     * that run's cluster step may have been taken without its edges.
+     */
+    async windowCompletedSince(from: Date, before: Date, runId: number): Promise<boolean> {
+      const r = await sql<{ n: number }>`
+        select count(*)::int as n from scan_runs r
+        where r.kind = 'window' and r.status = 'completed' and r.id <> ${runId}
+          and r.window_start >= ${from} and r.window_start < ${before}
+          and r.finished_at >= (select started_at from scan_runs where id = ${runId})`.execute(db);
+      return (r.rows[0]?.n ?? 0) > 0;
     },
 
     /** Ends of the completed detection windows after `w` whose cluster horizon reaches back into it. */

@@ -1,6 +1,6 @@
 import { alertRepository } from '../db/alert-repository.ts';
 import type { ApplyResult } from '../core/alerts/apply.ts';
-import { scanRepository } from '../db/scan-repository.ts';
+import { scanRepository, withStepLock } from '../db/scan-repository.ts';
 import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
@@ -67,25 +67,21 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     const run = await ph.time('window', () => deps.engine.window({ range, window: w, params, storedHash, from, cluster: !waitingFor, watchlist }));
     for (const [k, v] of Object.entries(run.ms)) ph.add(`window.${k}`, v);
     let cluster = NO_STEP;
-    let reclustered = 0;
     if (!run.same) {
       if (run.cluster) cluster = await applyStep(deps, run.cluster, { start: from, end: w.end }, runId, ph);
       await ph.time('store', () => deps.engine.storeWindow({ window: w, hash: run.hash, detectorVersion: params.detectorVersion }));
       metrics.edgesStored.inc(run.edges);
-      // Windows after this one whose cluster step ran without its edges, or waited for it (it
-      // came late: a retry after a crash, or old posts landing): their steps run again, oldest
-      // first, so the alerts end as if the windows had come in order.
-      if (!waitingFor) {
-        const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + minutes(config.detect.horizonMinutes)));
-        for (const end of later) await clusterStep(deps, end, runId, ph);
-        reclustered = later.length;
-      }
     }
     metrics.windowsDetected.inc();
     // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
     const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== run.posts;
-    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, reclustered, ms: Math.round(performance.now() - started), phases: ph.ms };
+    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, ms: Math.round(performance.now() - started), phases: ph.ms };
+    // completed before it settles: a window that settles after this one sees its edges
     await scans.finish(runId, 'completed', stats);
+    if (!run.same) {
+      const settled = await settle(deps, w, runId, waitingFor !== null, ph);
+      await scans.addStats(runId, { reclustered: settled.steps, blockedAtSettle: settled.blockedBy, settleMs: settled.ms });
+    }
     // shadow mode: the candidate over the cluster step's horizon, after the live alerts (never throws)
     if (run.cluster) await runShadow(deps, { kind: 'window', scanRunId: runId, window: { start: from, end: w.end }, watchlist });
     return { scanRunId: runId, posts: run.posts, edges: run.edges, changed, same: run.same, cluster };
@@ -93,6 +89,36 @@ export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: strin
     await scans.finish(runId, 'failed', null, (err as Error).message).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * A finished window's steps, under the cluster-step lock (one at a time across every detect
+ * worker and replica, so no deferred step is lost between two workers):
+ * - an earlier window of its horizon still running: that window settles after this one and
+ *   steps it then (this window is already recorded as completed); only the later windows out
+ *   of that window's reach are stepped here;
+ * - otherwise its own step when it left it (it waited at the start) or when an earlier window
+ *   of its horizon completed after it started (its step may have missed those edges);
+ * - and then the steps of the completed windows after it whose horizon reaches back into it,
+ *   oldest first, so the alerts end as if the windows had come in order.
+ * One worker taking windows in order does none of these: nothing earlier runs, nothing later
+ * is done yet.
+ */
+async function settle(deps: DetectDeps, w: TimeWindow, runId: number, deferred: boolean, ph: Phases): Promise<{ steps: number; blockedBy: Date | null; ms: number }> {
+  const t0 = performance.now();
+  const scans = scanRepository(deps.db.kysely);
+  const horizon = minutes(deps.config.detect.horizonMinutes);
+  const from = new Date(w.end.getTime() - horizon);
+  return withStepLock(deps.db, async () => {
+    const blockedBy = await scans.windowRunningBefore(from, w.start, runId);
+    const ends: Date[] = [];
+    if (!blockedBy && (deferred || (await scans.windowCompletedSince(from, w.start, runId)))) ends.push(w.end);
+    const later = await scans.laterWindowEnds(w, new Date(w.end.getTime() + horizon));
+    // the blocking window re-steps what its horizon reaches (window_start > its start, end ≤ its start + horizon and more)
+    for (const end of later) if (!blockedBy || end.getTime() > blockedBy.getTime() + horizon) ends.push(end);
+    for (const end of ends) await clusterStep(deps, end, runId, ph);
+    return { steps: ends.length, blockedBy, ms: Math.round(performance.now() - t0) };
+  });
 }
 
 /**
