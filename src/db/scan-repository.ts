@@ -3,29 +3,48 @@ import type { Kysely } from 'kysely';
 import type { Database, ScanKind, ScanRun } from './schema/index.ts';
 import type { Db } from './connection.ts';
 
-/** The cluster-step lock: steps of detection windows settle one at a time, across processes. */
+/** The advisory-lock class of the cluster steps (key 0) and of the runs of one detection window (key: its minute). */
 const STEP_LOCK = 0x636f_0002;
-let localSteps: Promise<unknown> = Promise.resolve();
+const WINDOW_LOCK = 0x636f_0003;
+const localLocks = new Map<string, Promise<unknown>>();
 
 /**
- * Runs `fn` holding the cluster-step lock: a session advisory lock on a connection of its own
- * on Postgres (every worker process and replica queues here), a promise chain on PGlite (one
- * process). `fn` uses the pool as usual; only the lock's connection is held.
+ * Runs `fn` holding the session advisory lock (`cls`, `key`) on a connection of its own on
+ * Postgres, so every worker process and replica queues here; a promise chain per key on
+ * PGlite (one process). `fn` uses the pool as usual; only the lock's connection is held.
  */
-export async function withStepLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+async function withLock<T>(db: Db, cls: number, key: number, fn: () => Promise<T>): Promise<T> {
   if (db.kind === 'pglite') {
-    const run = localSteps.then(fn, fn);
-    localSteps = run.catch(() => {});
+    const id = `${cls}:${key}`;
+    const run = (localLocks.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => {});
+    localLocks.set(id, tail);
+    void tail.then(() => {
+      if (localLocks.get(id) === tail) localLocks.delete(id);
+    });
     return run;
   }
   return db.kysely.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${STEP_LOCK})`.execute(conn);
+    await sql`select pg_advisory_lock(${cls}::int, ${key}::int)`.execute(conn);
     try {
       return await fn();
     } finally {
-      await sql`select pg_advisory_unlock(${STEP_LOCK})`.execute(conn);
+      await sql`select pg_advisory_unlock(${cls}::int, ${key}::int)`.execute(conn);
     }
   });
+}
+
+/** The cluster-step lock: the steps of detection windows settle one at a time, across processes. */
+export function withStepLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  return withLock(db, STEP_LOCK, 0, fn);
+}
+
+/**
+ * One detection window's lock: two runs of the same window (its job and a follow-up queued by
+ * posts landing meanwhile, taken by two workers) run one after the other, never at once.
+ */
+export function withWindowLock<T>(db: Db, windowStart: Date, fn: () => Promise<T>): Promise<T> {
+  return withLock(db, WINDOW_LOCK, Math.floor(windowStart.getTime() / 60_000) | 0, fn);
 }
 
 /** Scan runs: every detection over a window, by a job or by hand, with its outcome. */

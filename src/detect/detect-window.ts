@@ -1,6 +1,6 @@
 import { alertRepository } from '../db/alert-repository.ts';
 import type { ApplyResult } from '../core/alerts/apply.ts';
-import { scanRepository, withStepLock } from '../db/scan-repository.ts';
+import { scanRepository, withStepLock, withWindowLock } from '../db/scan-repository.ts';
 import { metrics } from '../metrics.ts';
 import type { DetectDeps } from './deps.ts';
 import { identityPolicy } from './deps.ts';
@@ -45,6 +45,10 @@ const NO_STEP: ClusterStepResult = { edges: 0, accounts: 0, posts: 0, clusters: 
  * co-action).
  */
 export async function detectWindow(deps: DetectDeps, w: TimeWindow, jobId: string | null): Promise<WindowResult> {
+  return withWindowLock(deps.db, w.start, () => detectWindowLocked(deps, w, jobId));
+}
+
+async function detectWindowLocked(deps: DetectDeps, w: TimeWindow, jobId: string | null): Promise<WindowResult> {
   const { db, params, config } = deps;
   const scans = scanRepository(db.kysely);
   const runId = await scans.start({ kind: 'window', window: w, params: { window: edgeParams(params).delta, minWeight: edgeParams(params).minWeight, kinds: params.edges.kinds }, jobId, detectorVersion: params.detectorVersion });

@@ -9,7 +9,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.ts';
+import { closeEngines, detectDeps } from '../../src/app/detection.ts';
+import { detectWindow } from '../../src/detect/detect-window.ts';
 import { ALL_QUEUES } from '../../src/queue/names.ts';
 import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
@@ -188,4 +192,29 @@ describe('two workers of each role against one Postgres and one Redis', () => {
     expect(two.overlappingRuns).toBe(0);
     expect(two.duplicateOpenEvents).toBe(0);
   }, 600_000);
+
+  it('two runs of one window at once (its job and its follow-up on two workers) run one after the other', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(db.drop);
+    const ing = await runCli(['ingest', DEBATE, '--no-progress'], { DATABASE_URL: db.url, DETECT_STREAMING: 'false' });
+    expect(ing.code, ing.stderr).toBe(0);
+    const conn = await db.open();
+    cleanups.push(async () => {
+      await closeEngines();
+      await conn.close();
+    });
+    const deps = detectDeps(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), conn, pino({ level: 'silent' }));
+    const w = { start: new Date('2016-09-27T01:30:00Z'), end: new Date('2016-09-27T01:40:00Z') };
+    const [a, b] = await Promise.all([detectWindow(deps, w, 'detect:2016-09-27T01:30'), detectWindow(deps, w, 'detect-again:2016-09-27T01:30')]);
+    expect(a.posts).toBeGreaterThan(1000);
+    expect(b.posts).toBe(a.posts);
+    const runs = await query<{ started_at: Date; finished_at: Date; same: string }>(
+      db.url,
+      `select started_at, finished_at, stats->>'same' as same from scan_runs where kind = 'window' order by started_at`,
+    );
+    expect(runs).toHaveLength(2);
+    // the second began after the first had finished, found the same edges and stopped there
+    expect(runs[1]!.started_at.getTime()).toBeGreaterThanOrEqual(runs[0]!.finished_at.getTime());
+    expect(runs.map((r) => r.same)).toEqual(['false', 'true']);
+  }, 300_000);
 });
