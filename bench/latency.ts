@@ -7,12 +7,16 @@
  * are rewritten to the wall clock at emission, so the windows are live.
  *
  *   npm run bench:latency                         # RATES=1000,5000 DURATION_S=30
+ *   npm run bench:latency -- --rates 5000,10000   # the same as RATES=5000,10000 (also --duration 30)
  *   RATES=2000 DURATION_S=60 DETECT_WORKERS=2 npm run bench:latency
  *   SCAN_POSTS=1000000 npm run bench:latency -- --scan   # a full rolling scan over 24 h
  *   BENCH_CPU_PROF=out/prof npm run bench:latency         # V8 CPU profiles of the workers (and their engine threads)
  *
  * Per rate it prints the window runs' mean size and where their time went (the phases each
- * run records in scan_runs.stats), then the latency percentiles.
+ * run records in scan_runs.stats), the latency percentiles, the campaign and organic accounts
+ * in alerts, and the peak RSS of each process (Linux: VmHWM of the workers, threads included).
+ * `--scan` prints the scan's phases in seconds and the peak RSS of the process it runs in (its
+ * engine threads included).
  *
  * Uses TEST_PG_ADMIN_URL / TEST_REDIS_URL (defaults: local services); creates and drops its
  * own database and queue prefix.
@@ -42,8 +46,27 @@ import { ingestJobId } from '../src/queue/job-ids.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RATES = (process.env.RATES ?? '1000,5000').split(',').map(Number);
-const DURATION_S = Number(process.env.DURATION_S ?? 30);
+/** `--name value` or `--name=value` on the command line, else undefined */
+function arg(name: string): string | undefined {
+  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const a = process.argv[i]!;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : process.argv[i + 1];
+}
+const RATES = (arg('rates') ?? process.env.RATES ?? '1000,5000').split(',').map(Number);
+if (RATES.some((r) => !(r > 0))) throw new Error(`--rates takes posts per second, comma-separated (got ${arg('rates') ?? process.env.RATES})`);
+const DURATION_S = Number(arg('duration') ?? process.env.DURATION_S ?? 30);
+
+/** A process's peak resident set (MB) from /proc (VmHWM: the high-water mark, its threads included); null off Linux. */
+function peakRssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
 const DETECT_WORKERS = Number(process.env.DETECT_WORKERS ?? 1);
 const TICK_MS = 250;
 
@@ -114,6 +137,7 @@ async function streamRun(rate: number): Promise<void> {
     INGEST_CONCURRENCY: '2',
   };
   const procs = [worker('ingest', env), ...Array.from({ length: DETECT_WORKERS }, () => worker('detect', env))];
+  const roles = ['ingest', ...Array.from({ length: DETECT_WORKERS }, (_, i) => (DETECT_WORKERS > 1 ? `detect#${i + 1}` : 'detect'))];
   const conn = new Redis(REDIS, { maxRetriesPerRequest: null });
   const pgdb = await openPostgres(db.url, 4);
   try {
@@ -193,6 +217,8 @@ async function streamRun(rate: number): Promise<void> {
         `  latency         p50 ${(pct(lat, 50) / 1000).toFixed(2)} s, p95 ${(pct(lat, 95) / 1000).toFixed(2)} s, max ${(Math.max(...lat) / 1000).toFixed(2)} s (ingest of the 2nd campaign post → account in an alert)`,
       ].join('\n'),
     );
+    const rssLine = `  peak rss        ${procs.map((p, i) => `${roles[i]} ${peakRssMb(p.pid) ?? '?'} MB`).join(', ')}, bench (producer) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+    console.log(rssLine);
     await detectQ.close();
     await ingestQ.close();
   } finally {
@@ -247,7 +273,8 @@ async function scanRun(): Promise<void> {
         `${r.applied?.opened.length ?? 0} alerts opened in ${(r.ms / 1000).toFixed(1)} s (rss +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ` +
         `longest event-loop stall ${Math.round(maxLag)} ms)`,
     );
-    console.log(`  phases (ms): ${Object.entries(stats.rows[0]?.phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`  phases (s):  ${Object.entries(stats.rows[0]?.phases ?? {}).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
+    console.log(`  (edges.* ran on a second engine thread at the same time as loadPosts…prepare: the wall time is not their sum)`);
     await closeEngines();
   } finally {
     await pgdb.close();
