@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
-import type { Generated, Kysely, Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Generated, RawBuilder, Transaction } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalAccount, CanonicalPost } from '../core/types.ts';
 import { applyStorageLimits, INT4_MAX, STORAGE_LIMITS } from './limits.ts';
 import type { StorageLimits, Trim } from './limits.ts';
@@ -102,11 +104,30 @@ const RAW_CAP = 65_536;
 const clampLine = (n: number) => (Number.isFinite(n) ? Math.min(Math.max(0, Math.trunc(n)), INT4_MAX) : 0);
 
 /**
+ * How a chunk's posts reach `posts`: `copy` streams them with COPY into a per-connection
+ * temporary staging table (Postgres only, needs the pg pool), `insert` sends them as arrays
+ * through `unnest` (PGlite, which has no COPY FROM STDIN over pg-copy-streams). Both then
+ * run the same INSERT … SELECT … ON CONFLICT DO NOTHING, so they store identical rows.
+ */
+export type WritePath = 'copy' | 'insert';
+
+export interface IngestWriteOptions {
+  /** the pg pool (Db.pool): with it the COPY path is used unless `path` says otherwise */
+  pool?: pg.Pool | null;
+  path?: WritePath;
+}
+
+/**
  * The ingest repository: `(db) => repository`, so the same code runs in a transaction.
  */
-export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = STORAGE_LIMITS) {
+export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = STORAGE_LIMITS, write: IngestWriteOptions = {}) {
   const db = db0.withTables<HardeningTables>();
+  const pool = write.pool ?? null;
+  const path: WritePath = pool && write.path !== 'insert' ? 'copy' : 'insert';
   return {
+    /** the write path in use */
+    writePath: path,
+
     async createBatch(input: { source: string; format: string | null; fileName: string | null }): Promise<number> {
       const row = await db
         .insertInto('ingest_batches')
@@ -279,7 +300,35 @@ export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = 
      * chunk's one transaction, so a retry after a crash starts over cleanly.
      */
     async writeChunk(chunk: ChunkInput): Promise<ChunkResult> {
-      return db.transaction().execute((trx) => writeChunkTx(trx, chunk, limits));
+      const months = monthsOf(chunk.posts);
+      await ensurePostPartitions(db, months);
+      try {
+        return await this.writeChunkOnce(chunk, false);
+      } catch (err) {
+        if (!(err instanceof NoPartitionError)) throw err;
+        // a month this process thought made was dropped since (`coordwatch retention`):
+        // make it again; a post that still finds no partition is then rejected with the reason
+        forgetPartitions();
+        await ensurePostPartitions(db, months);
+        return this.writeChunkOnce(chunk, true);
+      }
+    },
+
+    async writeChunkOnce(chunk: ChunkInput, partitionsFresh: boolean): Promise<ChunkResult> {
+      if (path === 'insert' || !pool) return db.transaction().execute((trx) => writeChunkTx(trx, chunk, limits, insertSource, partitionsFresh));
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await ensureStage(client);
+        const k = onClient(client).withTables<HardeningTables>();
+        return await k.transaction().execute((trx) => writeChunkTx(trx, chunk, limits, copySource(client), partitionsFresh));
+      } catch (err) {
+        broken = !isDataError(err) && !(err instanceof NoPartitionError);
+        throw err;
+      } finally {
+        // a connection that failed mid-COPY is not given back to others
+        client.release(broken ? true : undefined);
+      }
     },
   };
 }
@@ -303,6 +352,11 @@ export function isDataError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^(21|22|23|54)/.test(code);
 }
+
+/** No partition of posts for a row's month: the process's list of partitions is stale. */
+class NoPartitionError extends Error {}
+const isNoPartition = (err: unknown) =>
+  (err as { code?: unknown } | null)?.code === '23514' && /no partition of relation "posts"/.test(String((err as Error).message));
 
 /** The stored form of a post: no NUL anywhere, no unit separator inside list elements. */
 function cleanPost(p: CanonicalPost): CanonicalPost {
@@ -356,6 +410,11 @@ interface WriteState {
   savepoints: number;
   landed: { t: Date; platform: string; post_id: string }[];
   refused: { item: Item; reason: string }[];
+  source: PostSource;
+  /** the staging table may hold rows of an earlier half (COPY path) */
+  staged: boolean;
+  /** the partitions were just checked: a row without one is the record's own fault */
+  partitionsFresh: boolean;
 }
 
 function rejectedOf(chunk: ChunkInput, i: number, post: CanonicalPost, reason: string): RejectedInput {
@@ -365,7 +424,7 @@ function rejectedOf(chunk: ChunkInput, i: number, post: CanonicalPost, reason: s
   return { file: pos?.file ?? `(batch ${chunk.batchId} chunk ${chunk.seq})`, line: pos?.line ?? i + 1, raw, reason };
 }
 
-async function writeChunkTx(trx: Transaction<DB>, chunk: ChunkInput, limits: StorageLimits): Promise<ChunkResult> {
+async function writeChunkTx(trx: Transaction<DB>, chunk: ChunkInput, limits: StorageLimits, source: PostSource, partitionsFresh: boolean): Promise<ChunkResult> {
   const claimed = await trx
     .insertInto('ingest_chunks')
     .values({
@@ -393,7 +452,7 @@ async function writeChunkTx(trx: Transaction<DB>, chunk: ChunkInput, limits: Sto
   // Sorted by key, so concurrent chunks take row locks in the same order (no deadlocks).
   items.sort((x, y) => (x.post.platform === y.post.platform ? cmp(x.post.post_id, y.post.post_id) : cmp(x.post.platform, y.post.platform)));
 
-  const st: WriteState = { batchId: chunk.batchId, savepoints: 0, landed: [], refused: [] };
+  const st: WriteState = { batchId: chunk.batchId, savepoints: 0, landed: [], refused: [], source, staged: false, partitionsFresh };
   await writeItems(trx, items, st);
   for (const r of st.refused) rejected.push(rejectedOf(chunk, r.item.i, chunk.posts[r.item.i]!, r.reason));
 
@@ -499,7 +558,7 @@ async function writeItems(trx: Transaction<DB>, items: Item[], st: WriteState): 
   const sp = `cw_chunk_${st.savepoints++}`;
   await sql.raw(`savepoint ${sp}`).execute(trx);
   try {
-    const rows = await insertPosts(trx, st.batchId, items);
+    const rows = await insertPosts(trx, st, items);
     if (rows.length > 0) {
       const fresh = new Set(rows.map((r) => r.platform + SEP + r.post_id));
       // delete as we go: a post repeated inside the chunk counts once
@@ -509,6 +568,7 @@ async function writeItems(trx: Transaction<DB>, items: Item[], st: WriteState): 
     await sql.raw(`release savepoint ${sp}`).execute(trx);
     for (const r of rows) st.landed.push(r);
   } catch (err) {
+    if (!st.partitionsFresh && isNoPartition(err)) throw new NoPartitionError((err as Error).message);
     if (!isDataError(err)) throw err;
     await sql.raw(`rollback to savepoint ${sp}`).execute(trx);
     await sql.raw(`release savepoint ${sp}`).execute(trx);
@@ -522,53 +582,193 @@ async function writeItems(trx: Transaction<DB>, items: Item[], st: WriteState): 
   }
 }
 
-async function insertPosts(trx: Transaction<DB>, batchId: number, items: Item[]): Promise<{ t: Date; platform: string; post_id: string }[]> {
-  const cols = {
-    platform: [] as string[],
-    post_id: [] as string[],
-    account_id: [] as string[],
-    posted_at: [] as string[],
-    text: [] as string[],
-    lang: [] as (string | null)[],
-    urls: [] as string[],
-    hashtags: [] as string[],
-    mentions: [] as string[],
-    media: [] as string[],
-    objects: [] as string[],
-    repost_of: [] as (string | null)[],
-    reply_to: [] as (string | null)[],
+/** The columns a chunk's posts are staged with: lists joined by SEP, `i` the order in the chunk. */
+interface Staged {
+  i: number[];
+  platform: string[];
+  post_id: string[];
+  account_id: string[];
+  posted_at: string[];
+  text: string[];
+  lang: (string | null)[];
+  urls: string[];
+  hashtags: string[];
+  mentions: string[];
+  media: string[];
+  objects: string[];
+  repost_of: (string | null)[];
+  reply_to: (string | null)[];
+}
+
+/** Where INSERT … SELECT reads a chunk's posts from: a relation with the columns of Staged. */
+type PostSource = (trx: Transaction<DB>, st: WriteState, cols: Staged) => Promise<RawBuilder<unknown>>;
+
+const STAGE_COLUMNS = 'i, platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions, media, objects, repost_of, reply_to';
+
+/** PGlite (and INGEST_WRITE=insert): the posts travel as 14 arrays, unnested. */
+const insertSource: PostSource = async (_trx, _st, c) =>
+  sql`(select * from unnest(${c.i}::int[], ${c.platform}::text[], ${c.post_id}::text[], ${c.account_id}::text[],
+                ${c.posted_at}::timestamptz[], ${c.text}::text[], ${c.lang}::text[],
+                ${c.urls}::text[], ${c.hashtags}::text[], ${c.mentions}::text[],
+                ${c.media}::text[], ${c.objects}::text[], ${c.repost_of}::text[], ${c.reply_to}::text[])
+      as u(${sql.raw(STAGE_COLUMNS)}))`;
+
+// COPY text format: backslash, newline, carriage return and tab escaped; \N is null.
+const ESC = /[\\\n\r\t]/g;
+const escMap: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const copyText = (s: string | null) => (s === null ? '\\N' : ESC.test(s) ? ((ESC.lastIndex = 0), s.replace(ESC, (m) => escMap[m]!)) : s);
+
+/** Postgres: the posts are COPYed (text format) into the connection's staging table. */
+function copySource(client: pg.PoolClient): PostSource {
+  return async (trx, st, c) => {
+    if (st.staged) await sql`truncate cw_posts_stage`.execute(trx);
+    st.staged = true;
+    const parts: string[] = [];
+    for (let k = 0; k < c.i.length; k++) {
+      parts.push(
+        `${c.i[k]}\t${copyText(c.platform[k]!)}\t${copyText(c.post_id[k]!)}\t${copyText(c.account_id[k]!)}\t${copyText(c.posted_at[k]!)}\t${copyText(c.text[k]!)}\t${copyText(c.lang[k]!)}\t${copyText(c.urls[k]!)}\t${copyText(c.hashtags[k]!)}\t${copyText(c.mentions[k]!)}\t${copyText(c.media[k]!)}\t${copyText(c.objects[k]!)}\t${copyText(c.repost_of[k]!)}\t${copyText(c.reply_to[k]!)}\n`,
+      );
+    }
+    const stream = client.query(copyFrom(`copy cw_posts_stage (${STAGE_COLUMNS}) from stdin`));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(parts.join(''));
+    });
+    return sql`cw_posts_stage`;
   };
-  for (const { post: p } of items) {
-    cols.platform.push(p.platform);
-    cols.post_id.push(p.post_id);
-    cols.account_id.push(p.account.id);
-    cols.posted_at.push(p.posted_at);
-    cols.text.push(p.text);
-    cols.lang.push(p.lang);
-    cols.urls.push(joinList(p.urls));
-    cols.hashtags.push(joinList(p.hashtags));
-    cols.mentions.push(joinList(p.mentions));
-    cols.media.push(joinList(p.media_hashes ?? []));
-    cols.objects.push(joinList(p.objects ?? []));
-    cols.repost_of.push(p.repost_of);
-    cols.reply_to.push(p.reply_to);
+}
+
+/** Clients that have their staging table already (temporary: per connection). */
+const staged = new WeakSet<pg.PoolClient>();
+
+async function ensureStage(client: pg.PoolClient): Promise<void> {
+  if (staged.has(client)) return;
+  // outside the chunk's transaction, so a rolled-back chunk does not take it along
+  await client.query(`create temp table if not exists cw_posts_stage (
+      i int, platform text, post_id text, account_id text, posted_at timestamptz, text text, lang text,
+      urls text, hashtags text, mentions text, media text, objects text, repost_of text, reply_to text
+    ) on commit delete rows`);
+  staged.add(client);
+}
+
+/** A Kysely on one checked-out client, so the chunk's transaction and its COPY share it. */
+function onClient(client: pg.PoolClient): Kysely<Database> {
+  const one = { query: client.query.bind(client), release: () => {} };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => one, end: async () => {} } as never }) });
+}
+
+/**
+ * Insert a chunk's posts; returns those that landed. A post lands once per (platform,
+ * post_id): the primary key (platform, post_id, posted_at) makes ON CONFLICT skip the same
+ * post again, the NOT EXISTS probe on its (platform, post_id) prefix skips a stored id whose
+ * posted_at differs, and DISTINCT ON keeps a chunk's first copy of an id.
+ */
+async function insertPosts(trx: Transaction<DB>, st: WriteState, items: Item[]): Promise<{ t: Date; platform: string; post_id: string }[]> {
+  const n = items.length;
+  const cols: Staged = {
+    i: new Array(n),
+    platform: new Array(n),
+    post_id: new Array(n),
+    account_id: new Array(n),
+    posted_at: new Array(n),
+    text: new Array(n),
+    lang: new Array(n),
+    urls: new Array(n),
+    hashtags: new Array(n),
+    mentions: new Array(n),
+    media: new Array(n),
+    objects: new Array(n),
+    repost_of: new Array(n),
+    reply_to: new Array(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const p = items[k]!.post;
+    cols.i[k] = k;
+    cols.platform[k] = p.platform;
+    cols.post_id[k] = p.post_id;
+    cols.account_id[k] = p.account.id;
+    cols.posted_at[k] = p.posted_at;
+    cols.text[k] = p.text;
+    cols.lang[k] = p.lang;
+    cols.urls[k] = joinList(p.urls);
+    cols.hashtags[k] = joinList(p.hashtags);
+    cols.mentions[k] = joinList(p.mentions);
+    cols.media[k] = joinList(p.media_hashes ?? []);
+    cols.objects[k] = joinList(p.objects ?? []);
+    cols.repost_of[k] = p.repost_of;
+    cols.reply_to[k] = p.reply_to;
   }
+  const src = await st.source(trx, st, cols);
   const inserted = await sql<{ t: Date; platform: string; post_id: string }>`
     insert into posts (platform, post_id, account_id, posted_at, text, lang, urls, hashtags,
                        mentions, media_hashes, objects, repost_of, reply_to, batch_id)
-    select u.platform, u.post_id, u.account_id, u.posted_at, u.text, u.lang,
-           string_to_array(u.urls, ${SEP}), string_to_array(u.hashtags, ${SEP}),
-           string_to_array(u.mentions, ${SEP}), string_to_array(u.media, ${SEP}),
-           string_to_array(u.objects, ${SEP}), u.repost_of, u.reply_to, ${batchId}::bigint
-    from unnest(${cols.platform}::text[], ${cols.post_id}::text[], ${cols.account_id}::text[],
-                ${cols.posted_at}::timestamptz[], ${cols.text}::text[], ${cols.lang}::text[],
-                ${cols.urls}::text[], ${cols.hashtags}::text[], ${cols.mentions}::text[],
-                ${cols.media}::text[], ${cols.objects}::text[], ${cols.repost_of}::text[], ${cols.reply_to}::text[])
-      as u(platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions,
-           media, objects, repost_of, reply_to)
-    on conflict (platform, post_id) do nothing
+    select * from (
+      select distinct on (u.platform, u.post_id)
+             u.platform, u.post_id, u.account_id, u.posted_at, u.text, u.lang,
+             string_to_array(u.urls, ${SEP}), string_to_array(u.hashtags, ${SEP}),
+             string_to_array(u.mentions, ${SEP}), string_to_array(u.media, ${SEP}),
+             string_to_array(u.objects, ${SEP}), u.repost_of, u.reply_to, ${st.batchId}::bigint
+      from ${src} u
+      where not exists (select 1 from posts p where p.platform = u.platform and p.post_id = u.post_id)
+      order by u.platform, u.post_id, u.i) d
+    on conflict (platform, post_id, posted_at) do nothing
     returning posted_at as t, platform, post_id`.execute(trx);
   return inserted.rows;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** The UTC months (`YYYY-MM`) of posts' posted_at, for the partitions a chunk needs. */
+export function monthsOf(posts: readonly CanonicalPost[]): string[] {
+  const out = new Set<string>();
+  let last = '';
+  for (const p of posts) {
+    if (typeof p.posted_at !== 'string') continue;
+    const d = new Date(p.posted_at);
+    const y = d.getUTCFullYear();
+    if (!Number.isFinite(y) || y < 1 || y > 9999) continue;
+    const m = `${String(y).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}`;
+    if (m !== last) out.add((last = m));
+  }
+  return [...out];
+}
+
+/** posts_yYYYYmMM: the partition of posts holding the UTC month `YYYY-MM`. */
+export const partitionName = (month: string) => `posts_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+
+/** Partitions known to exist, per process (a dropped one is re-checked: see forgetPartitions). */
+const known = new Set<string>();
+export const forgetPartitions = () => known.clear();
+
+/**
+ * Create the month partitions of `posts` the months need (idempotent; in their own short
+ * transactions, before the chunk's, so the chunk never holds the parent's lock). Two writers
+ * racing to create the same month: the loser finds it made.
+ */
+export async function ensurePostPartitions(db: Kysely<any>, months: readonly string[]): Promise<void> {
+  const todo = months.filter((m) => !known.has(m));
+  if (todo.length === 0) return;
+  const names = todo.map(partitionName);
+  const have = await sql<{ relname: string }>`select relname from pg_class where relname = any(${names}::text[]) and relkind = 'r'`.execute(db);
+  const exists = new Set(have.rows.map((r) => r.relname));
+  for (const m of todo) {
+    const name = partitionName(m);
+    if (!exists.has(name)) {
+      const y = Number(m.slice(0, 4));
+      const mo = Number(m.slice(5, 7));
+      const from = `${m.slice(0, 4)}-${pad2(mo)}-01 00:00:00+00`;
+      const to = mo === 12 ? `${String(y + 1).padStart(4, '0')}-01-01 00:00:00+00` : `${m.slice(0, 4)}-${pad2(mo + 1)}-01 00:00:00+00`;
+      try {
+        await sql.raw(`create table if not exists ${name} partition of posts for values from ('${from}') to ('${to}')`).execute(db);
+      } catch (err) {
+        // 42P07 duplicate table, 23505 on pg_type: another writer created it just now
+        const code = (err as { code?: string }).code;
+        if (code !== '42P07' && code !== '23505') throw err;
+      }
+    }
+    known.add(m);
+  }
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

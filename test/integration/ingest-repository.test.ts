@@ -4,20 +4,22 @@ import { openPglite } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/connection.ts';
 import type { Db } from '../../src/db/connection.ts';
 import { ingestRepository } from '../../src/db/ingest-repository.ts';
+import type { IngestRepository } from '../../src/db/ingest-repository.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 import { post } from '../helpers/posts.ts';
 
-// The same repository behaviour on the real Postgres and on the embedded PGlite.
-const backends: [string, () => Promise<{ db: Db; done: () => Promise<void> }>][] = [
-  [
-    'postgres',
-    async () => {
-      const t: TestDatabase = await createTestDatabase();
-      const db = await t.open();
-      return { db, done: async () => { await db.close(); await t.drop(); } };
-    },
-  ],
+// The same repository behaviour on the real Postgres (array INSERT path and COPY path) and
+// on the embedded PGlite (array INSERT path).
+type Make = () => Promise<{ db: Db; done: () => Promise<void> }>;
+const onPostgres: Make = async () => {
+  const t: TestDatabase = await createTestDatabase();
+  const db = await t.open();
+  return { db, done: async () => { await db.close(); await t.drop(); } };
+};
+const backends: [string, Make, (db: Db) => IngestRepository][] = [
+  ['postgres (insert)', onPostgres, (db) => ingestRepository(db.kysely)],
+  ['postgres (COPY)', onPostgres, (db) => ingestRepository(db.kysely, undefined, { pool: db.pool })],
   [
     'pglite',
     async () => {
@@ -25,10 +27,11 @@ const backends: [string, () => Promise<{ db: Db; done: () => Promise<void> }>][]
       await migrateToLatest(db.kysely);
       return { db, done: () => db.close() };
     },
+    (db) => ingestRepository(db.kysely),
   ],
 ];
 
-describe.each(backends)('ingest repository on %s', (_name, make) => {
+describe.each(backends)('ingest repository on %s', (_name, make, mk) => {
   let db: Db;
   let done: () => Promise<void>;
   beforeAll(async () => {
@@ -39,7 +42,7 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   });
 
   it('writes a chunk with its posts, accounts, sightings and rejected records, and completes the batch', async () => {
-    const repo = ingestRepository(db.kysely);
+    const repo = mk(db);
     const batchId = await repo.createBatch({ source: 'test', format: 'ndjson', fileName: 'a.ndjson' });
     const posts = [
       post({ post_id: '1', urls: ['https://a.example/x'], hashtags: ['MAGA', 'vote'], posted_at: '2024-04-01T12:00:00Z' }),
@@ -82,7 +85,7 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   });
 
   it('a retried chunk writes nothing twice', async () => {
-    const repo = ingestRepository(db.kysely);
+    const repo = mk(db);
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
     const chunk = { batchId, seq: 0, posts: [post({ post_id: 'r1' }, { id: 'racc' })], rejected: [{ file: 'f', line: 9, raw: 'x', reason: 'bad' }] };
     expect((await repo.writeChunk(chunk)).written).toBe(true);
@@ -95,7 +98,7 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   });
 
   it('the same posts in a new batch count as duplicates and change nothing', async () => {
-    const repo = ingestRepository(db.kysely);
+    const repo = mk(db);
     const before = await db.kysely.selectFrom('account_sightings').select(['account_id', 'posts']).orderBy('account_id').execute();
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
     const r = await repo.writeChunk({
@@ -110,7 +113,7 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   });
 
   it('a chunk that fails half-way leaves nothing behind', async () => {
-    const repo = ingestRepository(db.kysely);
+    const repo = mk(db);
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
     // A failure that is not about the data (here a trigger raising P0001, like a lost
     // connection or a cancelled statement) fails the whole chunk: it is retried as a unit.
@@ -136,12 +139,60 @@ describe.each(backends)('ingest repository on %s', (_name, make) => {
   });
 
   it('keeps hostile text byte for byte', async () => {
-    const repo = ingestRepository(db.kysely);
+    const repo = mk(db);
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
     const text = "<img src=x onerror=alert(1)> '; drop table posts; -- \u200b\u202e مرحبا 🇺🇸 , \\ \"";
     await repo.writeChunk({ batchId, seq: 0, posts: [post({ post_id: 'evil', text, hashtags: ['a,b', '{c}', 'd"e'] })], rejected: [] });
     const p = await db.kysely.selectFrom('posts').selectAll().where('post_id', '=', 'evil').executeTakeFirstOrThrow();
     expect(p.text).toBe(text);
     expect(p.hashtags).toEqual(['a,b', '{c}', 'd"e']);
+  });
+
+  it('stores posts in month partitions it creates, and an id seen again with another time once', async () => {
+    const repo = mk(db);
+    expect(repo.writePath).toBe(_name === 'postgres (COPY)' ? 'copy' : 'insert');
+    const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const r = await repo.writeChunk({
+      batchId,
+      seq: 0,
+      posts: [
+        post({ post_id: 'm1', posted_at: '2019-12-31T23:59:59Z' }, { id: 'macc' }),
+        post({ post_id: 'm2', posted_at: '2020-01-01T00:00:00Z' }, { id: 'macc' }),
+        // the same id twice in one chunk with different times: the first is kept
+        post({ post_id: 'm3', posted_at: '2020-02-10T00:00:00Z', text: 'first' }, { id: 'macc' }),
+        post({ post_id: 'm3', posted_at: '2020-03-10T00:00:00Z', text: 'second' }, { id: 'macc' }),
+      ],
+      rejected: [],
+    });
+    expect(r).toMatchObject({ accepted: 3, duplicates: 1 });
+    const parts = await sql<{ p: string; n: number }>`
+      select tableoid::regclass::text as p, count(*)::int as n from posts where post_id in ('m1', 'm2', 'm3') group by 1 order by 1`.execute(db.kysely);
+    expect(parts.rows).toEqual([
+      { p: 'posts_y2019m12', n: 1 },
+      { p: 'posts_y2020m01', n: 1 },
+      { p: 'posts_y2020m02', n: 1 },
+    ]);
+    // again in a new batch, and with another posted_at (another month): still one row, noted changed
+    const b2 = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const r2 = await repo.writeChunk({
+      batchId: b2,
+      seq: 0,
+      posts: [post({ post_id: 'm1', posted_at: '2019-12-31T23:59:59Z' }, { id: 'macc' }), post({ post_id: 'm2', posted_at: '2020-05-01T00:00:00Z' }, { id: 'macc' })],
+      rejected: [],
+    });
+    expect(r2).toMatchObject({ accepted: 0, duplicates: 2, changed: 1 });
+    const m2 = await db.kysely.selectFrom('posts').select(['posted_at']).where('post_id', '=', 'm2').execute();
+    expect(m2.map((x) => new Date(x.posted_at).toISOString())).toEqual(['2020-01-01T00:00:00.000Z']);
+    const m3 = await db.kysely.selectFrom('posts').select(['text']).where('post_id', '=', 'm3').execute();
+    expect(m3.map((x) => x.text)).toEqual(['first']);
+  });
+
+  it('re-creates a month partition dropped behind its back', async () => {
+    const repo = mk(db);
+    const b = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    await repo.writeChunk({ batchId: b, seq: 0, posts: [post({ post_id: 'd1', posted_at: '2018-06-01T00:00:00Z' })], rejected: [] });
+    await sql`drop table posts_y2018m06`.execute(db.kysely);
+    const r = await repo.writeChunk({ batchId: b, seq: 1, posts: [post({ post_id: 'd1', posted_at: '2018-06-01T00:00:00Z' })], rejected: [] });
+    expect(r).toMatchObject({ accepted: 1, rejected: 0 });
   });
 });

@@ -29,7 +29,12 @@ export function createIngestProcessor(deps: {
   /** a running batch with no heartbeat for this long is abandoned */
   staleAfterMs?: number;
 }): IngestProcessor {
-  const repo = ingestRepository(deps.db.kysely);
+  // Postgres: COPY through the pool; INGEST_WRITE=insert keeps the array INSERT path
+  // (PGlite always uses it), for the benchmark's side-by-side (bench/ingest.ts).
+  const repo = ingestRepository(deps.db.kysely, undefined, {
+    pool: deps.db.pool,
+    path: process.env.INGEST_WRITE === 'insert' ? 'insert' : 'copy',
+  });
   const attempts = deps.attempts ?? DEFAULT_ATTEMPTS;
   const staleAfter = deps.staleAfterMs ?? STALE_AFTER_MS;
   let lastReap = 0;
