@@ -29,7 +29,7 @@ interface EdgeRow {
   e: CoEvidence[];
 }
 
-function edgeRow(e: Edge): EdgeRow {
+export function edgeRow(e: Edge): EdgeRow {
   const evidence = e.evidence.slice(0, evidenceCap(e.kind));
   return { k: e.kind, a: e.a, b: e.b, w: e.weight, s: e.strength, p: [...new Set(evidence.flatMap((x) => [x.a_post, x.b_post]))], e: evidence };
 }

@@ -17,6 +17,7 @@ import type { MemoryParams } from '../core/memory/index.ts';
 import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { edgesOfClusters } from '../core/alerts/edges.ts';
+import { copyWindowEdges } from './edge-store.ts';
 import type { ClusterEdge } from '../core/alerts/edges.ts';
 
 /**
@@ -269,7 +270,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     async storeWindow({ window, hash, detectorVersion }) {
       const p = pending.get(window.start.getTime());
       if (!p || p.hash !== hash) throw new EngineStateError(`no edges of window ${window.start.toISOString()} wait to be stored (the engine restarted?); the job runs again`);
-      const n = await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
+      const n = db.kind === 'postgres' && db.pool ? await copyWindowEdges(db.pool, window, p.edges, detectorVersion) : await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
       if (pending.get(window.start.getTime()) === p) pending.delete(window.start.getTime());
       return n;
     },
