@@ -746,7 +746,7 @@ export const forgetPartitions = () => known.clear();
  * transactions, before the chunk's, so the chunk never holds the parent's lock). Two writers
  * racing to create the same month: the loser finds it made.
  */
-export async function ensurePostPartitions(db: Kysely<any>, months: readonly string[]): Promise<void> {
+export async function ensurePostPartitions<T>(db: Kysely<T>, months: readonly string[]): Promise<void> {
   const todo = months.filter((m) => !known.has(m));
   if (todo.length === 0) return;
   const names = todo.map(partitionName);
@@ -876,4 +876,76 @@ async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Pro
       followers = case when excluded.last_seen_at >= account_sightings.last_seen_at then excluded.followers else account_sightings.followers end,
       following = case when excluded.last_seen_at >= account_sightings.last_seen_at then excluded.following else account_sightings.following end,
       posts = account_sightings.posts + excluded.posts`.execute(trx);
+}
+
+/** A month partition of posts: [from, to) in UTC. */
+export interface PostPartition {
+  name: string;
+  month: string;
+  from: Date;
+  to: Date;
+  rows: number;
+}
+
+const PART_RE = /^posts_y(\d{4})m(\d{2})$/;
+
+/**
+ * The month partitions of posts, oldest first, with their row counts (exact: a count per
+ * partition). Partitions not named posts_yYYYYmMM (none are made so) are not listed.
+ */
+export async function listPostPartitions<T>(db: Kysely<T>, opts: { counts?: boolean } = {}): Promise<PostPartition[]> {
+  const r = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'posts'::regclass order by c.relname`.execute(db);
+  const out: PostPartition[] = [];
+  for (const { name } of r.rows) {
+    const m = PART_RE.exec(name);
+    if (!m) continue;
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const from = new Date(Date.UTC(y, mo - 1, 1));
+    from.setUTCFullYear(y); // years below 100
+    const to = new Date(Date.UTC(y, mo, 1));
+    to.setUTCFullYear(mo === 12 ? y + 1 : y);
+    let rows = -1;
+    if (opts.counts !== false) {
+      const c = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(db);
+      rows = Number(c.rows[0]!.n);
+    }
+    out.push({ name, month: `${m[1]}-${m[2]}`, from, to, rows });
+  }
+  return out;
+}
+
+export interface RetentionResult {
+  horizon: Date;
+  /** the partitions entirely older than the horizon: dropped (or, on a dry run, to drop) */
+  dropped: PostPartition[];
+  kept: PostPartition[];
+  /** alerts whose activity began before the horizon: their evidence posts may be gone */
+  alertsCitingDropped: number;
+}
+
+/**
+ * Retention: drop the month partitions of posts that end at or before `horizon` (whole
+ * months only; the month holding the horizon is kept). Alerts, their members, evidence
+ * (post ids, descriptions, data) and edges are their own tables and are kept; the console
+ * shows their evidence without the dropped posts' text. Each drop is its own short
+ * transaction (a drop takes an exclusive lock on posts for a moment).
+ */
+export async function applyRetention<T>(db: Kysely<T>, horizon: Date, dryRun: boolean): Promise<RetentionResult> {
+  const parts = await listPostPartitions(db);
+  const dropped = parts.filter((p) => p.to.getTime() <= horizon.getTime());
+  const kept = parts.filter((p) => p.to.getTime() > horizon.getTime());
+  let alertsCitingDropped = 0;
+  if (dropped.length > 0) {
+    const last = dropped[dropped.length - 1]!.to;
+    const a = await sql<{ n: number }>`select count(*)::int as n from alerts where first_seen_at < ${last}`.execute(db);
+    alertsCitingDropped = Number(a.rows[0]!.n);
+  }
+  if (!dryRun) {
+    for (const p of dropped) await sql`drop table if exists ${sql.table(p.name)}`.execute(db);
+    forgetPartitions();
+  }
+  return { horizon, dropped, kept, alertsCitingDropped };
 }

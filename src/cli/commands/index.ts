@@ -9,6 +9,7 @@ import { registerJobsCommand } from './jobs.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNetworksCommand } from './networks.ts';
+import { registerRetentionCommand } from './retention.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerShadowCommand } from './shadow.ts';
@@ -33,4 +34,5 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerShadowCommand(program);
   registerStreamCommand(program);
+  registerRetentionCommand(program);
 }
