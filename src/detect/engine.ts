@@ -226,12 +226,34 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     return { input: { posts, accounts, sightings: seen, watchlist, narratives, now: window.end.getTime() / 1000 }, accounts: keys.length };
   }
 
-  async function clusterOver(from: Date, end: Date, params: AnalyzeParams, watchlist: string[], fresh?: { windowStart: Date; edges: Edge[] }): Promise<ClusterTaskResult> {
+  /**
+   * The posts of some accounts over [from, to): with `have`, the posts of every account over a
+   * range ending at `to` already loaded (a window run's), only the part before it is read and
+   * the rest is taken from `have` (the same rows, as one read of the whole range gives; a post
+   * landing between the two reads is the window's next run's, as it is for its edges).
+   */
+  async function postsOf(keys: string[], from: Date, to: Date, have?: { range: TimeWindow; posts: readonly CorePost[] }): Promise<CorePost[]> {
+    if (!have || have.range.end.getTime() !== to.getTime() || have.range.start.getTime() <= from.getTime()) return loadPosts(db, { start: from, end: to }, { accounts: keys });
+    const wanted = new Set(keys);
+    const before = await loadPosts(db, { start: from, end: have.range.start }, { accounts: keys });
+    // canonical order: every post before the range's start sorts before every post in it
+    for (const p of have.posts) if (wanted.has(p.account)) before.push(p);
+    return before;
+  }
+
+  async function clusterOver(
+    from: Date,
+    end: Date,
+    params: AnalyzeParams,
+    watchlist: string[],
+    fresh?: { windowStart: Date; edges: Edge[] },
+    have?: { range: TimeWindow; posts: readonly CorePost[] },
+  ): Promise<ClusterTaskResult> {
     const ph = new Phases();
     const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))).filter((e) => e.weight >= edgeParams(params).minWeight);
     if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, result: null, ms: ph.ms };
     const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
-    const posts = await ph.time('loadPosts', () => loadPosts(db, { start: from, end: new Date(end.getTime() + edgeParams(params).delta * 1000) }, { accounts: keys }));
+    const posts = await ph.time('loadPosts', () => postsOf(keys, from, new Date(end.getTime() + edgeParams(params).delta * 1000), have));
     const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
     boundMemo();
     const res = await ph.time('engine', () => analyzeEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo }, edges, params));
@@ -263,7 +285,7 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       pending.set(window.start.getTime(), { hash, edges });
       // a run that failed before its store leaves its edges behind: only the latest few are kept
       while (pending.size > PENDING_WINDOWS) pending.delete(pending.keys().next().value!);
-      const cluster = step ? await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges }) : null;
+      const cluster = step ? await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges }, { range, posts: loaded }) : null;
       return { ...base, same: false, cluster, ms: ph.ms };
     },
 

@@ -149,6 +149,7 @@ function byTimeThenKey(a: CorePost, b: CorePost): number {
  * timeline) otherwise double every count that follows.
  */
 export function dedupePosts(posts: readonly CorePost[], keyOf: (text: string) => string = textKey): CorePost[] {
+  if (timeSorted(posts)) return dedupeSorted(posts, keyOf);
   // Only posts of one account in one second can be repeats, and those are rare: the text
   // key (the costly part) is computed for them alone.
   const first = new Map<string, CorePost | Set<string>>();
@@ -171,6 +172,57 @@ export function dedupePosts(posts: readonly CorePost[], keyOf: (text: string) =>
     if (bodies.has(b)) continue;
     bodies.add(b);
     out.push(p);
+  }
+  return out;
+}
+
+/** Times never decreasing (and all numbers: a NaN time is left to the general path). */
+function timeSorted(posts: readonly CorePost[]): boolean {
+  for (let i = 0; i < posts.length; i++) {
+    const t = posts[i].t;
+    if (Number.isNaN(t) || (i > 0 && t < posts[i - 1].t)) return false;
+  }
+  return true;
+}
+
+/**
+ * dedupePosts over posts in time order (what every analysis hands it): the posts of one
+ * second are consecutive, so repeats are looked for within each run of equal times, by
+ * account, with no `account + time` key string per post. The same posts are kept, in the
+ * same order: a run holds every post of its (account, second) pairs.
+ */
+function dedupeSorted(posts: readonly CorePost[], keyOf: (text: string) => string): CorePost[] {
+  const body = (p: CorePost) => keyOf(p.text).slice(0, 40) || p.repost_of || p.key;
+  const out: CorePost[] = [];
+  const first = new Map<string, CorePost | Set<string>>();
+  let i = 0;
+  while (i < posts.length) {
+    const t = posts[i].t;
+    let j = i + 1;
+    while (j < posts.length && posts[j].t === t) j++;
+    if (j - i === 1) {
+      out.push(posts[i]);
+      i = j;
+      continue;
+    }
+    first.clear();
+    for (let n = i; n < j; n++) {
+      const p = posts[n];
+      const prev = first.get(p.account);
+      if (prev === undefined) {
+        first.set(p.account, p);
+        out.push(p);
+        continue;
+      }
+      let bodies: Set<string>;
+      if (prev instanceof Set) bodies = prev;
+      else first.set(p.account, (bodies = new Set([body(prev)])));
+      const b = body(p);
+      if (bodies.has(b)) continue;
+      bodies.add(b);
+      out.push(p);
+    }
+    i = j;
   }
   return out;
 }
