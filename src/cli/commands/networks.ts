@@ -17,6 +17,7 @@ import {
 } from '../../core/edges/index.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
 import { bareKeys, loadCorePosts } from '../../ingest/core-posts.ts';
+import { cntNetworks } from '../../ingest/read/cnt-networks.ts';
 import { DEFAULT_DETECTION, detectionParams } from '../../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../../config/narratives.ts';
 import { analyzeEdges } from '../../core/analyze.ts';
@@ -51,6 +52,14 @@ export interface NetworksOptions {
    * anything that scores narratives over all posts keeps it.
    */
   repostText?: boolean;
+  /**
+   * Memory budget in MiB (`--memory-mb`): under `--compat cnt` with `repostText: false`, input
+   * larger than about a quarter of it is hash-partitioned by object into temp files and counted
+   * one partition at a time (ingest/read/cnt-networks.ts). The edges are the same.
+   */
+  memoryMb?: number | null;
+  /** partitions for the spilled run (tests force spilling with it); default from the budget */
+  partitions?: number;
 }
 
 export interface StepTiming {
@@ -59,7 +68,15 @@ export interface StepTiming {
 }
 
 export interface NetworksResult {
+  /**
+   * The posts read. Empty on the columnar `--compat cnt` path (edges only), which holds no post
+   * objects: `postCount` counts them either way.
+   */
   posts: CorePost[];
+  postCount: number;
+  /** partitions the columnar path used (1: in memory; undefined: the post-object path) */
+  partitions?: number;
+  spilledBytes?: number;
   /** platforms of the posts: with one, the files show bare ids (keys are `platform:id` inside) */
   platforms: string[];
   accounts: Map<string, CanonicalAccount>;
@@ -94,6 +111,30 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
     return v;
   };
 
+  if (compat === 'cnt' && opts.repostText === false) {
+    // edges only: the columnar engine, no post objects (core/edges/cnt-columns.ts)
+    const r = await cntNetworks({ file: opts.file, format: opts.format, kinds, ro, memoryMb: opts.memoryMb, partitions: opts.partitions });
+    const edges: Edge[] = [];
+    for (const kind of kinds) for (const e of r.edgesByKind.get(kind) ?? []) edges.push(e);
+    return {
+      posts: [],
+      postCount: r.postCount,
+      partitions: r.partitions,
+      spilledBytes: r.spilledBytes,
+      platforms: r.platforms,
+      accounts: r.accounts,
+      edges,
+      edgesByKind: r.edgesByKind,
+      kinds,
+      compat,
+      window,
+      minWeight,
+      rejected: r.rejected,
+      duplicates: r.duplicates,
+      format: r.format,
+      timings: r.timings,
+    };
+  }
   const t0 = performance.now();
   const loaded = await loadCorePosts(opts.file, {
     format: opts.format,
@@ -110,6 +151,7 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
   }
   return {
     posts: loaded.posts,
+    postCount: loaded.posts.length,
     platforms: loaded.platforms,
     accounts: loaded.accounts,
     edges,
@@ -180,7 +222,7 @@ export function networksSummary(result: NetworksResult, written: readonly string
   const extra = [result.rejected > 0 ? `${n(result.rejected)} unreadable` : '', result.duplicates > 0 ? `${n(result.duplicates)} repeated ids dropped` : '']
     .filter(Boolean)
     .join(', ');
-  lines.push(`input: ${n(result.posts.length)} posts by ${n(result.accounts.size)} accounts (${result.format})${extra ? `; ${extra}` : ''}`);
+  lines.push(`input: ${n(result.postCount)} posts by ${n(result.accounts.size)} accounts (${result.format})${extra ? `; ${extra}` : ''}`);
   lines.push('');
   const rows: (string | number)[][] = [['kind', 'edges', 'accounts', 'max weight', 'strength Σ']];
   for (const kind of result.kinds) {
@@ -200,7 +242,8 @@ export function networksSummary(result: NetworksResult, written: readonly string
   lines.push(table(rows));
   lines.push('');
   const total = result.timings.reduce((s, t) => s + t.ms, 0);
-  lines.push(`time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.posts.length, total))} posts/s)`);
+  lines.push(`time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.postCount, total))} posts/s)`);
+  if (result.partitions !== undefined && result.partitions > 1) lines.push(`memory: ${result.partitions} partitions per kind, ${n(Math.round((result.spilledBytes ?? 0) / 1e6))} MB spilled to temp files`);
   if (written.length > 0) lines.push(`wrote: ${written.map((w) => safe(w)).join(', ')}`);
   return lines.join('\n') + '\n';
 }
@@ -214,6 +257,7 @@ interface NetworksFlags {
   out: string;
   compat?: string;
   format?: string;
+  memoryMb?: string;
 }
 
 function number(name: string, v: string, integer: boolean): number {
@@ -237,6 +281,7 @@ export function registerNetworksCommand(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'networks')
     .option('--compat <tool>', 'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)')
     .option('-f, --format <format>', `input format (default: detected): ${INPUT_FORMATS.join(', ')}`)
+    .option('--memory-mb <n>', 'with --compat cnt: memory budget; larger input is partitioned by object into temp files and counted one partition at a time (same edges)')
     .option('--no-clusters', 'edges only: skip clusters.json (communities, scores and reasons)')
     .addHelpText(
       'after',
@@ -263,6 +308,12 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
   if (kinds && kinds.length === 0) throw new UsageError('--kinds names no kind');
   // clusters need coordwatch's undirected edges; the toolkit's directed weights are for comparison
   const withClusters = flags.clusters !== false && flags.compat !== 'cnt';
+  let memoryMb: number | null = null;
+  if (flags.memoryMb !== undefined) {
+    memoryMb = number('memory-mb', flags.memoryMb, false);
+    if (memoryMb <= 0) throw new UsageError('--memory-mb must be > 0');
+    if (flags.compat !== 'cnt') throw new UsageError('--memory-mb needs --compat cnt (the default mode keeps posts for its clusters)');
+  }
   const result = await runNetworks({
     file,
     kinds,
@@ -273,6 +324,7 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
     format: flags.format as InputFormat | undefined,
     // repost text is only needed for the clusters' evidence and narratives
     repostText: withClusters,
+    memoryMb,
   });
   const written = await writeNetworks(result, flags.out);
   let clusterLines = '';

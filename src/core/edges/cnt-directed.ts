@@ -95,6 +95,12 @@ export function accumulateDirected(
   params: DirectedParams,
   table = new PairTable(),
   evidence = new EvidenceLog(),
+  /**
+   * Facts of posts with several objects, to be deduplicated by the caller (a partitioned run
+   * collects them over all partitions, since a post's objects may sit in different ones);
+   * when omitted they are settled here.
+   */
+  sideOut?: SideFacts,
 ): { table: PairTable; evidence: EvidenceLog } {
   const { start, ranks, perRank } = groups;
   const { t, acc } = prep;
@@ -106,7 +112,7 @@ export function accumulateDirected(
   const lastRank = new Int32Array(nAcc);
   let present = new Int32Array(64);
   let nPresent = 0;
-  const side = new SideFacts();
+  const side = sideOut ?? new SideFacts();
 
   const add = (a: number, r: number): void => {
     if (count[a]++ === 0) {
@@ -158,6 +164,6 @@ export function accumulateDirected(
     }
     while (lo < hi) remove(acc[ranks[lo++]]);
   }
-  side.forEachDistinct((r, b, rb, o) => creditDirected(table, evidence, cap, prep.acc[r], r, b, rb, o));
+  if (sideOut === undefined) side.forEachDistinct((r, b, rb, o) => creditDirected(table, evidence, cap, prep.acc[r], r, b, rb, o));
   return { table, evidence };
 }

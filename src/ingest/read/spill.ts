@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Records in partitions, kept in memory or spilled to one temp file per partition. Records are
+ * little-endian binary: 32-bit integers, UTF-8 strings with a 32-bit byte length, 32-bit
+ * unsigned arrays. A partition is written once, then read once as a whole (`forEach`) and dropped.
+ */
+
+const CHUNK = 256 * 1024;
+
+export class RecordReader {
+  pos = 0;
+  constructor(
+    readonly buf: Buffer,
+    readonly end: number,
+  ) {}
+
+  int(): number {
+    const v = this.buf.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  str(): string {
+    const len = this.buf.readUInt32LE(this.pos);
+    const from = this.pos + 4;
+    this.pos = from + len;
+    return this.buf.toString('utf8', from, from + len);
+  }
+
+  /** `m` unsigned 32-bit values into `out` */
+  u32(out: Uint32Array, m: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let k = 0; k < m; k++, p += 4) out[k] = b.readUInt32LE(p);
+    this.pos = p;
+  }
+}
+
+interface Part {
+  chunks: { buf: Buffer; used: number }[];
+  buf: Buffer;
+  used: number;
+  fd: number;
+  file: string | null;
+  bytes: number;
+}
+
+export class SpillStore {
+  private readonly parts: Part[] = [];
+  /** bytes written to temp files */
+  spilled = 0;
+  private cur!: Part;
+
+  constructor(
+    count: number,
+    /** folder for the partition files; null: keep them in memory */
+    private readonly dir: string | null,
+    name: string,
+  ) {
+    for (let p = 0; p < count; p++) {
+      const file = dir === null ? null : path.join(dir, `${name}-${p}.bin`);
+      this.parts.push({ chunks: [], buf: Buffer.allocUnsafe(dir === null ? CHUNK : 64 * 1024), used: 0, fd: file === null ? -1 : fs.openSync(file, 'w'), file, bytes: 0 });
+    }
+  }
+
+  get count(): number {
+    return this.parts.length;
+  }
+
+  /** Starts a record of at most `maxBytes` in partition `p`; write its fields with int/str/u32. */
+  begin(p: number, maxBytes: number): this {
+    const part = this.parts[p];
+    if (part.used + maxBytes > part.buf.length) {
+      this.flush(part);
+      if (maxBytes > part.buf.length) part.buf = Buffer.allocUnsafe(maxBytes);
+    }
+    this.cur = part;
+    return this;
+  }
+
+  int(v: number): this {
+    const part = this.cur;
+    part.buf.writeInt32LE(v, part.used);
+    part.used += 4;
+    return this;
+  }
+
+  /** a string; the record's `maxBytes` must allow 4 + 3 × its length */
+  str(s: string): this {
+    const part = this.cur;
+    const len = part.buf.write(s, part.used + 4, 'utf8');
+    part.buf.writeUInt32LE(len, part.used);
+    part.used += 4 + len;
+    return this;
+  }
+
+  u32(a: Uint32Array, m: number): this {
+    const part = this.cur;
+    const b = part.buf;
+    let u = part.used;
+    for (let k = 0; k < m; k++, u += 4) b.writeUInt32LE(a[k], u);
+    part.used = u;
+    return this;
+  }
+
+  private flush(part: Part): void {
+    if (part.used === 0) return;
+    part.bytes += part.used;
+    if (part.fd >= 0) {
+      fs.writeSync(part.fd, part.buf, 0, part.used);
+      this.spilled += part.used;
+      part.used = 0;
+      return;
+    }
+    part.chunks.push({ buf: part.buf, used: part.used });
+    part.buf = Buffer.allocUnsafe(CHUNK);
+    part.used = 0;
+  }
+
+  /** Reads partition `p`'s records (`read` consumes exactly one record per call), then drops it. */
+  forEach(p: number, read: (r: RecordReader) => void): void {
+    const part = this.parts[p];
+    this.flush(part);
+    let chunks = part.chunks;
+    if (part.fd >= 0) {
+      fs.closeSync(part.fd);
+      part.fd = -1;
+      const buf = fs.readFileSync(part.file!);
+      fs.rmSync(part.file!, { force: true });
+      chunks = [{ buf, used: buf.length }];
+    }
+    part.chunks = [];
+    part.buf = Buffer.alloc(0);
+    for (const c of chunks) {
+      const r = new RecordReader(c.buf, c.used);
+      while (r.pos < r.end) read(r);
+    }
+  }
+
+  /** Closes and removes whatever is left. */
+  close(): void {
+    for (const part of this.parts) {
+      if (part.fd >= 0) fs.closeSync(part.fd);
+      part.fd = -1;
+      if (part.file !== null) fs.rmSync(part.file, { force: true });
+      part.chunks = [];
+    }
+  }
+}
