@@ -196,8 +196,8 @@ async function streamRun(rate: number): Promise<void> {
       lat.push(Math.max(0, new Date(r.t).getTime() - detectable));
     }
     const orgFlagged = await sql<{ n: number }>`select count(distinct account_key)::int as n from alert_members where account_key <> all(${[...campaignPostTimes.keys()]}::text[])`.execute(pgdb.kysely);
-    const windows = await sql<{ n: number; ms: number; same: number; posts: number; edges: number; caccounts: number; cposts: number }>`
-      select count(*)::int as n, avg((stats->>'ms')::float) as ms, count(*) filter (where (stats->>'same')::boolean)::int as same,
+    const windows = await sql<{ n: number; ms: number; same: number; posts: number; edges: number; caccounts: number; cposts: number; settle: number | null; resteps: number | null }>`
+      select count(*)::int as n, avg((stats->>'ms')::float) as ms, avg((stats->>'settleMs')::float) as settle, sum((stats->>'reclustered')::int)::int as resteps, count(*) filter (where (stats->>'same')::boolean)::int as same,
              avg((stats->>'posts')::float) as posts, avg((stats->>'edges')::float) as edges,
              avg((stats->'cluster'->>'accounts')::float) as caccounts, avg((stats->'cluster'->>'posts')::float) as cposts
       from scan_runs where kind = 'window' and status = 'completed'`.execute(pgdb.kysely);
@@ -211,6 +211,7 @@ async function streamRun(rate: number): Promise<void> {
         `  sent            ${posts.length} posts in ${(sendMs / 1000).toFixed(1)} s (${Math.round(posts.length / (sendMs / 1000))} posts/s offered)`,
         `  landed          ${landed.accepted} posts, batch ${landed.status}, all landed after ${landedAt ? ((landedAt - started) / 1000).toFixed(1) : '>deadline'} s (${landedAt ? Math.round(landed.accepted / ((landedAt - started) / 1000)) : '?'} posts/s sustained)`,
         `  detection       ${windows.rows[0]!.n} window runs (${windows.rows[0]!.same} found no new edges), mean ${Math.round(Number(windows.rows[0]!.ms))} ms each; max waiting detect jobs ${maxDetectBacklog}; all done after ${(drainMs / 1000).toFixed(1)} s`,
+        `  settle          ${windows.rows[0]!.resteps ?? 0} cluster steps of other windows re-run after a window's own (mean ${Math.round(Number(windows.rows[0]!.settle ?? 0))} ms per run, after its stats: not in "mean … each" nor in the phases)`,
         `  per run         ${Math.round(Number(windows.rows[0]!.posts))} posts, ${Math.round(Number(windows.rows[0]!.edges))} edges; cluster step over ${Math.round(Number(windows.rows[0]!.caccounts))} accounts, ${Math.round(Number(windows.rows[0]!.cposts))} posts (means)`,
         `  run phases      ${phases.rows.map((r) => `${r.k} ${Math.round(Number(r.ms))}`).join(', ')} (mean ms)`,
         `  campaign accts  ${detected.rows.length} of ${campaignPostTimes.size} in alerts; organic accounts in alerts: ${orgFlagged.rows[0]!.n}`,
