@@ -10,6 +10,7 @@ import { nullLogger } from '../src/logger.ts';
 import { createTestDatabase } from '../test/helpers/services.ts';
 import { launch } from '../test/e2e/browser.ts';
 import { consoleLogin, testConfig } from '../test/integration/api-seed.ts';
+import { ensurePostPartitions } from '../src/db/ingest-repository.ts';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 10_000);
 const MEMBERS = 8;
@@ -27,6 +28,7 @@ try {
     select 'x', 'a' || g, 'user' || g, 'Name ' || g, 'bio ' || g, timestamptz '2024-09-01', 10, 500, 'Texas, USA', null,
            timestamptz '2024-10-01' + ((g / ${sql.lit(MEMBERS)}) * interval '1 minute'), timestamptz '2024-10-01' + ((g / ${sql.lit(MEMBERS)}) * interval '1 minute') + interval '30 minutes'
     from generate_series(0, ${sql.lit(accounts - 1)}) g`.execute(k);
+  await ensurePostPartitions(k, ['2024-10']);
   await sql`insert into posts (platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to, batch_id)
     select 'x', 'p' || g || '_' || j, 'a' || g, timestamptz '2024-10-01' + ((g / ${sql.lit(MEMBERS)}) * interval '1 minute') + (j * interval '5 minutes') + ((g % ${sql.lit(MEMBERS)}) * interval '3 seconds'),
            case when j = 0 then 'The election is rigged, share this before they delete it ' || (g / ${sql.lit(MEMBERS)}) else 'cover post ' || g || ' ' || j end,
