@@ -19,6 +19,7 @@ import { readRecordBatches } from '../index.ts';
 import type { InputFormat } from '../registry.ts';
 import { detectFormat } from '../sniff.ts';
 import type { ReadOptions } from '../types.ts';
+import { readCntFields } from './cnt-fast.ts';
 import { SpillStore, type RecordReader } from './spill.ts';
 
 /**
@@ -164,63 +165,74 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     const originals = store(needOriginals ? 1 : 0, 'orig');
     const accountIds = new Map<string, number>();
     const accountKeys: string[] = [];
-    const profiles: CanonicalAccount[] = [];
+    const profiles: (CanonicalAccount | null)[] = [];
+    const handles: (string | null)[] = [];
+    const rawIds: string[] = [];
     let accountT = new Float64Array(1024);
     const platforms: string[] = [];
     const seenIds = new IdHashSet();
     let rejected = 0;
     let duplicates = 0;
     let lastPlatform = '';
-    for await (const batch of readRecordBatches(opts.file, { ...opts.read, format })) {
-      for (const rec of batch) {
-        if (!rec.ok) {
-          rejected++;
-          continue;
+    const take = (platform: string, postId: string, accountId: string, profile: CanonicalAccount | null, handle: string | null, t: number, repostOf: string | null, text: string, urls: readonly string[]): void => {
+      if (platform !== lastPlatform) {
+        lastPlatform = platform;
+        if (!platforms.includes(platform)) platforms.push(platform);
+      }
+      // platforms carry no colon (core/keys.ts): `platform:id` is unique per post
+      if (!seenIds.add(accountKey(platform, postId))) {
+        duplicates++;
+        return;
+      }
+      const key = accountKey(platform, accountId);
+      let a = accountIds.get(key);
+      // the account table's rule (loadCorePosts): the profile of the latest post
+      if (a === undefined) {
+        a = accountKeys.length;
+        accountIds.set(key, a);
+        accountKeys.push(key);
+        rawIds.push(accountId);
+        profiles.push(profile);
+        handles.push(handle);
+        if (a === accountT.length) {
+          const next = new Float64Array(a * 2);
+          next.set(accountT);
+          accountT = next;
         }
-        const post = rec.post;
-        if (post.platform !== lastPlatform) {
-          lastPlatform = post.platform;
-          if (!platforms.includes(lastPlatform)) platforms.push(lastPlatform);
+        accountT[a] = t;
+      } else if (t >= accountT[a]) {
+        profiles[a] = profile;
+        handles[a] = handle;
+        accountT[a] = t;
+      }
+      const original = repostOf === null;
+      const i = cols.add(t, a, original);
+      if (!original) {
+        if (reposts.count > 0) {
+          reposts
+            .begin(P === 1 ? 0 : fnv1a32(repostOf) % P, 8 + 3 * repostOf.length)
+            .int(i)
+            .str(repostOf);
         }
-        // platforms carry no colon (core/keys.ts): `platform:id` is unique per post
-        if (!seenIds.add(accountKey(post.platform, post.post_id))) {
-          duplicates++;
-          continue;
-        }
-        const t = Math.round(Date.parse(post.posted_at)) / 1000;
-        const key = accountKey(post.platform, post.account.id);
-        let a = accountIds.get(key);
-        if (a === undefined) {
-          a = accountKeys.length;
-          accountIds.set(key, a);
-          accountKeys.push(key);
-          profiles.push(post.account);
-          if (a === accountT.length) {
-            const next = new Float64Array(a * 2);
-            next.set(accountT);
-            accountT = next;
+      } else if (originals.count > 0) {
+        let size = 12 + 3 * text.length;
+        for (const u of urls) size += 4 + 3 * u.length;
+        originals.begin(0, size).int(i).str(text).int(urls.length);
+        for (const u of urls) originals.str(u);
+      }
+    };
+    if (format === 'cnt-csv' && opts.read === undefined) {
+      const counts = await readCntFields(opts.file, (f) => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls));
+      rejected = counts.rejected;
+    } else {
+      for await (const batch of readRecordBatches(opts.file, { ...opts.read, format })) {
+        for (const rec of batch) {
+          if (!rec.ok) {
+            rejected++;
+            continue;
           }
-          accountT[a] = t;
-        } else if (t >= accountT[a]) {
-          profiles[a] = post.account;
-          accountT[a] = t;
-        }
-        const original = post.repost_of === null;
-        const i = cols.add(t, a, original);
-        if (!original) {
-          if (reposts.count > 0) {
-            const target = post.repost_of!;
-            reposts
-              .begin(P === 1 ? 0 : fnv1a32(target) % P, 8 + 3 * target.length)
-              .int(i)
-              .str(target);
-          }
-        } else if (originals.count > 0) {
-          const urls = post.urls;
-          let size = 12 + 3 * post.text.length;
-          for (const u of urls) size += 4 + 3 * u.length;
-          originals.begin(0, size).int(i).str(post.text).int(urls.length);
-          for (const u of urls) originals.str(u);
+          const post = rec.post;
+          take(post.platform, post.post_id, post.account.id, post.account, post.account.handle, Math.round(Date.parse(post.posted_at)) / 1000, post.repost_of, post.text, post.urls);
         }
       }
     }
@@ -346,7 +358,12 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       timings.push({ step: kind, ms: performance.now() - t0 });
     }
     const accounts = new Map<string, CanonicalAccount>();
-    for (let a = 0; a < accountKeys.length; a++) accounts.set(accountKeys[a], profiles[a]);
+    for (let a = 0; a < accountKeys.length; a++) {
+      accounts.set(
+        accountKeys[a],
+        profiles[a] ?? { id: rawIds[a], handle: handles[a], display_name: null, bio: null, created_at: null, followers: null, following: null, location: null, avatar_hash: null },
+      );
+    }
     return {
       postCount: cols.size,
       accounts,
