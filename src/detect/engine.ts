@@ -183,8 +183,14 @@ export class EngineStateError extends Error {
 /** The engine on the calling thread, over the given database. */
 export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefined): Engine {
   // Edges of window tasks waiting for storeWindow, by window start: the job writes its
-  // alerts first, so a window's alerts never wait on rewriting its rows.
-  const pending = new Map<number, { hash: string; edges: Edge[] }>();
+  // alerts first, so a window's alerts never wait on rewriting its rows. On Postgres the
+  // write starts as soon as the edges are known, on a connection of its own, while the
+  // cluster step works (it reads the other windows' rows and takes this one's from memory):
+  // the rewrite (1-2 s for 50-110k edges, mostly the server's index work) is off the run's
+  // path, and storeWindow waits for what is left of it. A run that fails after its write
+  // leaves the window's rows as its edges (a later run or the retry replaces them, as it
+  // replaces any run's); a window's writes never overlap (each waits for the one before).
+  const pending = new Map<number, { hash: string; edges: Edge[]; write: Promise<number> | null; version: string }>();
   // A live window is analysed again and again over mostly the same posts: text keys and
   // narrative matches are kept between its runs (bounded; scans do not use them).
   const memo: Required<AnalyzeMemo> = { textKeys: new Map(), narratives: new Map() };
@@ -281,8 +287,19 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       const hash = edgesHash(edges, params.detectorVersion);
       const base = { posts: loaded.length, edges: edges.length, hash };
       if (hash === storedHash) return { ...base, same: true, cluster: null, ms: ph.ms };
-      pending.delete(window.start.getTime());
-      pending.set(window.start.getTime(), { hash, edges });
+      const ws = window.start.getTime();
+      const before = pending.get(ws)?.write;
+      const pool = db.kind === 'postgres' ? db.pool : null;
+      const write = pool
+        ? (async () => {
+            await before?.catch(() => {});
+            return copyWindowEdges(pool, window, edges, params.detectorVersion);
+          })()
+        : null;
+      // its failure is storeWindow's to report; a run that fails before then leaves it unobserved
+      write?.catch(() => {});
+      pending.delete(ws);
+      pending.set(ws, { hash, edges, write, version: params.detectorVersion });
       // a run that failed before its store leaves its edges behind: only the latest few are kept
       while (pending.size > PENDING_WINDOWS) pending.delete(pending.keys().next().value!);
       const cluster = step ? await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges }, { range, posts: loaded }) : null;
@@ -292,7 +309,10 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     async storeWindow({ window, hash, detectorVersion }) {
       const p = pending.get(window.start.getTime());
       if (!p || p.hash !== hash) throw new EngineStateError(`no edges of window ${window.start.toISOString()} wait to be stored (the engine restarted?); the job runs again`);
-      const n = db.kind === 'postgres' && db.pool ? await copyWindowEdges(db.pool, window, p.edges, detectorVersion) : await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
+      // the early write used the window task's detector version (the job passes the same one here)
+      const early = p.write && p.version === detectorVersion ? p.write : null;
+      if (p.write && !early) await p.write.catch(() => {});
+      const n = early ? await early : await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
       if (pending.get(window.start.getTime()) === p) pending.delete(window.start.getTime());
       return n;
     },
