@@ -77,6 +77,8 @@ export interface NetworksResult {
   /** partitions the columnar path used (1: in memory; undefined: the post-object path) */
   partitions?: number;
   spilledBytes?: number;
+  /** how the columnar path read the file (ingest/read/cnt-networks.ts) */
+  reader?: string;
   /** platforms of the posts: with one, the files show bare ids (keys are `platform:id` inside) */
   platforms: string[];
   accounts: Map<string, CanonicalAccount>;
@@ -121,6 +123,7 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
       postCount: r.postCount,
       partitions: r.partitions,
       spilledBytes: r.spilledBytes,
+      reader: r.reader,
       platforms: r.platforms,
       accounts: r.accounts,
       edges,

@@ -12,6 +12,7 @@ import {
 import { readCsvBatches } from './csv.ts';
 import { InputError } from './errors.ts';
 import { readLines } from './lines.ts';
+import { scanCntCsv } from './cnt-scan.ts';
 import { openInput } from './source.ts';
 import { validatePost } from './validate.ts';
 
@@ -67,7 +68,8 @@ export interface CntFastCounts {
 }
 
 /** Reads a cnt-csv file (plain or gzip) with default read options, calling `onPost` per accepted record. */
-export async function readCntFields(file: string, onPost: (f: CntFields) => void, now = Date.now()): Promise<CntFastCounts> {
+export async function readCntFields(file: string, onPost: (f: CntFields) => void, opts: { scan?: boolean; now?: number } = {}): Promise<CntFastCounts> {
+  const now = opts.now ?? Date.now();
   const ctx: ReadContext = {
     file,
     maxTextBytes: DEFAULT_MAX_TEXT_BYTES,
@@ -86,6 +88,8 @@ export async function readCntFields(file: string, onPost: (f: CntFields) => void
   // one object reused for every row: the caller copies what it keeps
   const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [] };
   try {
+    // the byte scanner (cnt-scan.ts): throws NotPlainCsv for a file it cannot read exactly
+    if (opts.scan === true) return await scanCntCsv(opened.bytes.chunks(), ctx, onPost);
     const lines = readLines(opened.bytes.chunks(), file, ctx.maxLineBytes);
     let checked = false;
     for await (const { header, rows } of readCsvBatches(lines, ',', ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {

@@ -19,7 +19,8 @@ import { readRecordBatches } from '../index.ts';
 import type { InputFormat } from '../registry.ts';
 import { detectFormat } from '../sniff.ts';
 import type { ReadOptions } from '../types.ts';
-import { readCntFields } from './cnt-fast.ts';
+import { readCntFields, type CntFields } from './cnt-fast.ts';
+import { NotPlainCsv } from './cnt-scan.ts';
 import { SpillStore, type RecordReader } from './spill.ts';
 
 /**
@@ -59,6 +60,8 @@ export interface CntNetworksResult {
   partitions: number;
   /** bytes written to temp files */
   spilledBytes: number;
+  /** how the file was read: `scan` (byte scanner), `rows (why not scanned)`, `records` (any format) */
+  reader: string;
   timings: { step: string; ms: number }[];
 }
 
@@ -159,21 +162,41 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
   try {
     // 1. records → columns; repost targets to their partitions, originals in input order
     let t0 = performance.now();
-    const cols = new CntColumnsBuilder();
-    const reposts = store(want.has('co_repost') ? P : 0, 'repost');
     const needOriginals = want.has('co_text') || want.has('co_link') || want.has('co_similar');
-    const originals = store(needOriginals ? 1 : 0, 'orig');
-    const accountIds = new Map<string, number>();
-    const accountKeys: string[] = [];
-    const profiles: (CanonicalAccount | null)[] = [];
-    const handles: (string | null)[] = [];
-    const rawIds: string[] = [];
+    let cols = new CntColumnsBuilder();
+    let reposts = store(want.has('co_repost') ? P : 0, 'repost');
+    let originals = store(needOriginals ? 1 : 0, 'orig');
+    let accountIds = new Map<string, number>();
+    let accountKeys: string[] = [];
+    let profiles: (CanonicalAccount | null)[] = [];
+    let handles: (string | null)[] = [];
+    let rawIds: string[] = [];
     let accountT = new Float64Array(1024);
-    const platforms: string[] = [];
-    const seenIds = new IdHashSet();
+    let platforms: string[] = [];
+    let seenIds = new IdHashSet();
     let rejected = 0;
     let duplicates = 0;
+    /** drops what a read that gave up (NotPlainCsv) took, for the read that follows */
+    const reset = (): void => {
+      reposts.close();
+      originals.close();
+      cols = new CntColumnsBuilder();
+      reposts = store(want.has('co_repost') ? P : 0, 'repost2');
+      originals = store(needOriginals ? 1 : 0, 'orig2');
+      accountIds = new Map();
+      accountKeys = [];
+      profiles = [];
+      handles = [];
+      rawIds = [];
+      accountT = new Float64Array(1024);
+      platforms = [];
+      seenIds = new IdHashSet();
+      rejected = 0;
+      duplicates = 0;
+      lastPlatform = '';
+    };
     let lastPlatform = '';
+    let reader = '';
     const take = (platform: string, postId: string, accountId: string, profile: CanonicalAccount | null, handle: string | null, t: number, repostOf: string | null, text: string, urls: readonly string[]): void => {
       if (platform !== lastPlatform) {
         lastPlatform = platform;
@@ -222,9 +245,21 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       }
     };
     if (format === 'cnt-csv' && opts.read === undefined) {
-      const counts = await readCntFields(opts.file, (f) => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls));
+      const onPost = (f: CntFields): void => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls);
+      let counts: { rejected: number };
+      try {
+        // the byte scanner; a file outside what it reads exactly is read again row by row
+        counts = await readCntFields(opts.file, onPost, { scan: true });
+        reader = 'scan';
+      } catch (err) {
+        if (!(err instanceof NotPlainCsv)) throw err;
+        reset();
+        counts = await readCntFields(opts.file, onPost);
+        reader = `rows (${err.message})`;
+      }
       rejected = counts.rejected;
     } else {
+      reader = 'records';
       for await (const batch of readRecordBatches(opts.file, { ...opts.read, format })) {
         for (const rec of batch) {
           if (!rec.ok) {
@@ -373,6 +408,7 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       duplicates,
       format,
       partitions: P,
+      reader,
       spilledBytes: stores.reduce((s, x) => s + x.spilled, 0),
       timings,
     };
