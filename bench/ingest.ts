@@ -5,6 +5,16 @@
  * peak RSS of every process. Not a test: it prints numbers, it asserts nothing.
  *
  *   BENCH_WORKERS=1 BENCH_FILES=a.ndjson.gz,b.csv.gz npm run bench:ingest
+ *
+ * Each file runs once per variant of the write path (BENCH_VARIANTS, default all four):
+ *   copy        COPY into a staging table, partitioned posts, today's index set (the default)
+ *   insert      the array INSERT path (INGEST_WRITE=insert), same schema
+ *   flat        COPY, posts not partitioned (same indexes), to price partitioning
+ *   old-indexes COPY, partitioned, plus the three indexes the partitioning migration dropped
+ *               (repost_of, GIN urls, GIN hashtags)
+ *   old         the INSERT path, not partitioned, the old six indexes: what ingest was
+ * BENCH_INDEX_COST=1 (default) then prices each index alone: the posts of the last run
+ * COPYed into a bare table, then into one with each index, one at a time.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +29,47 @@ const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:54
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const files = (process.env.BENCH_FILES ?? `${DATA}/ira-2016q4/posts.ndjson.gz,${DATA}/ira-2016q4/posts.cnt.csv.gz`).split(',');
 const W = Number(process.env.BENCH_WORKERS ?? 1);
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'copy,insert,flat,old-indexes,old').split(',');
+const INDEX_COST = process.env.BENCH_INDEX_COST !== '0';
+
+const OLD_INDEXES = [
+  'create index posts_repost_of_idx on posts (repost_of, posted_at) where repost_of is not null',
+  'create index posts_urls_idx on posts using gin (urls)',
+  'create index posts_hashtags_idx on posts using gin (hashtags)',
+];
+/** posts as one table again (same columns and indexes), for the variants without partitions */
+const FLATTEN = [
+  'create table posts_flat (like posts including defaults)',
+  'drop table posts',
+  'alter table posts_flat rename to posts',
+  'alter table posts add constraint posts_pkey primary key (platform, post_id, posted_at)',
+  'create index posts_posted_at_idx on posts (posted_at)',
+  'create index posts_account_idx on posts (platform, account_id, posted_at)',
+];
+const TRGM = 'create index posts_text_trgm_idx on posts using gin (text gin_trgm_ops) where repost_of is null';
+
+async function prepare(url: string, variant: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const trgm = (await c.query(`select 1 from pg_indexes where indexname = 'posts_text_trgm_idx'`)).rowCount! > 0;
+  if (variant === 'flat' || variant === 'old') {
+    for (const q of FLATTEN) await c.query(q);
+    if (trgm) await c.query(TRGM);
+  }
+  if (variant === 'old-indexes' || variant === 'old') for (const q of OLD_INDEXES) await c.query(q);
+  await c.end();
+}
+
+interface Run {
+  file: string;
+  variant: string;
+  posts: number;
+  ingestS: number;
+  wallS: number;
+  producer: number;
+  workers: number[];
+}
+const runs: Run[] = [];
 
 function rssOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
@@ -58,7 +109,7 @@ function watch(p: { pid?: number }) {
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 console.log(`ingest benchmark: ${W} worker process(es) (workers/ingest.ts, heap cap 256 MB) + the coordwatch ingest producer`);
 
-for (const file of files) {
+for (const file of files) for (const variant of VARIANTS) {
   const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN });
   await admin.connect();
@@ -73,9 +124,11 @@ for (const file of files) {
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
     DOTENV_CONFIG_QUIET: 'true',
+    INGEST_WRITE: variant === 'insert' || variant === 'old' ? 'insert' : 'copy',
   };
   // schema first, so workers and producer do not race to migrate
   await new Promise((r) => spawn(process.execPath, [path.join(ROOT, 'bin/coordwatch.js'), 'migrate'], { env, stdio: 'ignore' }).on('exit', r));
+  await prepare(u.toString(), variant);
   const workers = Array.from({ length: W }, () => spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', path.join(ROOT, 'workers/ingest.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
   const wWatch = workers.map(watch);
   await new Promise((r) => setTimeout(r, 1500));
@@ -99,13 +152,73 @@ for (const file of files) {
     return r;
   });
   const posts = Number(rows[0].n);
-  console.log(`\n${path.relative(DATA, file)}`);
+  const took = /time\s+([\d.]+) s/.exec(out);
+  runs.push({ file: path.relative(DATA, file), variant, posts, ingestS: took ? Number(took[1]) : secs, wallS: secs, producer: pPeak, workers: wPeaks });
+  console.log(`\n${path.relative(DATA, file)}  [${variant}]`);
   console.log(out.trim().split('\n').map((l) => '  | ' + l).join('\n'));
   console.log(`  posts in Postgres   ${posts.toLocaleString('en-US')}`);
   console.log(`  wall                ${secs.toFixed(1)} s (producer start to batch complete, process start-up included)`);
   console.log(`  throughput          ${Math.round(posts / secs).toLocaleString('en-US')} posts/s (target 60,000: ${(posts / secs / 60000).toFixed(2)}×)`);
   console.log(`  peak RSS producer   ${mb(pPeak)}`);
   wPeaks.forEach((p, i) => console.log(`  peak RSS worker ${i + 1}   ${mb(p)}`));
+  if (INDEX_COST && variant === VARIANTS[VARIANTS.length - 1] && file === files[files.length - 1]) await indexCost(u.toString());
   await admin.query(`drop database "${dbName}" with (force)`);
   await admin.end();
+}
+
+console.log('\nsummary (ingest time as the producer reports it; gain = posts/s over the first variant of the file)');
+for (const f of new Set(runs.map((r) => r.file))) {
+  const rs = runs.filter((r) => r.file === f);
+  const base = rs[0]!;
+  console.log(`  ${f}`);
+  for (const r of rs) {
+    const ps = r.posts / r.ingestS;
+    const g = ps / (base.posts / base.ingestS);
+    console.log(`    ${r.variant.padEnd(12)} ${String(Math.round(ps).toLocaleString('en-US')).padStart(7)} posts/s  ${r.ingestS.toFixed(1).padStart(5)} s  ${(r.variant === base.variant ? '' : `${g.toFixed(2)}× ${base.variant}`).padEnd(16)} peak RSS producer ${mb(r.producer)}, worker(s) ${r.workers.map(mb).join(', ')}`);
+  }
+}
+
+/**
+ * Each index alone: COPY the posts into a bare partitioned table with only that index (the
+ * primary key for ON CONFLICT is priced the same way), seconds each, minus the bare COPY.
+ */
+async function indexCost(url: string): Promise<void> {
+  const { from: copyFrom, to: copyTo } = await import('pg-copy-streams');
+  const { pipeline } = await import('node:stream/promises');
+  const src = new pg.Client({ connectionString: url });
+  const dst = new pg.Client({ connectionString: url });
+  await src.connect();
+  await dst.connect();
+  const n = Number((await src.query('select count(*)::int as n from posts')).rows[0].n);
+  const hasTrgm = (await src.query(`select 1 from pg_extension where extname = 'pg_trgm'`)).rowCount! > 0;
+  const months = (await src.query<{ f: string; t: string }>(`
+    select to_char(m, 'YYYY-MM-DD') as f, to_char(m + interval '1 month', 'YYYY-MM-DD') as t
+    from (select distinct date_trunc('month', posted_at, 'UTC') as m from posts) d`)).rows;
+  const variants: [string, string | null, boolean][] = [
+    ['bare (no index), one table', null, false],
+    ['bare (no index), partitioned by month', null, true],
+    ['primary key (platform, post_id, posted_at)', 'alter table cw_ic add primary key (platform, post_id, posted_at)', true],
+    ['posts_posted_at_idx (posted_at)', 'create index on cw_ic (posted_at)', true],
+    ['posts_account_idx (platform, account_id, posted_at)', 'create index on cw_ic (platform, account_id, posted_at)', true],
+    ...(hasTrgm ? [['posts_text_trgm_idx GIN trigram on text, originals', 'create index on cw_ic using gin (text gin_trgm_ops) where repost_of is null', true] as [string, string, boolean]] : []),
+    ['dropped: repost_of (repost_of, posted_at) partial', 'create index on cw_ic (repost_of, posted_at) where repost_of is not null', true],
+    ['dropped: GIN urls', 'create index on cw_ic using gin (urls)', true],
+    ['dropped: GIN hashtags', 'create index on cw_ic using gin (hashtags)', true],
+  ];
+  console.log(`\nindex cost: COPY of the ${n.toLocaleString('en-US')} posts into posts' columns with one index each (seconds; extra over the bare partitioned COPY)`);
+  let bare = 0;
+  for (const [name, ddl, partitioned] of variants) {
+    await dst.query('drop table if exists cw_ic');
+    await dst.query(`create table cw_ic (like posts including defaults)${partitioned ? ' partition by range (posted_at)' : ''}`);
+    if (partitioned) for (const m of months) await dst.query(`create table cw_ic_${m.f.slice(0, 7).replace('-', '_')} partition of cw_ic for values from ('${m.f} 00:00+00') to ('${m.t} 00:00+00')`);
+    if (ddl) await dst.query(ddl);
+    const t0 = performance.now();
+    await pipeline(src.query(copyTo('copy posts to stdout')), dst.query(copyFrom('copy cw_ic from stdin')));
+    const s = (performance.now() - t0) / 1000;
+    if (name.startsWith('bare (no index), partitioned')) bare = s;
+    console.log(`  ${name.padEnd(56)} ${s.toFixed(2).padStart(6)} s${ddl ? `  +${(s - bare).toFixed(2)} s` : ''}`);
+  }
+  await dst.query('drop table if exists cw_ic');
+  await src.end();
+  await dst.end();
 }

@@ -132,13 +132,14 @@ describe.each(backends)('ingest hardening on %s', (_name, make) => {
   });
 
   it('a record the database refuses although no limit predicted it is isolated by splitting the chunk; the others land exactly once', async () => {
-    // limits loosened on purpose so the over-long hashtag reaches the index
-    const repo = ingestRepository(db.kysely, { ...STORAGE_LIMITS, itemBytes: 1_000_000 });
+    // limits loosened on purpose so the over-long post id reaches the primary key's index
+    // (the GIN index on hashtags that refused a long tag is gone: migration 2026-12-02T03-00-00)
+    const repo = ingestRepository(db.kysely, { ...STORAGE_LIMITS, itemBytes: 1_000_000, idBytes: 1_000_000 });
     const batchId = await repo.createBatch({ source: 'test', format: null, fileName: null });
     const posts = many('bis-', 2000);
     posts[7] = post({ post_id: 'refuse-a' });
     posts[1200] = post({ post_id: 'refuse-b' });
-    posts[1999] = post({ post_id: 'bis-index', hashtags: [junk(3200)] });
+    posts[1999] = post({ post_id: `bis-index-${junk(3200)}` });
     const positions = posts.map((_, i) => ({ file: 'big.ndjson', line: i + 1 }));
     const r = await repo.writeChunk({ batchId, seq: 0, posts, rejected: [{ file: 'big.ndjson', line: 9999, raw: '{', reason: 'invalid JSON' }], positions });
     expect(r).toMatchObject({ written: true, accepted: 1997, duplicates: 0, rejected: 4 });
