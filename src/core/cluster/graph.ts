@@ -27,12 +27,14 @@ export function pairKey(a: string, b: string): string {
  * so that community detection with a seeded rng is reproducible.
  */
 export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetLink[], w: GraphWeights): AbstractGraph {
-  const acc = new Map<string, PairAttributes>();
+  // each pair once, its two accounts kept beside it (no splitting of the key again)
+  const acc = new Map<string, { lo: string; hi: string; p: PairAttributes }>();
   const add = (a: string, b: string, weight: number, kind: EdgeKind | null) => {
     if (a === b || !(weight > 0)) return;
     const k = pairKey(a, b);
-    let p = acc.get(k);
-    if (!p) acc.set(k, (p = { weight: 0, kinds: [], coSet: false }));
+    let x = acc.get(k);
+    if (!x) acc.set(k, (x = a < b ? { lo: a, hi: b, p: { weight: 0, kinds: [], coSet: false } } : { lo: b, hi: a, p: { weight: 0, kinds: [], coSet: false } }));
+    const p = x.p;
     p.weight += weight;
     if (kind === null) p.coSet = true;
     else if (!p.kinds.includes(kind)) p.kinds.push(kind);
@@ -43,13 +45,15 @@ export function buildAccountGraph(edges: readonly Edge[], links: readonly CoSetL
   const graph = new UndirectedGraph({ allowSelfLoops: false });
   const keys = [...acc.keys()].sort();
   const nodes = new Set<string>();
-  for (const k of keys) for (const n of k.split('\u0000')) nodes.add(n);
+  for (const x of acc.values()) {
+    nodes.add(x.lo);
+    nodes.add(x.hi);
+  }
   for (const n of [...nodes].sort()) graph.addNode(n);
   for (const k of keys) {
-    const [a, b] = k.split('\u0000');
-    const p = acc.get(k)!;
+    const { lo, hi, p } = acc.get(k)!;
     p.kinds.sort();
-    graph.addEdge(a, b, p);
+    graph.addEdge(lo, hi, p);
   }
   return graph;
 }
