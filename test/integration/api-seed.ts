@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.ts';
 import type { Config } from '../../config/config.ts';
 import { apiKeyRepository } from '../../src/db/api-key-repository.ts';
 import type { Database } from '../../src/db/schema/index.ts';
-import { ensurePostPartitions } from '../../src/db/ingest-repository.ts';
+import { ensurePostPartitions, forgetPartitions } from '../../src/db/ingest-repository.ts';
 
 /** Hostile strings the console and exports must carry as text. */
 export const HOSTILE_TEXT = '<img src=x onerror=alert(1)>';
@@ -103,6 +103,7 @@ export async function seedAlert(db: Kysely<Database>, a: SeedAlert, n: number): 
       batch_id: null,
     })),
   );
+  forgetPartitions(); // the cache is per process, and tests open many databases
   await ensurePostPartitions(db, [...new Set(posts.map((p) => p.posted_at.toISOString().slice(0, 7)))]);
   await db.insertInto('posts').values(posts).execute();
   const row = await db
