@@ -35,6 +35,10 @@ export interface CntFields {
   repostOf: string | null;
   text: string;
   urls: string[];
+  /** the byte scanner only: the repost target's UTF-8 bytes raw[rawStart, rawEnd) (repostOf is then '') */
+  raw: Uint8Array | null;
+  rawStart: number;
+  rawEnd: number;
 }
 
 /** The cnt-csv adapter's split of its urls column. */
@@ -86,7 +90,7 @@ export async function readCntFields(file: string, onPost: (f: CntFields) => void
   const counts: CntFastCounts = { rejected: 0 };
   const opened = await openInput(file, file, ctx.maxDecompressedBytes);
   // one object reused for every row: the caller copies what it keeps
-  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [] };
+  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [], raw: null, rawStart: 0, rawEnd: 0 };
   try {
     // the byte scanner (cnt-scan.ts): throws NotPlainCsv for a file it cannot read exactly
     if (opts.scan === true) return await scanCntCsv(opened.bytes.chunks(), ctx, onPost);

@@ -13,7 +13,6 @@ import {
 import type { CoActionKind, ResolvedOptions } from '../../core/edges/options.ts';
 import { accountKey } from '../../core/keys.ts';
 import { cntMessagePreprocess, cntTokenHashesInto, newTokenHashes } from '../../core/text/cnt-text.ts';
-import { fnv1a32 } from '../../core/text/hash.ts';
 import type { CanonicalAccount, Edge } from '../../core/types.ts';
 import { readRecordBatches } from '../index.ts';
 import type { InputFormat } from '../registry.ts';
@@ -75,18 +74,29 @@ class IdHashSet {
   private mask = (1 << 16) - 1;
   size = 0;
 
-  /** true when added, false when already present */
-  add(s: string): boolean {
+  /** `platform:id` (hashed without building it); true when added, false when already present */
+  add(platform: string, s: string): boolean {
     let a = 0x811c9dc5;
     let b = 0x2545f491;
+    for (let i = 0; i < platform.length; i++) {
+      const c = platform.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    // the colon of core/keys.ts: platforms carry none, so `platform:id` is unique per post
+    a = Math.imul(a ^ 0x3a, 0x01000193);
+    b = Math.imul(b ^ 0x3a, 0x5bd1e995);
+    b ^= b >>> 15;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 15;
     }
-    a = fmix(a ^ s.length);
-    b = fmix(b + Math.imul(s.length, 0x9e3779b9));
+    const len = platform.length + 1 + s.length;
+    a = fmix(a ^ len);
+    b = fmix(b + Math.imul(len, 0x9e3779b9));
     let slot = a & this.mask;
     while (this.used[slot] !== 0) {
       if (this.h1[slot] === a && this.h2[slot] === b) return false;
@@ -145,6 +155,29 @@ function partitionCount(file: string, memoryMb: number | null | undefined): numb
   return Math.max(1, Math.min(MAX_PARTITIONS, Math.ceil(bytes / (budget / 4))));
 }
 
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/** An entry (x, key) into the partition of its key: keys are partitioned and compared as their UTF-8 bytes. */
+function putKey(store: SpillStore, x: number, buf: Uint8Array, s: number, e: number): void {
+  const P = store.count;
+  let p = 0;
+  if (P > 1) {
+    let h = 0x811c9dc5;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193);
+    p = (h >>> 0) % P;
+  }
+  store
+    .begin(p, 8 + e - s)
+    .int(x)
+    .bytes(buf, s, e);
+}
+
+function putKeyString(store: SpillStore, x: number, key: string): void {
+  if (scratch.length < key.length * 3) scratch = Buffer.allocUnsafe(key.length * 3);
+  const n = scratch.write(key, 0, 'utf8');
+  putKey(store, x, scratch, 0, n);
+}
+
 export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworksResult> {
   const { kinds, ro } = opts;
   const timings: { step: string; ms: number }[] = [];
@@ -166,7 +199,11 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     let cols = new CntColumnsBuilder();
     let reposts = store(want.has('co_repost') ? P : 0, 'repost');
     let originals = store(needOriginals ? 1 : 0, 'orig');
-    let accountIds = new Map<string, number>();
+    /** account number by platform and id */
+    let accountIds = new Map<string, Map<string, number>>();
+    let lastAccountId = '';
+    let lastAccountPlatform = '';
+    let lastAccount = -1;
     let accountKeys: string[] = [];
     let profiles: (CanonicalAccount | null)[] = [];
     let handles: (string | null)[] = [];
@@ -184,6 +221,9 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       reposts = store(want.has('co_repost') ? P : 0, 'repost2');
       originals = store(needOriginals ? 1 : 0, 'orig2');
       accountIds = new Map();
+      lastAccountId = '';
+      lastAccountPlatform = '';
+      lastAccount = -1;
       accountKeys = [];
       profiles = [];
       handles = [];
@@ -197,22 +237,47 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     };
     let lastPlatform = '';
     let reader = '';
-    const take = (platform: string, postId: string, accountId: string, profile: CanonicalAccount | null, handle: string | null, t: number, repostOf: string | null, text: string, urls: readonly string[]): void => {
+    const take = (
+      platform: string,
+      postId: string,
+      accountId: string,
+      profile: CanonicalAccount | null,
+      handle: string | null,
+      t: number,
+      repostOf: string | null,
+      text: string,
+      urls: readonly string[],
+      /** the repost target's UTF-8 bytes, when the scanner has them (repostOf is then not read) */
+      raw: Uint8Array | null = null,
+      rawStart = 0,
+      rawEnd = 0,
+    ): void => {
       if (platform !== lastPlatform) {
         lastPlatform = platform;
         if (!platforms.includes(platform)) platforms.push(platform);
       }
-      // platforms carry no colon (core/keys.ts): `platform:id` is unique per post
-      if (!seenIds.add(accountKey(platform, postId))) {
+      if (!seenIds.add(platform, postId)) {
         duplicates++;
         return;
       }
-      const key = accountKey(platform, accountId);
-      let a = accountIds.get(key);
+      // inputs come grouped by author or in bursts per author: no lookup while the account repeats
+      let a: number | undefined;
+      if (accountId === lastAccountId && platform === lastAccountPlatform) a = lastAccount;
+      else {
+        let ids = accountIds.get(platform);
+        if (ids === undefined) accountIds.set(platform, (ids = new Map()));
+        a = ids.get(accountId);
+        if (a === undefined) {
+          a = accountKeys.length;
+          ids.set(accountId, a);
+        }
+        lastAccountId = accountId;
+        lastAccountPlatform = platform;
+        lastAccount = a;
+      }
       // the account table's rule (loadCorePosts): the profile of the latest post
-      if (a === undefined) {
-        a = accountKeys.length;
-        accountIds.set(key, a);
+      if (a === accountKeys.length) {
+        const key = accountKey(platform, accountId);
         accountKeys.push(key);
         rawIds.push(accountId);
         profiles.push(profile);
@@ -232,10 +297,8 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       const i = cols.add(t, a, original);
       if (!original) {
         if (reposts.count > 0) {
-          reposts
-            .begin(P === 1 ? 0 : fnv1a32(repostOf) % P, 8 + 3 * repostOf.length)
-            .int(i)
-            .str(repostOf);
+          if (raw !== null) putKey(reposts, i, raw, rawStart, rawEnd);
+          else putKeyString(reposts, i, repostOf);
         }
       } else if (originals.count > 0) {
         let size = 12 + 3 * text.length;
@@ -245,7 +308,7 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       }
     };
     if (format === 'cnt-csv' && opts.read === undefined) {
-      const onPost = (f: CntFields): void => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls);
+      const onPost = (f: CntFields): void => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls, f.raw, f.rawStart, f.rawEnd);
       let counts: { rejected: number };
       try {
         // the byte scanner; a file outside what it reads exactly is read again row by row
@@ -306,20 +369,13 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
           // CNT compares the URL strings it was given, verbatim, each once per message
           if (linkCount && r >= 0 && u.length > 0 && !seen.includes(u)) {
             seen.push(u);
-            links
-              .begin(P === 1 ? 0 : fnv1a32(u) % P, 8 + 3 * u.length)
-              .int(r)
-              .str(u);
+            putKeyString(links, r, u);
           }
         }
         if (r < 0) return;
         if (linkCount) linkCount[r] = Math.min(255, seen.length);
         if (textPartner && textPartner[r]) {
-          const key = cntMessagePreprocess(text);
-          texts
-            .begin(P === 1 ? 0 : fnv1a32(key) % P, 8 + 3 * key.length)
-            .int(r)
-            .str(key);
+          putKeyString(texts, r, cntMessagePreprocess(text));
         }
         if (simPartner && simPartner[r]) {
           hashes.n = 0;
@@ -382,9 +438,9 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
           counter.partition((add) =>
             src.forEach(p, (rd) => {
               const x = rd.int();
-              const key = rd.str();
+              const len = rd.ref();
               const r = byIndex ? rankOf[x] : x;
-              if (r >= 0) add(r, key);
+              if (r >= 0) add(r, rd.buf, rd.refStart, len);
             }),
           );
         }

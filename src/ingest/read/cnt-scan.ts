@@ -35,7 +35,7 @@ function splitUrls(s: string): string[] {
 
 export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext, onPost: (f: CntFields) => void): Promise<{ rejected: number }> {
   const platform = ctx.defaultPlatform ?? 'x';
-  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [] };
+  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [], raw: null, rawStart: 0, rawEnd: 0 };
   const fs0 = new Int32Array(8);
   const fe = new Int32Array(8);
   const fq = new Uint8Array(8);
@@ -182,7 +182,19 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
         f.accountId = str(buf, 1);
         f.handle = fe[2] === fs0[2] ? null : str(buf, 2);
         f.t = secs;
-        f.repostOf = repostLen === 0 ? null : str(buf, 3);
+        // a repost target without doubled quotes is passed on as its bytes (never decoded)
+        if (repostLen === 0) {
+          f.repostOf = null;
+          f.raw = null;
+        } else if (fq[3] !== 2) {
+          f.repostOf = '';
+          f.raw = buf;
+          f.rawStart = fs0[3];
+          f.rawEnd = fe[3];
+        } else {
+          f.repostOf = str(buf, 3);
+          f.raw = null;
+        }
         // a repost's text is read by no CNT network
         f.text = repostLen === 0 ? str(buf, 5) : '';
         f.urls = urls;
@@ -206,6 +218,7 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
     f.handle = post.account.handle;
     f.t = Math.round(Date.parse(post.posted_at)) / 1000;
     f.repostOf = post.repost_of;
+    f.raw = null;
     f.text = post.repost_of === null ? post.text : '';
     f.urls = post.urls;
     onPost(f);

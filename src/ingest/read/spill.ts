@@ -29,6 +29,16 @@ export class RecordReader {
     return this.buf.toString('utf8', from, from + len);
   }
 
+  /** start of the last ref() */
+  refStart = 0;
+  /** Skips a string field (or bytes()), leaving its UTF-8 bytes at buf[refStart, refStart + returned length). */
+  ref(): number {
+    const len = this.buf.readUInt32LE(this.pos);
+    this.refStart = this.pos + 4;
+    this.pos = this.refStart + len;
+    return len;
+  }
+
   /** `m` unsigned 32-bit values into `out` */
   u32(out: Uint32Array, m: number): void {
     const b = this.buf;
@@ -93,6 +103,15 @@ export class SpillStore {
     const len = part.buf.write(s, part.used + 4, 'utf8');
     part.buf.writeUInt32LE(len, part.used);
     part.used += 4 + len;
+    return this;
+  }
+
+  /** raw bytes src[s, e), read back as a string (or a ref()) */
+  bytes(src: Uint8Array, s: number, e: number): this {
+    const part = this.cur;
+    part.buf.writeUInt32LE(e - s, part.used);
+    part.buf.set(src.subarray(s, e), part.used + 4);
+    part.used += 4 + e - s;
     return this;
   }
 
