@@ -337,7 +337,11 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     timings.push({ step: 'load', ms: performance.now() - t0 });
 
     t0 = performance.now();
+    const postCount = cols.size;
     const prep = prepareColumns(cols, accountKeys);
+    // the id hashes and the input-order columns are not needed any more
+    seenIds = new IdHashSet();
+    cols = new CntColumnsBuilder();
     const { rankOf } = prep;
     timings.push({ step: 'prepare', ms: performance.now() - t0 });
 
@@ -456,7 +460,7 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       );
     }
     return {
-      postCount: cols.size,
+      postCount,
       accounts,
       platforms,
       edgesByKind,

@@ -8,6 +8,7 @@ import path from 'node:path';
  */
 
 const CHUNK = 256 * 1024;
+const EMPTY = { buf: Buffer.alloc(0), used: 0 };
 
 export class RecordReader {
   pos = 0;
@@ -152,8 +153,10 @@ export class SpillStore {
     }
     part.chunks = [];
     part.buf = Buffer.alloc(0);
-    for (const c of chunks) {
-      const r = new RecordReader(c.buf, c.used);
+    for (let k = 0; k < chunks.length; k++) {
+      const r = new RecordReader(chunks[k].buf, chunks[k].used);
+      // each chunk is let go once read
+      chunks[k] = EMPTY;
       while (r.pos < r.end) read(r);
     }
   }
