@@ -42,4 +42,21 @@ describe('coordwatch networks', () => {
     );
     expect(fs.existsSync(path.join(out, 'clusters.json'))).toBe(false);
   }, 60_000);
+
+  it('--memory-mb with --compat cnt spills to temp files and writes the same files; without --compat cnt it is a usage error', async () => {
+    const file = path.join(DATA, 'debate-d1/posts.cnt.csv.gz');
+    const mem = path.join(dir, 'cnt-mem');
+    const spilled = path.join(dir, 'cnt-spilled');
+    const a = await runCli(['networks', file, '--compat', 'cnt', '--out', mem], {});
+    expect(a.code, a.stderr).toBe(0);
+    const b = await runCli(['networks', file, '--compat', 'cnt', '--memory-mb', '1', '--out', spilled], {});
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/memory: \d+ partitions per kind, [\d,]+ MB spilled to temp files/);
+    for (const f of ['co_retweet.csv', 'co_tweet.csv', 'co_link.csv', 'co_similar_tweet.csv', 'edges.graphml']) {
+      expect(fs.readFileSync(path.join(spilled, f), 'utf8'), f).toBe(fs.readFileSync(path.join(mem, f), 'utf8'));
+    }
+    const c = await runCli(['networks', file, '--memory-mb', '100', '--out', path.join(dir, 'x')], {});
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--memory-mb needs --compat cnt/);
+  }, 120_000);
 });
