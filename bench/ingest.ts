@@ -15,6 +15,9 @@
  *   old         the INSERT path, not partitioned, the old six indexes: what ingest was
  * BENCH_INDEX_COST=1 (default) then prices each index alone: the posts of the last run
  * COPYed into a bare table, then into one with each index, one at a time.
+ * BENCH_DIRECT=1 instead parses each file once in this process and writes its chunks
+ * straight through the repository (no queue, no worker process) for each variant, and times
+ * the queue hop's own work (payload JSON out and back, validation) on the same chunks.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -70,6 +73,77 @@ interface Run {
   workers: number[];
 }
 const runs: Run[] = [];
+
+if (process.env.BENCH_DIRECT === '1') {
+  await direct();
+  process.exit(0);
+}
+
+/** Parse once, then write the chunks through the repository for each variant: the DB write alone. */
+async function direct(): Promise<void> {
+  const { openPostgres, migrateToLatest } = await import('../src/db/connection.ts');
+  const { ingestRepository } = await import('../src/db/ingest-repository.ts');
+  const { readRecordBatches } = await import('../src/ingest/index.ts');
+  const { parseIngestPayload } = await import('../src/queue/payloads.ts');
+  const { encodePositions, positionsOf } = await import('../src/queue/processors/ingest.ts');
+  type Chunk = ReturnType<typeof parseIngestPayload>;
+  const size = Number(process.env.INGEST_CHUNK_SIZE ?? 5000);
+  for (const file of files) {
+    const t0 = performance.now();
+    const raw: { posts: unknown[]; pos: { file: string; line: number }[] }[] = [];
+    let cur: { posts: unknown[]; pos: { file: string; line: number }[] } = { posts: [], pos: [] };
+    for await (const b of readRecordBatches(file)) {
+      for (const r of b) {
+        if (!r.ok) continue;
+        cur.posts.push(r.post);
+        cur.pos.push(r.pos);
+        if (cur.posts.length >= size) {
+          raw.push(cur);
+          cur = { posts: [], pos: [] };
+        }
+      }
+    }
+    if (cur.posts.length) raw.push(cur);
+    const t1 = performance.now();
+    let bytes = 0;
+    const chunks: Chunk[] = raw.map((c, seq) => {
+      const json = JSON.stringify({ batchId: 1, seq, posts: c.posts, rejected: [], pos: encodePositions(c.pos) });
+      bytes += Buffer.byteLength(json);
+      const data = JSON.parse(json) as unknown;
+      const ch = parseIngestPayload(data);
+      ch.positions = positionsOf(data, ch.posts.length);
+      return ch;
+    });
+    const t2 = performance.now();
+    const n = chunks.reduce((a, c) => a + c.posts.length, 0);
+    console.log(`\n${path.relative(DATA, file)}: ${n.toLocaleString('en-US')} posts in ${chunks.length} chunks of ${size}`);
+    console.log(`  parse (adapters)                 ${((t1 - t0) / 1000).toFixed(2)} s  ${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en-US')} posts/s`);
+    console.log(`  queue hop work (JSON out+in, validate) ${((t2 - t1) / 1000).toFixed(2)} s  payload ${Math.round(bytes / 1048576)} MB (${Math.round(bytes / n)} bytes/post)`);
+    for (const variant of VARIANTS) {
+      const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: ADMIN });
+      await admin.connect();
+      await admin.query(`create database "${dbName}"`);
+      const u = new URL(ADMIN);
+      u.pathname = `/${dbName}`;
+      const db = await openPostgres(u.toString(), 2);
+      await migrateToLatest(db.kysely);
+      await prepare(u.toString(), variant);
+      const repo = ingestRepository(db.kysely, undefined, { pool: db.pool, path: variant === 'insert' || variant === 'old' ? 'insert' : 'copy' });
+      const batchId = await repo.createBatch({ source: 'bench', format: null, fileName: null });
+      const t3 = performance.now();
+      for (const ch of chunks) await repo.writeChunk({ ...ch, batchId });
+      const s = (performance.now() - t3) / 1000;
+      runs.push({ file: path.relative(DATA, file), variant, posts: n, ingestS: s, wallS: s, producer: 0, workers: [process.memoryUsage().rss] });
+      console.log(`  write [${variant}]`.padEnd(34) + ` ${s.toFixed(2)} s  ${Math.round(n / s).toLocaleString('en-US')} posts/s`);
+      await db.close();
+      await admin.query(`drop database "${dbName}" with (force)`);
+      await admin.end();
+    }
+    const base = runs.find((r) => r.file === path.relative(DATA, file))!;
+    for (const r of runs.filter((x) => x.file === base.file && x !== base)) console.log(`  gain ${r.variant} over ${base.variant}: ${(base.ingestS / r.ingestS).toFixed(2)}×`);
+  }
+}
 
 function rssOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
