@@ -338,9 +338,9 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
 
     t0 = performance.now();
     const postCount = cols.size;
-    const prep = prepareColumns(cols, accountKeys);
-    // the id hashes and the input-order columns are not needed any more
+    // the id hashes and (once ordered) the input-order columns are not needed any more
     seenIds = new IdHashSet();
+    const prep = prepareColumns(cols, accountKeys);
     cols = new CntColumnsBuilder();
     const { rankOf } = prep;
     timings.push({ step: 'prepare', ms: performance.now() - t0 });
