@@ -12,6 +12,7 @@ import * as m20261202T003000 from './2026-12-02T00-30-00_alert-edges.ts';
 import * as m20261202T004000 from './2026-12-02T00-40-00_shadow.ts';
 import * as m20261202T003500 from './2026-12-02T00-35-00_pair-memory.ts';
 import * as m20261202T030000 from './2026-12-02T03-00-00_posts-partitioned.ts';
+import * as m20261202T033000 from './2026-12-02T03-30-00_posts-default-partition.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T00-40-00_shadow': m20261202T004000,
   '2026-12-02T00-35-00_pair-memory': m20261202T003500,
   '2026-12-02T03-00-00_posts-partitioned': m20261202T030000,
+  '2026-12-02T03-30-00_posts-default-partition': m20261202T033000,
 };

@@ -301,7 +301,7 @@ export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = 
      */
     async writeChunk(chunk: ChunkInput): Promise<ChunkResult> {
       const months = monthsOf(chunk.posts);
-      await ensurePostPartitions(db, months);
+      await ensurePostPartitions(db0, months);
       try {
         return await this.writeChunkOnce(chunk, false);
       } catch (err) {
@@ -309,7 +309,7 @@ export function ingestRepository(db0: Kysely<Database>, limits: StorageLimits = 
         // a month this process thought made was dropped since (`coordwatch retention`):
         // make it again; a post that still finds no partition is then rejected with the reason
         forgetPartitions();
-        await ensurePostPartitions(db, months);
+        await ensurePostPartitions(db0, months);
         return this.writeChunkOnce(chunk, true);
       }
     },
@@ -737,9 +737,19 @@ export function monthsOf(posts: readonly CanonicalPost[]): string[] {
 /** posts_yYYYYmMM: the partition of posts holding the UTC month `YYYY-MM`. */
 export const partitionName = (month: string) => `posts_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
 
-/** Partitions known to exist, per process (a dropped one is re-checked: see forgetPartitions). */
-const known = new Set<string>();
-export const forgetPartitions = () => known.clear();
+const isDefaultViolation = (err: unknown) =>
+  (err as { code?: unknown } | null)?.code === '23514' && /default partition/.test(String((err as Error).message));
+
+/**
+ * Months whose partition was seen, per database handle, with when: re-checked after
+ * PARTITION_RECHECK_MS, so a month `coordwatch retention` dropped in another process is made
+ * again soon (until then its rows would wait in posts_default).
+ */
+const PARTITION_RECHECK_MS = 30_000;
+let known = new WeakMap<object, Map<string, number>>();
+export const forgetPartitions = () => {
+  known = new WeakMap();
+};
 
 /**
  * Create the month partitions of `posts` the months need (idempotent; in their own short
@@ -747,7 +757,10 @@ export const forgetPartitions = () => known.clear();
  * racing to create the same month: the loser finds it made.
  */
 export async function ensurePostPartitions<T>(db: Kysely<T>, months: readonly string[]): Promise<void> {
-  const todo = months.filter((m) => !known.has(m));
+  let seen = known.get(db);
+  if (!seen) known.set(db, (seen = new Map()));
+  const now = Date.now();
+  const todo = months.filter((m) => !(now - (seen.get(m) ?? -Infinity) < PARTITION_RECHECK_MS));
   if (todo.length === 0) return;
   const names = todo.map(partitionName);
   const have = await sql<{ relname: string }>`select relname from pg_class where relname = any(${names}::text[]) and relkind = 'r'`.execute(db);
@@ -760,7 +773,20 @@ export async function ensurePostPartitions<T>(db: Kysely<T>, months: readonly st
       const from = `${m.slice(0, 4)}-${pad2(mo)}-01 00:00:00+00`;
       const to = mo === 12 ? `${String(y + 1).padStart(4, '0')}-01-01 00:00:00+00` : `${m.slice(0, 4)}-${pad2(mo + 1)}-01 00:00:00+00`;
       try {
-        await sql.raw(`create table if not exists ${name} partition of posts for values from ('${from}') to ('${to}')`).execute(db);
+        try {
+          await sql.raw(`create table if not exists ${name} partition of posts for values from ('${from}') to ('${to}')`).execute(db);
+        } catch (err) {
+          // the default partition holds rows of this month (written around the ingest writer):
+          // move them into the month's own partition, in one transaction
+          if (!isDefaultViolation(err)) throw err;
+          await db.transaction().execute(async (trx) => {
+            await sql.raw(`create table ${name} (like posts including defaults)`).execute(trx);
+            await sql
+              .raw(`with moved as (delete from posts_default where posted_at >= '${from}' and posted_at < '${to}' returning *) insert into ${name} select * from moved`)
+              .execute(trx);
+            await sql.raw(`alter table posts attach partition ${name} for values from ('${from}') to ('${to}')`).execute(trx);
+          });
+        }
       } catch (err) {
         // 42P07 duplicate table, 23505 on pg_type: another writer created it just now;
         // 42P17: posts is not partitioned (the benchmark's unpartitioned variant)
@@ -768,7 +794,7 @@ export async function ensurePostPartitions<T>(db: Kysely<T>, months: readonly st
         if (code !== '42P07' && code !== '23505' && !(code === '42P17' && /is not partitioned/.test(String((err as Error).message)))) throw err;
       }
     }
-    known.add(m);
+    seen.set(m, now);
   }
 }
 
@@ -920,6 +946,8 @@ export async function listPostPartitions<T>(db: Kysely<T>, opts: { counts?: bool
 
 export interface RetentionResult {
   horizon: Date;
+  /** posts in the default partition (written around the ingest writer): never dropped */
+  defaultRows: number;
   /** the partitions entirely older than the horizon: dropped (or, on a dry run, to drop) */
   dropped: PostPartition[];
   kept: PostPartition[];
@@ -948,5 +976,6 @@ export async function applyRetention<T>(db: Kysely<T>, horizon: Date, dryRun: bo
     for (const p of dropped) await sql`drop table if exists ${sql.table(p.name)}`.execute(db);
     forgetPartitions();
   }
-  return { horizon, dropped, kept, alertsCitingDropped };
+  const d = await sql<{ n: number }>`select count(*)::int as n from posts_default`.execute(db).catch(() => ({ rows: [{ n: 0 }] }));
+  return { horizon, defaultRows: Number(d.rows[0]!.n), dropped, kept, alertsCitingDropped };
 }

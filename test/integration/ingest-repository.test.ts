@@ -195,4 +195,16 @@ describe.each(backends)('ingest repository on %s', (_name, make, mk) => {
     const r = await repo.writeChunk({ batchId: b, seq: 1, posts: [post({ post_id: 'd1', posted_at: '2018-06-01T00:00:00Z' })], rejected: [] });
     expect(r).toMatchObject({ accepted: 1, rejected: 0 });
   });
+
+  it('posts written around the writer wait in the default partition and move to their month when it is made', async () => {
+    const repo = mk(db);
+    await sql`insert into posts (platform, post_id, account_id, posted_at, text) values ('x', 'seeded', 'sacc', '2017-03-05T00:00:00Z', 'seeded')`.execute(db.kysely);
+    const where = async (id: string) => (await sql<{ p: string }>`select tableoid::regclass::text as p from posts where post_id = ${id}`.execute(db.kysely)).rows.map((r) => r.p);
+    expect(await where('seeded')).toEqual(['posts_default']);
+    const b = await repo.createBatch({ source: 'test', format: null, fileName: null });
+    const r = await repo.writeChunk({ batchId: b, seq: 0, posts: [post({ post_id: 'seeded', posted_at: '2017-03-05T00:00:00Z' }, { id: 'sacc' }), post({ post_id: 'mar', posted_at: '2017-03-06T00:00:00Z' })], rejected: [] });
+    expect(r).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(await where('seeded')).toEqual(['posts_y2017m03']);
+    expect(await where('mar')).toEqual(['posts_y2017m03']);
+  });
 });

@@ -48,6 +48,7 @@ describe('posts partitions and coordwatch retention', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/accepted\s+92\n\s+duplicates\s+0\n\s+rejected\s+1\n/);
     expect(await partitions()).toEqual([
+      { p: 'posts_default', n: 0 },
       { p: 'posts_y2016m09', n: 30 },
       { p: 'posts_y2016m10', n: 41 },
       { p: 'posts_y2016m11', n: 21 },
@@ -62,13 +63,14 @@ describe('posts partitions and coordwatch retention', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/would drop 1 month partition\(s\), 30 posts/);
     expect(dry.stdout).toMatch(/posts_y2016m09\s+2016-09\s+30/);
-    expect((await partitions()).length).toBe(3);
+    expect((await partitions()).length).toBe(4);
 
     const run = await runCli(['retention', '--keep', '30d', '--as-of', '2016-11-15T00:00:00Z'], { DATABASE_URL: tdb.url });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/dropped 1 month partition\(s\), 30 posts/);
     expect(run.stdout).toMatch(/kept 2 month partition\(s\) \(2016-10 … 2016-11\)/);
     expect(await partitions()).toEqual([
+      { p: 'posts_default', n: 0 },
       { p: 'posts_y2016m10', n: 41 },
       { p: 'posts_y2016m11', n: 21 },
     ]);
@@ -81,6 +83,7 @@ describe('posts partitions and coordwatch retention', () => {
     expect(re.code, re.stderr).toBe(0);
     expect(re.stdout).toMatch(/accepted\s+30\n\s+duplicates\s+62\n\s+rejected\s+1\n/);
     expect(await partitions()).toEqual([
+      { p: 'posts_default', n: 0 },
       { p: 'posts_y2016m09', n: 30 },
       { p: 'posts_y2016m10', n: 41 },
       { p: 'posts_y2016m11', n: 21 },

@@ -61,6 +61,7 @@ async function retentionCommand(flags: RetentionFlags): Promise<void> {
       if (r.alertsCitingDropped > 0)
         out.push(`${n(r.alertsCitingDropped)} alert(s) began before the end of the last month dropped: they keep their evidence (post ids, descriptions), not those posts' text`);
     }
+    if (r.defaultRows > 0) out.push(`posts_default holds ${n(r.defaultRows)} posts written around the ingest writer: not dropped (they move to their month when the ingest next needs it)`);
     out.push(`kept ${r.kept.length} month partition(s)${r.kept.length ? ` (${r.kept[0]!.month} … ${r.kept[r.kept.length - 1]!.month})` : ''}`);
     process.stdout.write(out.join('\n') + '\n');
   } finally {
