@@ -60,6 +60,8 @@ export interface NetworksOptions {
   memoryMb?: number | null;
   /** partitions for the spilled run (tests force spilling with it); default from the budget */
   partitions?: number;
+  /** folder for the spilled partitions (default: the OS temp folder) */
+  tmpDir?: string;
 }
 
 export interface StepTiming {
@@ -115,7 +117,7 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
 
   if (compat === 'cnt' && opts.repostText === false) {
     // edges only: the columnar engine, no post objects (core/edges/cnt-columns.ts)
-    const r = await cntNetworks({ file: opts.file, format: opts.format, kinds, ro, memoryMb: opts.memoryMb, partitions: opts.partitions });
+    const r = await cntNetworks({ file: opts.file, format: opts.format, kinds, ro, memoryMb: opts.memoryMb, partitions: opts.partitions, tmpDir: opts.tmpDir });
     const edges: Edge[] = [];
     for (const kind of kinds) for (const e of r.edgesByKind.get(kind) ?? []) edges.push(e);
     return {

@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const FILES = [...CNT_DEFAULT_KINDS.map((k) => kindFileName(k, 'cnt')), 'edges.graphml'];
 
-async function run(file: string, out: string, minWeight: number, extra: { memoryMb?: number; partitions?: number } = {}) {
+async function run(file: string, out: string, minWeight: number, extra: { memoryMb?: number; partitions?: number; tmpDir?: string } = {}) {
   const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window: 60, minWeight, similarity: 0.8, compat: 'cnt', repostText: false, ...extra });
   await writeNetworks(r, out);
   return { r, files: new Map(FILES.map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')])) };
@@ -56,12 +56,13 @@ describe.skipIf(!fs.existsSync(path.join(DATA, 'reference/cnt')))('networks --co
       const accounts = new Map([...loaded.accounts].map(([k, v]) => [bare(k), v]));
       expect(mem.files.get('edges.graphml')).toBe(edgesToGraphml(all, accounts));
 
-      const spilled = await run(file, path.join(dir, `${c.set}-spill`), c.minWeight, { memoryMb: 1 });
+      const tmpDir = fs.mkdtempSync(path.join(dir, 'tmp-'));
+      const spilled = await run(file, path.join(dir, `${c.set}-spill`), c.minWeight, { memoryMb: 1, tmpDir });
       expect(spilled.r.partitions).toBeGreaterThan(1);
       expect(spilled.r.spilledBytes).toBeGreaterThan(0);
       for (const f of FILES) expect(spilled.files.get(f), f).toBe(mem.files.get(f));
       // no temp files left behind
-      expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('coordwatch-networks-'))).toEqual([]);
+      expect(fs.readdirSync(tmpDir)).toEqual([]);
     }, 180_000);
   }
 });
