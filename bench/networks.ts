@@ -59,6 +59,10 @@ async function buildBigFile(total: number, file: string): Promise<void> {
     if (p.t > tMax) tMax = p.t;
   }
   const shift = Math.ceil((tMax - tMin) / DAY + 1) * DAY;
+  // copies go later while they stay in the past (ingest rejects posts dated after tomorrow), then
+  // earlier than the original: a 25 M-post file is ~100 copies, 17 years
+  const forward = Math.max(0, Math.floor((Date.now() / 1000 - tMax) / shift));
+  const offset = (copy: number): number => (copy <= forward ? copy * shift : -(copy - forward) * shift);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = file + '.part';
   const fd = fs.openSync(tmp, 'w');
@@ -77,7 +81,7 @@ async function buildBigFile(total: number, file: string): Promise<void> {
           csvField(p.repost_of ?? ''),
           csvField(p.reply_to ?? ''),
           csvField(p.text),
-          String(p.t + copy * shift),
+          String(p.t + offset(copy)),
           csvField(p.urls.join(' ')),
         ].join(',') + '\n',
       );
