@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_DETECT, QUEUE_INGEST } from '../../src/queue/names.ts';
 import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase } from '../helpers/services.ts';
+import { query, count, alertSnapshot } from '../helpers/pg-query.ts';
 
 /**
  * "Redis restarted under load: workers reconnect and finish; no job lost." The test runs its
@@ -102,27 +102,6 @@ class OwnRedis {
     if (this.proc) this.proc.kill('SIGKILL');
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-async function query<T = Record<string, unknown>>(url: string, q: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(q)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-const count = async (url: string, q: string) => Number((await query<{ n: number }>(url, q))[0]!.n);
-
-/** What an analyst sees, without ids and clocks: each alert's members, score and severity. */
-async function alertSnapshot(url: string): Promise<string[]> {
-  const rows = await query<{ s: string }>(
-    url,
-    `select a.severity || ' ' || a.score || ' ' || a.member_count || ' ' || string_agg(m.account_key, ',' order by m.account_key) as s
-     from alerts a join alert_members m on m.alert_id = a.id group by a.id order by 1`,
-  );
-  return rows.map((r) => r.s);
 }
 
 const windowsDone = (url: string) => count(url, `select count(distinct window_start) n from scan_runs where kind = 'window' and status = 'completed'`);

@@ -12,6 +12,7 @@ import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts'
 import { createTestDatabase, PG_ADMIN_URL, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { query, alertSnapshot } from '../helpers/pg-query.ts';
 
 const DEBATE = path.join(DATA, 'debate-d1/posts.ndjson.gz');
 
@@ -38,26 +39,6 @@ async function cloneOf(source: string): Promise<{ url: string; drop(): Promise<v
       await a.end();
     },
   };
-}
-
-async function query<T = Record<string, unknown>>(url: string, q: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(q)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
-/** What an analyst sees, without ids and clocks: each alert's members, score and severity. */
-async function alertSnapshot(url: string): Promise<string[]> {
-  const rows = await query<{ s: string }>(
-    url,
-    `select a.severity || ' ' || a.score || ' ' || a.member_count || ' ' || string_agg(m.account_key, ',' order by m.account_key) as s
-     from alerts a join alert_members m on m.alert_id = a.id group by a.id order by 1`,
-  );
-  return rows.map((r) => r.s);
 }
 
 /** Pairs of alerts sharing at least half the members of the smaller one: the same network twice. */

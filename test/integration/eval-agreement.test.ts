@@ -1,5 +1,4 @@
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTION } from '../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../config/narratives.ts';
@@ -11,6 +10,7 @@ import { loadCorePosts } from '../../src/ingest/core-posts.ts';
 import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
+import { query } from '../helpers/pg-query.ts';
 
 /**
  * Issue 9, "end-to-end tests through the workers that the scores and alerts agree with eval":
@@ -21,16 +21,6 @@ import type { TestDatabase } from '../helpers/services.ts';
  */
 
 const DEBATE = path.join(DATA, 'debate-d1/posts.ndjson.gz');
-
-async function query<T = Record<string, unknown>>(url: string, q: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(q)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 type Child = ReturnType<typeof startProcess>;
 

@@ -6,7 +6,6 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -17,32 +16,12 @@ import { detectWindow } from '../../src/detect/detect-window.ts';
 import { ALL_QUEUES } from '../../src/queue/names.ts';
 import { DATA, killAll, runCli, startProcess, waitFor } from '../helpers/cli.ts';
 import { createTestDatabase, REDIS_URL, testQueuePrefix } from '../helpers/services.ts';
+import { query, count, alertSnapshot } from '../helpers/pg-query.ts';
 
 const DEBATE = path.join(DATA, 'debate-d1/posts.ndjson.gz');
 const ROLES = ['ingest', 'detect', 'scan', 'notify'] as const;
 
 type Child = ReturnType<typeof startProcess>;
-
-async function query<T = Record<string, unknown>>(url: string, q: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(q)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-const count = async (url: string, q: string) => Number((await query<{ n: string }>(url, q))[0]!.n);
-
-/** What an analyst sees, without ids and clocks: each alert's severity, score and members. */
-async function alertSnapshot(url: string): Promise<string[]> {
-  const rows = await query<{ s: string }>(
-    url,
-    `select a.severity || ' ' || a.score || ' ' || a.member_count || ' ' || string_agg(m.account_key, ',' order by m.account_key) as s
-     from alerts a join alert_members m on m.alert_id = a.id group by a.id order by 1`,
-  );
-  return rows.map((r) => r.s);
-}
 
 interface Outcome {
   posts: number;
