@@ -13,6 +13,7 @@
  *   old-indexes COPY, partitioned, plus the three indexes the partitioning migration dropped
  *               (repost_of, GIN urls, GIN hashtags)
  *   old         the INSERT path, not partitioned, the old six indexes: what ingest was
+ *   no-trgm     COPY, partitioned, without the trigram index of text search (its price)
  * BENCH_INDEX_COST=1 (default) then prices each index alone: the posts of the last run
  * COPYed into a bare table, then into one with each index, one at a time.
  * BENCH_DIRECT=1 instead parses each file once in this process and writes its chunks
@@ -60,6 +61,7 @@ async function prepare(url: string, variant: string): Promise<void> {
     if (trgm) await c.query(TRGM);
   }
   if (variant === 'old-indexes' || variant === 'old') for (const q of OLD_INDEXES) await c.query(q);
+  if (variant === 'no-trgm') await c.query('drop index if exists posts_text_trgm_idx');
   await c.end();
 }
 
