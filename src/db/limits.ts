@@ -16,9 +16,9 @@ import type { CanonicalPost } from '../core/types.ts';
  * | platform | posts_pkey, posts_account_idx, accounts_pkey | record rejected: it is part of the post's identity |
  * | post_id | posts_pkey | record rejected: identity; a shortened id would be another post |
  * | account.id | posts_account_idx, accounts_pkey, account_sightings_pkey | record rejected: identity |
- * | posted_at | posts_posted_at_idx | record rejected (required; year outside 1–9999) |
- * | repost_of, reply_to | posts_repost_of_idx (repost_of) | trimmed: prefix + `…` + hash of the whole value, so equal values stay equal and different ones different (C3/C4 still match) |
- * | urls, hashtags elements | GIN posts_urls_idx, posts_hashtags_idx | element trimmed to prefix + hash (C2/C5 still match exactly) |
+ * | posted_at | posts_pkey, posts_posted_at_idx, the month partition | record rejected (required; year outside 1–9999) |
+ * | repost_of, reply_to | none since the partitioning migration (the repost_of index served no query); kept for one rule with the lists and a bounded payload | trimmed: prefix + `…` + hash of the whole value, so equal values stay equal and different ones different (C3/C4 still match) |
+ * | urls, hashtags elements | none since the partitioning migration (their GIN indexes served no query) | element trimmed to prefix + hash (C2/C5 still match exactly) |
  * | mentions, media_hashes, objects elements | — | trimmed the same way, for one rule per list |
  * | urls, hashtags, mentions, media_hashes, objects length | — | the first `maxListItems` kept: bounds the detection cost of one post (a backstop: the readers in src/ingest reject posts over their lower per-post caps first) |
  * | account.handle | accounts_handle_idx (lower(handle)) | trimmed to prefix + hash (persona changes still show) |
