@@ -10,6 +10,7 @@
  *   npm run bench:latency -- --rates 5000,10000   # the same as RATES=5000,10000 (also --duration 30)
  *   RATES=2000 DURATION_S=60 DETECT_WORKERS=2 npm run bench:latency
  *   SCAN_POSTS=1000000 npm run bench:latency -- --scan   # a full rolling scan over 24 h
+ *   SCAN_KEEP_DB=1 … -- --scan, then SCAN_DB=<name> … -- --scan   # keep the loaded set; scan it again without loading
  *   BENCH_CPU_PROF=out/prof npm run bench:latency         # V8 CPU profiles of the workers (and their engine threads)
  *
  * Per rate it prints the window runs' mean size and where their time went (the phases each
@@ -233,27 +234,35 @@ async function streamRun(rate: number): Promise<void> {
   }
 }
 
+async function loadSimulated(pgdb: Awaited<ReturnType<typeof openPostgres>>, total: number): Promise<void> {
+  const sim = simulate({ seed: 11, days: 1, organicAccounts: Math.max(2000, Math.round(total / 30)), posts: total, campaigns: 7 });
+  const repo = ingestRepository(pgdb.kysely);
+  const batchId = await repo.createBatch({ source: 'bench', format: 'sim', fileName: null });
+  let chunk: CanonicalPost[] = [];
+  let seq = 0;
+  const t0 = Date.now();
+  for (const p of sim.posts()) {
+    chunk.push(p);
+    if (chunk.length === 10_000) {
+      await repo.writeChunk({ batchId, seq: seq++, posts: chunk, rejected: [] });
+      chunk = [];
+    }
+  }
+  if (chunk.length) await repo.writeChunk({ batchId, seq: seq++, posts: chunk, rejected: [] });
+  const n = (await repo.getBatch(batchId))!.accepted;
+  console.log(`loaded ${n} simulated posts over 24 h in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 async function scanRun(): Promise<void> {
   const total = Number(process.env.SCAN_POSTS ?? 1_000_000);
-  const db = await createDb();
+  // SCAN_KEEP_DB=1 keeps the loaded database and prints its name; SCAN_DB=<name> scans it again without loading
+  const reuse = process.env.SCAN_DB;
+  const db = reuse ? { url: Object.assign(new URL(ADMIN), { pathname: `/${reuse}` }).toString(), drop: async () => {} } : await createDb();
   const pgdb = await openPostgres(db.url, 4);
   try {
-    const sim = simulate({ seed: 11, days: 1, organicAccounts: Math.max(2000, Math.round(total / 30)), posts: total, campaigns: 7 });
-    const repo = ingestRepository(pgdb.kysely);
-    const batchId = await repo.createBatch({ source: 'bench', format: 'sim', fileName: null });
-    let chunk: CanonicalPost[] = [];
-    let seq = 0;
-    const t0 = Date.now();
-    for (const p of sim.posts()) {
-      chunk.push(p);
-      if (chunk.length === 10_000) {
-        await repo.writeChunk({ batchId, seq: seq++, posts: chunk, rejected: [] });
-        chunk = [];
-      }
-    }
-    if (chunk.length) await repo.writeChunk({ batchId, seq: seq++, posts: chunk, rejected: [] });
-    const n = (await repo.getBatch(batchId))!.accepted;
-    console.log(`loaded ${n} simulated posts over 24 h in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (!reuse) await loadSimulated(pgdb, total);
+    const dbName = new URL(db.url).pathname.slice(1);
+    if (process.env.SCAN_KEEP_DB && !reuse) console.log(`kept database ${dbName} (SCAN_DB=${dbName} scans it again)`);
     const config = loadConfig({ DATABASE_URL: db.url });
     const lo = await sql<{ lo: Date; hi: Date }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
     const w = { start: new Date(lo.rows[0]!.lo), end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000) };
@@ -279,7 +288,7 @@ async function scanRun(): Promise<void> {
     await closeEngines();
   } finally {
     await pgdb.close();
-    await db.drop();
+    if (!process.env.SCAN_KEEP_DB) await db.drop();
   }
 }
 

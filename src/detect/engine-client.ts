@@ -37,8 +37,8 @@ const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).catch((err) => { setImmediate(() => { throw err; }); });
 `;
 
-/** the engine thread's young generation (MB; three semi-spaces) */
-const YOUNG_GENERATION_MB = 192;
+/** the engine thread's young generation (MB; three semi-spaces); COORDWATCH_ENGINE_YOUNG_MB overrides it (0: V8's default) */
+const YOUNG_GENERATION_MB = Number(process.env.COORDWATCH_ENGINE_YOUNG_MB ?? 192);
 
 interface Pending {
   resolve(v: unknown): void;
@@ -68,7 +68,7 @@ class EngineThread {
       // larger young generation lets them die in scavenges instead of being promoted and
       // marked (GC was a fifth of the engine thread's time with V8's default 16 MB semi-spaces; with
       // 64 MB ones a 150k-post window's engine work takes 25-35 % less CPU, same output)
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: YOUNG_GENERATION_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {},
       workerData: { ...this.data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./engine-thread.ts', import.meta.url).href },
     });
     w.on('message', (m: EngineResponse) => {
