@@ -4,8 +4,9 @@ import { GroupBuilder } from './groups.ts';
 import { materialiseEdges } from './materialise.ts';
 import { EvidenceLog, PairTable } from './pair-table.ts';
 import type { PreparedPosts } from './prepare.ts';
-import { radixOrder } from './radix.ts';
+import { orderByTime } from './radix.ts';
 import { similarJoin, type TokenSets } from './similar-join.ts';
+import { HashIds } from './objects.ts';
 
 /**
  * The columnar `--compat cnt` engine behind `coordwatch networks --compat cnt`: the same counts
@@ -80,15 +81,7 @@ export function prepareColumns(cols: CntColumnsBuilder, accounts: string[]): Cnt
   }
   let order: Int32Array = new Int32Array(n);
   for (let i = 0, k = 0; i < total; i++) if (Number.isFinite(tIn[i])) order[k++] = i;
-  if (!sorted) {
-    if (allInt && tMax - tMin < 2 ** 32) {
-      const keys = new Uint32Array(total);
-      for (let k = 0; k < n; k++) keys[order[k]] = tIn[order[k]] - tMin;
-      order = radixOrder(keys, order);
-    } else {
-      order = Int32Array.from([...order].sort((a, b) => tIn[a] - tIn[b] || a - b));
-    }
-  }
+  if (!sorted) order = orderByTime(order, tIn, total, allInt, tMin, tMax);
   const t = new Float64Array(n);
   const acc = new Int32Array(n);
   const origByRank = new Uint8Array(n);
@@ -220,48 +213,6 @@ export class ByteKeys {
   }
 }
 
-/** Interns 64-bit token hashes (two 32-bit halves) to dense ids; as objects.ts's HashIds. */
-export class TokenIds {
-  private index = new Int32Array(1 << 16);
-  private mask = (1 << 16) - 1;
-  private h1 = new Uint32Array(1 << 15);
-  private h2 = new Uint32Array(1 << 15);
-  size = 0;
-
-  id(a: number, b: number): number {
-    let slot = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const v = this.index[slot];
-      if (v === 0) break;
-      if (this.h1[v - 1] === a && this.h2[v - 1] === b) return v - 1;
-      slot = (slot + 1) & this.mask;
-    }
-    const id = this.size++;
-    if (id === this.h1.length) {
-      const h1 = new Uint32Array(id * 2);
-      const h2 = new Uint32Array(id * 2);
-      h1.set(this.h1);
-      h2.set(this.h2);
-      this.h1 = h1;
-      this.h2 = h2;
-    }
-    this.h1[id] = a;
-    this.h2[id] = b;
-    this.index[slot] = id + 1;
-    if (this.size * 2 > this.index.length) {
-      const size = this.index.length * 2;
-      this.index = new Int32Array(size);
-      this.mask = size - 1;
-      for (let k = 0; k < this.size; k++) {
-        let s = (this.h1[k] ^ Math.imul(this.h2[k], 0x9e3779b1)) & this.mask;
-        while (this.index[s] !== 0) s = (s + 1) & this.mask;
-        this.index[s] = k + 1;
-      }
-    }
-    return id;
-  }
-}
-
 /**
  * Slabs for co_similar_tweet: the candidate ranks (ascending) cut into `count` core ranges of
  * about equal size. Slab k's core is ranks [cut[k], cut[k+1]); it reads every candidate with a
@@ -305,7 +256,7 @@ export class SimilarCounter {
    */
   slab(coreFrom: number, coreTo: number, each: (add: (rank: number, h1: Uint32Array, h2: Uint32Array, m: number) => void) => void): void {
     const prep = this.prep;
-    const ids = new TokenIds();
+    const ids = new HashIds();
     let scratch = new Int32Array(256);
     let ranksOf: number[] = [];
     let tmp = new Int32Array(1 << 16);

@@ -155,8 +155,8 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
   });
 }
 
-/** Interns 64-bit token hashes (two 32-bit halves) to dense ids. */
-class HashIds {
+/** Interns 64-bit token hashes (two 32-bit halves) to dense ids (also the columnar CNT path's). */
+export class HashIds {
   private index = new Int32Array(1 << 16);
   private mask = (1 << 16) - 1;
   private h1 = new Uint32Array(1 << 15);

@@ -1,5 +1,5 @@
 import type { CorePost } from '../types.ts';
-import { radixOrder } from './radix.ts';
+import { orderByTime } from './radix.ts';
 
 /**
  * Posts in time order with integer-interned accounts: every edge kind works on these arrays
@@ -74,15 +74,7 @@ export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
   }
   let order: Int32Array = new Int32Array(n);
   for (let i = 0, k = 0; i < total; i++) if (accIn[i] >= 0) order[k++] = i;
-  if (!sorted) {
-    if (allInt && tMax - tMin < 2 ** 32) {
-      const keys = new Uint32Array(total);
-      for (let k = 0; k < n; k++) keys[order[k]] = tIn[order[k]] - tMin;
-      order = radixOrder(keys, order);
-    } else {
-      order = Int32Array.from([...order].sort((a, b) => tIn[a] - tIn[b] || a - b));
-    }
-  }
+  if (!sorted) order = orderByTime(order, tIn, total, allInt, tMin, tMax);
   const t = new Float64Array(n);
   const acc = new Int32Array(n);
   const rankOf = new Int32Array(total).fill(-1);

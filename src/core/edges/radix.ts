@@ -42,3 +42,17 @@ export function radixOrder(keys: Uint32Array, input?: Int32Array): Int32Array {
   }
   return v;
 }
+
+/**
+ * The indices `order` holds, stably ordered by their time `t` (index order breaks ties): a radix
+ * sort when the times are integers spanning under 2^32 (`allInt`, `tMin`, `tMax` of those
+ * indices), a comparison sort otherwise. `total` is the length of `t`.
+ */
+export function orderByTime(order: Int32Array, t: ArrayLike<number>, total: number, allInt: boolean, tMin: number, tMax: number): Int32Array {
+  if (allInt && tMax - tMin < 2 ** 32) {
+    const keys = new Uint32Array(total);
+    for (let k = 0; k < order.length; k++) keys[order[k]!] = t[order[k]!]! - tMin;
+    return radixOrder(keys, order);
+  }
+  return Int32Array.from([...order].sort((a, b) => t[a]! - t[b]! || a - b));
+}
