@@ -7,6 +7,7 @@ import { applyStorageLimits, INT4_MAX, STORAGE_LIMITS } from './limits.ts';
 import type { StorageLimits, Trim } from './limits.ts';
 import { personaHash } from './persona.ts';
 import type { Database, IngestBatch, RejectedRecord } from './schema/index.ts';
+import { copyText } from './copy-text.ts';
 
 export interface RejectedInput {
   file: string;
@@ -613,10 +614,6 @@ const insertSource: PostSource = async (_trx, _st, c) =>
                 ${c.media}::text[], ${c.objects}::text[], ${c.repost_of}::text[], ${c.reply_to}::text[])
       as u(${sql.raw(STAGE_COLUMNS)}))`;
 
-// COPY text format: backslash, newline, carriage return and tab escaped; \N is null.
-const ESC = /[\\\n\r\t]/g;
-const escMap: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const copyText = (s: string | null) => (s === null ? '\\N' : ESC.test(s) ? ((ESC.lastIndex = 0), s.replace(ESC, (m) => escMap[m]!)) : s);
 
 /** Postgres: the posts are COPYed (text format) into the connection's staging table. */
 function copySource(client: pg.PoolClient): PostSource {

@@ -3,6 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Edge } from '../core/types.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { edgeRow } from '../db/edge-repository.ts';
+import { copyText } from '../db/copy-text.ts';
 
 /**
  * A window's edges written with COPY (Postgres): the same rows as
@@ -12,10 +13,6 @@ import { edgeRow } from '../db/edge-repository.ts';
  * load); this write is what a retry or a later run replaces in full, as before.
  */
 
-// COPY text format: backslash, newline, carriage return and tab escaped; \N is null.
-const ESC = /[\\\n\r\t]/g;
-const ESC_MAP: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const copyText = (s: string) => s.replace(ESC, (m) => ESC_MAP[m]!);
 /** A text[] literal: every element double-quoted, `"` and `\` backslashed inside. */
 const arrayLiteral = (xs: readonly string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, (m) => `\\${m}`)}"`).join(',')}}`;
 /** A double as JSON carried it to the JSON path (null for what JSON cannot hold). */

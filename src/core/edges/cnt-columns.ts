@@ -6,7 +6,7 @@ import { EvidenceLog, PairTable } from './pair-table.ts';
 import type { PreparedPosts } from './prepare.ts';
 import { orderByTime } from './radix.ts';
 import { similarJoin, type TokenSets } from './similar-join.ts';
-import { HashIds } from './objects.ts';
+import { HashIds, withPartnerByRank } from './objects.ts';
 
 /**
  * The columnar `--compat cnt` engine behind `coordwatch networks --compat cnt`: the same counts
@@ -101,25 +101,7 @@ export function prepareColumns(cols: CntColumnsBuilder, accounts: string[]): Cnt
  * objects.ts originalsWithPartner): only those can take part in a text kind.
  */
 export function columnsWithPartner(prep: CntPrepared, window: number): Uint8Array {
-  const { n, t, acc, origByRank: orig } = prep;
-  const out = new Uint8Array(n);
-  const count = new Int32Array(prep.accounts.length);
-  let distinct = 0;
-  let lo = 0;
-  let hi = 0;
-  for (let r = 0; r < n; r++) {
-    if (!orig[r]) continue;
-    while (hi < n && t[hi] <= t[r] + window) {
-      if (orig[hi] && count[acc[hi]]++ === 0) distinct++;
-      hi++;
-    }
-    while (t[lo] < t[r] - window) {
-      if (orig[lo] && --count[acc[lo]] === 0) distinct--;
-      lo++;
-    }
-    if (distinct >= 2) out[r] = 1;
-  }
-  return out;
+  return withPartnerByRank(prep.n, prep.t, prep.acc, prep.accounts.length, prep.origByRank, window);
 }
 
 /** One object kind's counts, fed partition by partition. */

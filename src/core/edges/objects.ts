@@ -61,25 +61,33 @@ export function originalsWithPartner(prep: PreparedPosts, window: number): Uint8
     forEachPost(prep, (p, r) => {
       if (isOriginal(p) && typeof p.text === 'string') orig[r] = 1;
     });
-    const out = new Uint8Array(n);
-    const count = new Int32Array(prep.accounts.length);
-    let distinct = 0;
-    let lo = 0;
-    let hi = 0;
-    for (let r = 0; r < n; r++) {
-      if (!orig[r]) continue;
-      while (hi < n && t[hi] <= t[r] + window) {
-        if (orig[hi] && count[acc[hi]]++ === 0) distinct++;
-        hi++;
-      }
-      while (t[lo] < t[r] - window) {
-        if (orig[lo] && --count[acc[lo]] === 0) distinct--;
-        lo++;
-      }
-      if (distinct >= 2) out[r] = 1;
-    }
-    return out;
+    return withPartnerByRank(n, t, acc, prep.accounts.length, orig, window);
   });
+}
+
+/**
+ * By rank: 1 where `orig` is set and an `orig` post of another account lies within ±window (a
+ * sliding window over the time-ordered ranks counting distinct accounts).
+ */
+export function withPartnerByRank(n: number, t: Float64Array, acc: Int32Array, accounts: number, orig: Uint8Array, window: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const count = new Int32Array(accounts);
+  let distinct = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let r = 0; r < n; r++) {
+    if (!orig[r]) continue;
+    while (hi < n && t[hi] <= t[r] + window) {
+      if (orig[hi] && count[acc[hi]]++ === 0) distinct++;
+      hi++;
+    }
+    while (t[lo] < t[r] - window) {
+      if (orig[lo] && --count[acc[lo]] === 0) distinct--;
+      lo++;
+    }
+    if (distinct >= 2) out[r] = 1;
+  }
+  return out;
 }
 
 /**

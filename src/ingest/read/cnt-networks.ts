@@ -21,6 +21,7 @@ import type { ReadOptions } from '../types.ts';
 import { readCntFields, type CntFields } from './cnt-fast.ts';
 import { NotPlainCsv } from './cnt-scan.ts';
 import { SpillStore, type RecordReader } from './spill.ts';
+import { fmix32 } from '../../core/text/hash.ts';
 
 /**
  * `coordwatch networks --compat cnt` without a post object per post: the file's records (the
@@ -95,8 +96,8 @@ class IdHashSet {
       b ^= b >>> 15;
     }
     const len = platform.length + 1 + s.length;
-    a = fmix(a ^ len);
-    b = fmix(b + Math.imul(len, 0x9e3779b9));
+    a = fmix32(a ^ len);
+    b = fmix32(b + Math.imul(len, 0x9e3779b9));
     let slot = a & this.mask;
     while (this.used[slot] !== 0) {
       if (this.h1[slot] === a && this.h2[slot] === b) return false;
@@ -127,14 +128,6 @@ class IdHashSet {
   }
 }
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function partitionCount(file: string, memoryMb: number | null | undefined): number {
   if (memoryMb === null || memoryMb === undefined) return 1;
