@@ -1,24 +1,38 @@
 import { createHash } from 'node:crypto';
-import type { AnalyzeInput, AnalyzeMemo, AnalyzeParams, AnalyzeResult, PreparedAnalysis } from '../core/analyze.ts';
+import type { AnalyzeMemo, AnalyzeParams } from '../core/analyze.ts';
 import type { CorePost } from '../core/types.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Edge } from '../core/types.ts';
 import { edgeRepository } from '../db/edge-repository.ts';
-import { loadAccounts, loadPosts, loadSightings } from './load.ts';
+import { loadAccounts, loadPosts } from './load.ts';
 import type { LoadDb } from './load.ts';
 import { edgeParams } from './params.ts';
 import { Phases } from './phases.ts';
-import { analysisEdges, analyze, analyzeEdges, analyzePrepared, prepareAnalysis } from '../core/analyze.ts';
+import { analyzeEdges } from '../core/analyze.ts';
 import { dedupePosts, memoTextKey } from '../core/cluster/index.ts';
-import { buildEdges, resolveOptions, synchronyEdges } from '../core/edges/index.ts';
-import type { CoActionKind } from '../core/edges/index.ts';
-import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
-import type { MemoryParams } from '../core/memory/index.ts';
-import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
+import { buildEdges } from '../core/edges/index.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
-import { edgesOfClusters } from '../core/alerts/edges.ts';
 import { copyWindowEdges } from './edge-store.ts';
-import type { ClusterEdge } from '../core/alerts/edges.ts';
+import { EngineStateError, strip } from './engine-result.ts';
+import type { EngineResult } from './engine-result.ts';
+import { scanOps } from './scan-engine.ts';
+import type {
+  ScanEdgesTask,
+  ScanFinishTask,
+  ScanPrepareTask,
+  ScanTask,
+  ScanTaskResult,
+} from './scan-engine.ts';
+
+export { EngineStateError } from './engine-result.ts';
+export type { EngineResult } from './engine-result.ts';
+export type {
+  ScanEdgesTask,
+  ScanFinishTask,
+  ScanPrepareTask,
+  ScanTask,
+  ScanTaskResult,
+} from './scan-engine.ts';
 
 /**
  * The CPU-heavy half of detection — loading a window's posts and running the core on them —
@@ -28,12 +42,6 @@ import type { ClusterEdge } from '../core/alerts/edges.ts';
  * scored clusters out. The engine writes one thing, a window's edges (an idempotent
  * replace); alerts are written by the caller.
  */
-
-/**
- * A result without the full edge list (callers count edges; the list can be large), but with
- * each cluster's own edges, which its alert keeps for the analyst's network picture.
- */
-export type EngineResult = Omit<AnalyzeResult, 'edges'> & { clusterEdges: Record<string, ClusterEdge[]> };
 
 export interface WindowTask {
   /** the posts loaded: the window plus the Δ margin after it */
@@ -86,43 +94,6 @@ export interface ClusterTaskResult {
   ms: Record<string, number>;
 }
 
-export interface ScanTask {
-  window: TimeWindow;
-  params: AnalyzeParams;
-  /** load the stored sightings too (A5, deep scans) */
-  sightings: boolean;
-  watchlist: string[];
-  /**
-   * Deep scans: remember this window's pairs and add the remembered earlier days to the pairs
-   * active again (src/core/memory), and add C6 synchrony; null for other scans.
-   */
-  longHorizon?: MemoryParams | null;
-}
-
-export interface ScanTaskResult {
-  posts: number;
-  accounts: number;
-  result: EngineResult;
-  ms: Record<string, number>;
-}
-
-/** The halves of a scan split over two threads (see threadEngine): the posts' edges on one… */
-export interface ScanEdgesTask {
-  window: TimeWindow;
-  params: AnalyzeParams;
-  longHorizon?: MemoryParams | null;
-}
-
-/** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
-export interface ScanPrepareTask extends ScanTask {
-  id: number;
-}
-
-export interface ScanFinishTask {
-  id: number;
-  edges: Edge[];
-}
-
 /**
  * The engine's operations — each one task type and its result — in one table that the inline
  * engine implements, the worker thread dispatches and the thread client forwards.
@@ -143,13 +114,27 @@ export interface EngineOps {
   warm: [void, void];
 }
 export type EngineOp = keyof EngineOps;
-export const ENGINE_OPS = ['window', 'storeWindow', 'cluster', 'scan', 'scanEdges', 'scanPrepare', 'scanFinish', 'scanDrop', 'warm'] as const satisfies readonly EngineOp[];
+export const ENGINE_OPS = [
+  'window',
+  'storeWindow',
+  'cluster',
+  'scan',
+  'scanEdges',
+  'scanPrepare',
+  'scanFinish',
+  'scanDrop',
+  'warm',
+] as const satisfies readonly EngineOp[];
 
-export type Engine = { readonly mode: 'thread' | 'inline'; close(): Promise<void> } & { [K in EngineOp]: (task: EngineOps[K][0]) => Promise<EngineOps[K][1]> };
+export type Engine = { readonly mode: 'thread' | 'inline'; close(): Promise<void> } & {
+  [K in EngineOp]: (task: EngineOps[K][0]) => Promise<EngineOps[K][1]>;
+};
 
 export function edgesHash(edges: readonly Edge[], detectorVersion: string): string {
   const h = createHash('sha1').update(detectorVersion).update('\n');
-  const rows = edges.map((e) => `${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`).sort();
+  const rows = edges
+    .map((e) => `${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`)
+    .sort();
   for (const r of rows) h.update(r).update('\n');
   return h.digest('hex');
 }
@@ -159,25 +144,16 @@ const PENDING_WINDOWS = 8;
 /** entries of each cache kept between window runs (a few hundred MB at most) */
 const MEMO_LIMIT = 300_000;
 
-const strip = ({ edges, ...rest }: AnalyzeResult): EngineResult => ({ ...rest, clusterEdges: edgesOfClusters(rest.clusters, edges) });
-
-/** Edge parameters that keep every pair (weight 1 included): what long-horizon memory remembers. */
-function edgesForMemory(params: AnalyzeParams): AnalyzeParams {
-  const perKind = Object.fromEntries(Object.entries(params.edges.perKind ?? {}).map(([k, o]) => [k, { ...o, minWeight: 1 }]));
-  return { ...params, edges: { ...params.edges, minWeight: 1, perKind } };
-}
-
 /** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
-function buildWindowEdges(posts: readonly CorePost[], params: AnalyzeParams, textKeys?: Map<string, string>): Edge[] {
-  return buildEdges(params.dedupe ? dedupePosts(posts, memoTextKey(textKeys)) : posts, params.edges);
-}
-
-/** A task that needs an engine state this engine does not hold (it restarted): the job runs again. */
-export class EngineStateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EngineStateError';
-  }
+function buildWindowEdges(
+  posts: readonly CorePost[],
+  params: AnalyzeParams,
+  textKeys?: Map<string, string>,
+): Edge[] {
+  return buildEdges(
+    params.dedupe ? dedupePosts(posts, memoTextKey(textKeys)) : posts,
+    params.edges,
+  );
 }
 
 /** The engine on the calling thread, over the given database. */
@@ -190,47 +166,18 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
   // path, and storeWindow waits for what is left of it. A run that fails after its write
   // leaves the window's rows as its edges (a later run or the retry replaces them, as it
   // replaces any run's); a window's writes never overlap (each waits for the one before).
-  const pending = new Map<number, { hash: string; edges: Edge[]; write: Promise<number> | null; version: string }>();
+  const pending = new Map<
+    number,
+    { hash: string; edges: Edge[]; write: Promise<number> | null; version: string }
+  >();
   // A live window is analysed again and again over mostly the same posts: text keys and
   // narrative matches are kept between its runs (bounded; scans do not use them).
   const memo: Required<AnalyzeMemo> = { textKeys: new Map(), narratives: new Map() };
+  const scans = scanOps(db, narratives);
   const boundMemo = () => {
     if (memo.textKeys.size > MEMO_LIMIT) memo.textKeys.clear();
     if (memo.narratives.size > MEMO_LIMIT) memo.narratives.clear();
   };
-
-  const prepared = new Map<number, { input: AnalyzeInput; prep: PreparedAnalysis; accounts: number; params: AnalyzeParams; ph: Phases; window: TimeWindow; longHorizon: MemoryParams | null }>();
-
-  /**
-   * A deep scan's edges over the long horizon: every pair it saw (weight 1 included) is
-   * remembered per day; the remembered earlier days are added, decayed, to the pairs active
-   * again, and each kind's minimum weight cut applies after; C6 synchrony joins.
-   */
-  async function withLongHorizon(input: AnalyzeInput, built: readonly Edge[], window: TimeWindow, params: AnalyzeParams, mem: MemoryParams, ph: Phases): Promise<Edge[]> {
-    const ro = resolveOptions(params.edges);
-    let edges: Edge[];
-    if (mem.horizonDays > 0) {
-      const times = new Map(input.posts.map((p) => [p.key, p.t]));
-      const repo = pairMemoryRepository(db.kysely);
-      await ph.time('memory.store', () => repo.remember(memoryRows(built, (k) => times.get(k))));
-      const startDay = dayOf(window.start.getTime() / 1000);
-      const pairs = [...new Map(built.map((e) => (e.a < e.b ? { a: e.a, b: e.b } : { a: e.b, b: e.a })).map((p) => [`${p.a}\u0000${p.b}`, p])).values()];
-      const prior = await ph.time('memory.recall', () => repo.recall(pairs, startDay - mem.horizonDays * 86_400, startDay));
-      edges = mergeMemory(built, prior, window.start.getTime() / 1000, mem, (k) => ro.kind(k as CoActionKind).minWeight).edges;
-    } else {
-      edges = built.filter((e) => e.weight >= ro.kind(e.kind as CoActionKind).minWeight);
-    }
-    const sync = await ph.time('synchrony', () => synchronyEdges(input.posts, params.synchrony));
-    return [...edges, ...sync];
-  }
-
-  async function scanInput(window: TimeWindow, sightings: boolean, watchlist: string[], ph: Phases): Promise<{ input: AnalyzeInput; accounts: number }> {
-    const posts = await ph.time('loadPosts', () => loadPosts(db, window));
-    const keys = [...new Set(posts.map((p) => p.account))];
-    const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
-    const seen = sightings ? await ph.time('loadSightings', () => loadSightings(db.kysely, keys)) : undefined;
-    return { input: { posts, accounts, sightings: seen, watchlist, narratives, now: window.end.getTime() / 1000 }, accounts: keys.length };
-  }
 
   /**
    * The posts of some accounts over [from, to): with `have`, the posts of every account over a
@@ -238,8 +185,18 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
    * the rest is taken from `have` (the same rows, as one read of the whole range gives; a post
    * landing between the two reads is the window's next run's, as it is for its edges).
    */
-  async function postsOf(keys: string[], from: Date, to: Date, have?: { range: TimeWindow; posts: readonly CorePost[] }): Promise<CorePost[]> {
-    if (!have || have.range.end.getTime() !== to.getTime() || have.range.start.getTime() <= from.getTime()) return loadPosts(db, { start: from, end: to }, { accounts: keys });
+  async function postsOf(
+    keys: string[],
+    from: Date,
+    to: Date,
+    have?: { range: TimeWindow; posts: readonly CorePost[] },
+  ): Promise<CorePost[]> {
+    if (
+      !have ||
+      have.range.end.getTime() !== to.getTime() ||
+      have.range.start.getTime() <= from.getTime()
+    )
+      return loadPosts(db, { start: from, end: to }, { accounts: keys });
     const wanted = new Set(keys);
     const before = await loadPosts(db, { start: from, end: have.range.start }, { accounts: keys });
     // canonical order: every post before the range's start sorts before every post in it
@@ -256,14 +213,30 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     have?: { range: TimeWindow; posts: readonly CorePost[] },
   ): Promise<ClusterTaskResult> {
     const ph = new Phases();
-    const edges = (await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))).filter((e) => e.weight >= edgeParams(params).minWeight);
+    const edges = (
+      await ph.time('loadEdges', () => edgeRepository(db.kysely).rolling(from, end, fresh))
+    ).filter((e) => e.weight >= edgeParams(params).minWeight);
     if (edges.length === 0) return { edges: 0, accounts: 0, posts: 0, result: null, ms: ph.ms };
     const keys = [...new Set(edges.flatMap((e) => [e.a, e.b]))].sort();
-    const posts = await ph.time('loadPosts', () => postsOf(keys, from, new Date(end.getTime() + edgeParams(params).delta * 1000), have));
+    const posts = await ph.time('loadPosts', () =>
+      postsOf(keys, from, new Date(end.getTime() + edgeParams(params).delta * 1000), have),
+    );
     const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
     boundMemo();
-    const res = await ph.time('engine', () => analyzeEdges({ posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo }, edges, params));
-    return { edges: edges.length, accounts: keys.length, posts: posts.length, result: strip(res), ms: ph.ms };
+    const res = await ph.time('engine', () =>
+      analyzeEdges(
+        { posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo },
+        edges,
+        params,
+      ),
+    );
+    return {
+      edges: edges.length,
+      accounts: keys.length,
+      posts: posts.length,
+      result: strip(res),
+      ms: ph.ms,
+    };
   }
 
   return {
@@ -282,7 +255,9 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
           return first >= s && first < e;
         };
         boundMemo();
-        return buildWindowEdges(loaded, params, memo.textKeys).filter((x) => x.evidence.some(inside));
+        return buildWindowEdges(loaded, params, memo.textKeys).filter((x) =>
+          x.evidence.some(inside),
+        );
       });
       const hash = edgesHash(edges, params.detectorVersion);
       const base = { posts: loaded.length, edges: edges.length, hash };
@@ -302,65 +277,38 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
       pending.set(ws, { hash, edges, write, version: params.detectorVersion });
       // a run that failed before its store leaves its edges behind: only the latest few are kept
       while (pending.size > PENDING_WINDOWS) pending.delete(pending.keys().next().value!);
-      const cluster = step ? await clusterOver(from, window.end, params, watchlist, { windowStart: window.start, edges }, { range, posts: loaded }) : null;
+      const cluster = step
+        ? await clusterOver(
+            from,
+            window.end,
+            params,
+            watchlist,
+            { windowStart: window.start, edges },
+            { range, posts: loaded },
+          )
+        : null;
       return { ...base, same: false, cluster, ms: ph.ms };
     },
 
     async storeWindow({ window, hash, detectorVersion }) {
       const p = pending.get(window.start.getTime());
-      if (!p || p.hash !== hash) throw new EngineStateError(`no edges of window ${window.start.toISOString()} wait to be stored (the engine restarted?); the job runs again`);
+      if (!p || p.hash !== hash)
+        throw new EngineStateError(
+          `no edges of window ${window.start.toISOString()} wait to be stored (the engine restarted?); the job runs again`,
+        );
       // the early write used the window task's detector version (the job passes the same one here)
       const early = p.write && p.version === detectorVersion ? p.write : null;
       if (p.write && !early) await p.write.catch(() => {});
-      const n = early ? await early : await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
+      const n = early
+        ? await early
+        : await edgeRepository(db.kysely).replaceWindow(window, p.edges, detectorVersion);
       if (pending.get(window.start.getTime()) === p) pending.delete(window.start.getTime());
       return n;
     },
 
     cluster: ({ from, end, params, watchlist }) => clusterOver(from, end, params, watchlist),
 
-    async scan({ window, params, sightings, watchlist, longHorizon }) {
-      const ph = new Phases();
-      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
-      if (longHorizon) {
-        const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
-        const built = await ph.time('edges', () => analysisEdges(input.posts, edgesForMemory(params)));
-        const edges = await withLongHorizon(input, built, window, params, longHorizon, ph);
-        const res = await ph.time('engine', () => analyzePrepared(input, prep, edges, params));
-        return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
-      }
-      const res = await ph.time('engine', () => analyze(input, params));
-      return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
-    },
-
-    async scanEdges({ window, params, longHorizon }) {
-      const ph = new Phases();
-      const posts = await ph.time('loadPosts', () => loadPosts(db, window));
-      const edges = await ph.time('edges', () => analysisEdges(posts, longHorizon ? edgesForMemory(params) : params));
-      return { edges, ms: ph.ms };
-    },
-
-    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon }) {
-      // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
-      prepared.clear();
-      const ph = new Phases();
-      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
-      const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
-      prepared.set(id, { input, prep, accounts, params, ph, window, longHorizon: longHorizon ?? null });
-    },
-
-    async scanDrop({ id }) {
-      prepared.delete(id);
-    },
-
-    async scanFinish({ id, edges }) {
-      const p = prepared.get(id);
-      if (!p) throw new EngineStateError(`scan ${id} was not prepared on this engine (it restarted?); the job runs again`);
-      prepared.delete(id);
-      const all = p.longHorizon ? await withLongHorizon(p.input, edges, p.window, p.params, p.longHorizon, p.ph) : edges;
-      const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, all, p.params));
-      return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
-    },
+    ...scans,
 
     async warm() {},
 

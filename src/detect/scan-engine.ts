@@ -1,0 +1,224 @@
+import type { AnalyzeInput, AnalyzeParams, PreparedAnalysis } from '../core/analyze.ts';
+import { analysisEdges, analyze, analyzePrepared, prepareAnalysis } from '../core/analyze.ts';
+import type { CompiledNarratives } from '../core/narratives/index.ts';
+import type { Edge } from '../core/types.ts';
+import { resolveOptions, synchronyEdges } from '../core/edges/index.ts';
+import type { CoActionKind } from '../core/edges/index.ts';
+import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
+import type { MemoryParams } from '../core/memory/index.ts';
+import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
+import { loadAccounts, loadPosts, loadSightings } from './load.ts';
+import type { LoadDb } from './load.ts';
+import { Phases } from './phases.ts';
+import { EngineStateError, strip } from './engine-result.ts';
+import type { EngineResult } from './engine-result.ts';
+
+/**
+ * The engine's batch-scan operations (see engine.ts for the engine and its window
+ * operations): a whole window's posts loaded and analysed at once. On the thread engine a
+ * scan splits in two (engine-client.ts): one thread builds the edges (scanEdges) while the
+ * other loads and prepares the posts (scanPrepare), then finishes with the edges (scanFinish).
+ */
+
+export interface ScanTask {
+  window: TimeWindow;
+  params: AnalyzeParams;
+  /** load the stored sightings too (A5, deep scans) */
+  sightings: boolean;
+  watchlist: string[];
+  /**
+   * Deep scans: remember this window's pairs and add the remembered earlier days to the pairs
+   * active again (src/core/memory), and add C6 synchrony; null for other scans.
+   */
+  longHorizon?: MemoryParams | null;
+}
+
+export interface ScanTaskResult {
+  posts: number;
+  accounts: number;
+  result: EngineResult;
+  ms: Record<string, number>;
+}
+
+/** The halves of a scan split over two threads (see threadEngine): the posts' edges on one… */
+export interface ScanEdgesTask {
+  window: TimeWindow;
+  params: AnalyzeParams;
+  longHorizon?: MemoryParams | null;
+}
+
+/** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
+export interface ScanPrepareTask extends ScanTask {
+  id: number;
+}
+
+export interface ScanFinishTask {
+  id: number;
+  edges: Edge[];
+}
+
+/** Edge parameters that keep every pair (weight 1 included): what long-horizon memory remembers. */
+function edgesForMemory(params: AnalyzeParams): AnalyzeParams {
+  const perKind = Object.fromEntries(
+    Object.entries(params.edges.perKind ?? {}).map(([k, o]) => [k, { ...o, minWeight: 1 }]),
+  );
+  return { ...params, edges: { ...params.edges, minWeight: 1, perKind } };
+}
+
+/** The engine's scan operations (each one task and its result; see EngineOps in engine.ts). */
+export interface ScanOps {
+  scan(task: ScanTask): Promise<ScanTaskResult>;
+  scanEdges(task: ScanEdgesTask): Promise<{ edges: Edge[]; ms: Record<string, number> }>;
+  scanPrepare(task: ScanPrepareTask): Promise<void>;
+  scanFinish(task: ScanFinishTask): Promise<ScanTaskResult>;
+  /** forget a preparation whose scan failed */
+  scanDrop(task: { id: number }): Promise<void>;
+}
+
+/** The scan operations of an engine over the given database. */
+export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined): ScanOps {
+  const prepared = new Map<
+    number,
+    {
+      input: AnalyzeInput;
+      prep: PreparedAnalysis;
+      accounts: number;
+      params: AnalyzeParams;
+      ph: Phases;
+      window: TimeWindow;
+      longHorizon: MemoryParams | null;
+    }
+  >();
+
+  /**
+   * A deep scan's edges over the long horizon: every pair it saw (weight 1 included) is
+   * remembered per day; the remembered earlier days are added, decayed, to the pairs active
+   * again, and each kind's minimum weight cut applies after; C6 synchrony joins.
+   */
+  async function withLongHorizon(
+    input: AnalyzeInput,
+    built: readonly Edge[],
+    window: TimeWindow,
+    params: AnalyzeParams,
+    mem: MemoryParams,
+    ph: Phases,
+  ): Promise<Edge[]> {
+    const ro = resolveOptions(params.edges);
+    let edges: Edge[];
+    if (mem.horizonDays > 0) {
+      const times = new Map(input.posts.map((p) => [p.key, p.t]));
+      const repo = pairMemoryRepository(db.kysely);
+      await ph.time('memory.store', () => repo.remember(memoryRows(built, (k) => times.get(k))));
+      const startDay = dayOf(window.start.getTime() / 1000);
+      const pairs = [
+        ...new Map(
+          built
+            .map((e) => (e.a < e.b ? { a: e.a, b: e.b } : { a: e.b, b: e.a }))
+            .map((p) => [`${p.a}\u0000${p.b}`, p]),
+        ).values(),
+      ];
+      const prior = await ph.time('memory.recall', () =>
+        repo.recall(pairs, startDay - mem.horizonDays * 86_400, startDay),
+      );
+      edges = mergeMemory(
+        built,
+        prior,
+        window.start.getTime() / 1000,
+        mem,
+        (k) => ro.kind(k as CoActionKind).minWeight,
+      ).edges;
+    } else {
+      edges = built.filter((e) => e.weight >= ro.kind(e.kind as CoActionKind).minWeight);
+    }
+    const sync = await ph.time('synchrony', () => synchronyEdges(input.posts, params.synchrony));
+    return [...edges, ...sync];
+  }
+
+  async function scanInput(
+    window: TimeWindow,
+    sightings: boolean,
+    watchlist: string[],
+    ph: Phases,
+  ): Promise<{ input: AnalyzeInput; accounts: number }> {
+    const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+    const keys = [...new Set(posts.map((p) => p.account))];
+    const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
+    const seen = sightings
+      ? await ph.time('loadSightings', () => loadSightings(db.kysely, keys))
+      : undefined;
+    return {
+      input: {
+        posts,
+        accounts,
+        sightings: seen,
+        watchlist,
+        narratives,
+        now: window.end.getTime() / 1000,
+      },
+      accounts: keys.length,
+    };
+  }
+
+  return {
+    async scan({ window, params, sightings, watchlist, longHorizon }) {
+      const ph = new Phases();
+      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      if (longHorizon) {
+        const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
+        const built = await ph.time('edges', () =>
+          analysisEdges(input.posts, edgesForMemory(params)),
+        );
+        const edges = await withLongHorizon(input, built, window, params, longHorizon, ph);
+        const res = await ph.time('engine', () => analyzePrepared(input, prep, edges, params));
+        return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
+      }
+      const res = await ph.time('engine', () => analyze(input, params));
+      return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
+    },
+
+    async scanEdges({ window, params, longHorizon }) {
+      const ph = new Phases();
+      const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+      const edges = await ph.time('edges', () =>
+        analysisEdges(posts, longHorizon ? edgesForMemory(params) : params),
+      );
+      return { edges, ms: ph.ms };
+    },
+
+    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon }) {
+      // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
+      prepared.clear();
+      const ph = new Phases();
+      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
+      prepared.set(id, {
+        input,
+        prep,
+        accounts,
+        params,
+        ph,
+        window,
+        longHorizon: longHorizon ?? null,
+      });
+    },
+
+    async scanDrop({ id }) {
+      prepared.delete(id);
+    },
+
+    async scanFinish({ id, edges }) {
+      const p = prepared.get(id);
+      if (!p)
+        throw new EngineStateError(
+          `scan ${id} was not prepared on this engine (it restarted?); the job runs again`,
+        );
+      prepared.delete(id);
+      const all = p.longHorizon
+        ? await withLongHorizon(p.input, edges, p.window, p.params, p.longHorizon, p.ph)
+        : edges;
+      const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, all, p.params));
+      return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
+    },
+  };
+}
