@@ -19,11 +19,14 @@ import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
 import { bareKeys, loadCorePosts } from '../../ingest/core-posts.ts';
 import { cntNetworks } from '../../ingest/read/cnt-networks.ts';
 import { DEFAULT_DETECTION, detectionParams } from '../../../config/detection.ts';
-import { loadNarrativeLexicons } from '../../../config/narratives.ts';
-import { analyzeEdges } from '../../core/analyze.ts';
-import { compileNarratives } from '../../core/narratives/index.ts';
-import { runCommand, UsageError } from '../context.ts';
+import type { UsageError as UsageErrorClass } from '../context.ts';
 import { n, rate, safe, secs, table } from '../format.ts';
+
+/*
+ * The command's runner (cli/context.ts pulls in the app: database, queue, API) and the clusters'
+ * analysis (narratives, natural) are imported when used: a program that only runs `runNetworks`
+ * (bench/networks.ts, tests) does not load them (~130 MB of RSS and ~1.5 s of CPU less).
+ */
 
 /**
  * `coordwatch networks`: the co-action engine on a file, no services. Writes one CSV per kind and
@@ -34,7 +37,12 @@ import { n, rate, safe, secs, table } from '../format.ts';
  * cluster `result.edges` over `result.posts` / `result.accounts`.
  */
 
-export const CNT_DEFAULT_KINDS: readonly CoActionKind[] = ['co_repost', 'co_text', 'co_link', 'co_similar'];
+export const CNT_DEFAULT_KINDS: readonly CoActionKind[] = [
+  'co_repost',
+  'co_text',
+  'co_link',
+  'co_similar',
+];
 
 export interface NetworksOptions {
   file: string;
@@ -98,7 +106,11 @@ export interface NetworksResult {
 }
 
 /** Δ, the minimum edge weight and the near-same threshold as config/detection.ts sets them. */
-const DEFAULTS = { window: DEFAULT_DETECTION.edges.window!, minWeight: DEFAULT_DETECTION.edges.minWeight!, similarity: DEFAULT_DETECTION.edges.similarity ?? 0.8 };
+const DEFAULTS = {
+  window: DEFAULT_DETECTION.edges.window!,
+  minWeight: DEFAULT_DETECTION.edges.minWeight!,
+  similarity: DEFAULT_DETECTION.edges.similarity ?? 0.8,
+};
 
 export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult> {
   const compat = opts.compat ?? null;
@@ -106,7 +118,14 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
   // the defaults are config/detection.ts's (DEFAULTS below), never re-stated here
   const window = opts.window ?? DEFAULTS.window;
   const minWeight = opts.minWeight ?? DEFAULTS.minWeight;
-  const ro = resolveOptions({ ...opts.edgeOptions, kinds, window, minWeight, similarity: opts.similarity ?? DEFAULTS.similarity, compat });
+  const ro = resolveOptions({
+    ...opts.edgeOptions,
+    kinds,
+    window,
+    minWeight,
+    similarity: opts.similarity ?? DEFAULTS.similarity,
+    compat,
+  });
   const timings: StepTiming[] = [];
   const time = <T>(step: string, f: () => T): T => {
     const t0 = performance.now();
@@ -117,7 +136,15 @@ export async function runNetworks(opts: NetworksOptions): Promise<NetworksResult
 
   if (compat === 'cnt' && opts.repostText === false) {
     // edges only: the columnar engine, no post objects (core/edges/cnt-columns.ts)
-    const r = await cntNetworks({ file: opts.file, format: opts.format, kinds, ro, memoryMb: opts.memoryMb, partitions: opts.partitions, tmpDir: opts.tmpDir });
+    const r = await cntNetworks({
+      file: opts.file,
+      format: opts.format,
+      kinds,
+      ro,
+      memoryMb: opts.memoryMb,
+      partitions: opts.partitions,
+      tmpDir: opts.tmpDir,
+    });
     const edges: Edge[] = [];
     for (const kind of kinds) for (const e of r.edgesByKind.get(kind) ?? []) edges.push(e);
     return {
@@ -194,7 +221,10 @@ export async function writeNetworks(result: NetworksResult, outDir: string): Pro
     written.push(file);
   }
   const graphml = path.join(outDir, 'edges.graphml');
-  await fs.promises.writeFile(graphml, edgesToGraphml(shown.edges(result.edges), shown.accounts(result.accounts)));
+  await fs.promises.writeFile(
+    graphml,
+    edgesToGraphml(shown.edges(result.edges), shown.accounts(result.accounts)),
+  );
   written.push(graphml);
   result.timings.push({ step: 'write', ms: performance.now() - t0 });
   return written;
@@ -207,10 +237,22 @@ export async function writeNetworks(result: NetworksResult, outDir: string): Pro
 function shownKeys(platforms: readonly string[]) {
   const bare = bareKeys(platforms);
   const same = platforms.length !== 1;
-  const KEY_FIELDS = new Set(['members', 'flagged_accounts', 'accounts', 'account', 'post', 'a', 'b', 'a_post', 'b_post']);
+  const KEY_FIELDS = new Set([
+    'members',
+    'flagged_accounts',
+    'accounts',
+    'account',
+    'post',
+    'a',
+    'b',
+    'a_post',
+    'b_post',
+  ]);
   return {
-    edges: (es: readonly Edge[]): readonly Edge[] => (same ? es : es.map((e) => ({ ...e, a: bare(e.a), b: bare(e.b) }))),
-    accounts: <V>(m: ReadonlyMap<string, V>): ReadonlyMap<string, V> => (same ? m : new Map([...m].map(([k, v]) => [bare(k), v]))),
+    edges: (es: readonly Edge[]): readonly Edge[] =>
+      same ? es : es.map((e) => ({ ...e, a: bare(e.a), b: bare(e.b) })),
+    accounts: <V>(m: ReadonlyMap<string, V>): ReadonlyMap<string, V> =>
+      same ? m : new Map([...m].map(([k, v]) => [bare(k), v])),
     /** JSON.stringify replacer: key-valued fields (and lists of them) shown bare */
     json: (key: string, v: unknown): unknown => {
       if (same || !KEY_FIELDS.has(key)) return v;
@@ -222,12 +264,20 @@ function shownKeys(platforms: readonly string[]) {
 
 export function networksSummary(result: NetworksResult, written: readonly string[]): string {
   const lines: string[] = [];
-  const mode = result.compat === 'cnt' ? 'coordination-network-toolkit compatible (directed weights)' : 'coordwatch';
+  const mode =
+    result.compat === 'cnt'
+      ? 'coordination-network-toolkit compatible (directed weights)'
+      : 'coordwatch';
   lines.push(`networks: ${mode}, window ${result.window} s, min weight ${result.minWeight}`);
-  const extra = [result.rejected > 0 ? `${n(result.rejected)} unreadable` : '', result.duplicates > 0 ? `${n(result.duplicates)} repeated ids dropped` : '']
+  const extra = [
+    result.rejected > 0 ? `${n(result.rejected)} unreadable` : '',
+    result.duplicates > 0 ? `${n(result.duplicates)} repeated ids dropped` : '',
+  ]
     .filter(Boolean)
     .join(', ');
-  lines.push(`input: ${n(result.postCount)} posts by ${n(result.accounts.size)} accounts (${result.format})${extra ? `; ${extra}` : ''}`);
+  lines.push(
+    `input: ${n(result.postCount)} posts by ${n(result.accounts.size)} accounts (${result.format})${extra ? `; ${extra}` : ''}`,
+  );
   lines.push('');
   const rows: (string | number)[][] = [['kind', 'edges', 'accounts', 'max weight', 'strength Σ']];
   for (const kind of result.kinds) {
@@ -241,14 +291,20 @@ export function networksSummary(result: NetworksResult, written: readonly string
       if (e.weight > maxW) maxW = e.weight;
       strength += e.strength;
     }
-    const name = result.compat === 'cnt' && CNT_KIND_NAMES[kind] ? `${kind} (${CNT_KIND_NAMES[kind]})` : kind;
+    const name =
+      result.compat === 'cnt' && CNT_KIND_NAMES[kind] ? `${kind} (${CNT_KIND_NAMES[kind]})` : kind;
     rows.push([name, es.length, members.size, maxW, Number(strength.toFixed(2))]);
   }
   lines.push(table(rows));
   lines.push('');
   const total = result.timings.reduce((s, t) => s + t.ms, 0);
-  lines.push(`time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.postCount, total))} posts/s)`);
-  if (result.partitions !== undefined && result.partitions > 1) lines.push(`memory: ${result.partitions} partitions per kind, ${n(Math.round((result.spilledBytes ?? 0) / 1e6))} MB spilled to temp files`);
+  lines.push(
+    `time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.postCount, total))} posts/s)`,
+  );
+  if (result.partitions !== undefined && result.partitions > 1)
+    lines.push(
+      `memory: ${result.partitions} partitions per kind, ${n(Math.round((result.spilledBytes ?? 0) / 1e6))} MB spilled to temp files`,
+    );
   if (written.length > 0) lines.push(`wrote: ${written.map((w) => safe(w)).join(', ')}`);
   return lines.join('\n') + '\n';
 }
@@ -265,43 +321,81 @@ interface NetworksFlags {
   memoryMb?: string;
 }
 
-function number(name: string, v: string, integer: boolean): number {
+function number(
+  UsageError: typeof UsageErrorClass,
+  name: string,
+  v: string,
+  integer: boolean,
+): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x))) throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not "${v}"`);
+  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x)))
+    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not "${v}"`);
   return x;
 }
 
 export function registerNetworksCommand(program: Command): void {
   program
     .command('networks')
-    .description('build co-action networks (coordination edges between accounts) from a file, without services')
-    .argument('<file>', 'posts file (plain or gzip): canonical NDJSON, CNT CSV, or any format `ingest` reads')
+    .description(
+      'build co-action networks (coordination edges between accounts) from a file, without services',
+    )
+    .argument(
+      '<file>',
+      'posts file (plain or gzip): canonical NDJSON, CNT CSV, or any format `ingest` reads',
+    )
     .option(
       '-k, --kinds <list>',
       `comma-separated kinds: ${CO_ACTION_KINDS.join(', ')} (CNT names co_retweet, co_tweet, co_similar_tweet also accepted); default all, or the four CNT kinds with --compat cnt`,
     )
-    .option('-w, --window <seconds>', 'Δ, the co-action window: two actions co-occur when at most this far apart', String(DEFAULTS.window))
+    .option(
+      '-w, --window <seconds>',
+      'Δ, the co-action window: two actions co-occur when at most this far apart',
+      String(DEFAULTS.window),
+    )
     .option('--min-weight <n>', 'drop edges below this weight', String(DEFAULTS.minWeight))
-    .option('--similarity <x>', 'Jaccard threshold for near-same text (co_similar, co_reply)', String(DEFAULTS.similarity))
+    .option(
+      '--similarity <x>',
+      'Jaccard threshold for near-same text (co_similar, co_reply)',
+      String(DEFAULTS.similarity),
+    )
     .option('-o, --out <dir>', 'output folder', 'networks')
-    .option('--compat <tool>', 'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)')
-    .option('-f, --format <format>', `input format (default: detected): ${INPUT_FORMATS.join(', ')}`)
-    .option('--memory-mb <n>', 'with --compat cnt: memory budget; larger input is partitioned by object into temp files and counted one partition at a time (same edges)')
+    .option(
+      '--compat <tool>',
+      'cnt: reproduce coordination-network-toolkit (directed weights, its text handling, its file names)',
+    )
+    .option(
+      '-f, --format <format>',
+      `input format (default: detected): ${INPUT_FORMATS.join(', ')}`,
+    )
+    .option(
+      '--memory-mb <n>',
+      'with --compat cnt: memory budget; larger input is partitioned by object into temp files and counted one partition at a time (same edges)',
+    )
     .option('--no-clusters', 'edges only: skip clusters.json (communities, scores and reasons)')
     .addHelpText(
       'after',
       '\nWrites one CSV per kind, edges.graphml and (default mode) clusters.json: every cluster with its\n' +
         'score, severity, verdict, score parts and evidence.\nExit codes: 0 done, 2 bad option or unreadable input.',
     )
-    .action((file: string, flags: NetworksFlags) => runCommand(() => networksCommand(file, flags)));
+    .action(async (file: string, flags: NetworksFlags) => {
+      const context = await import('../context.ts');
+      await context.runCommand(() => networksCommand(file, flags, context.UsageError));
+    });
 }
 
-async function networksCommand(file: string, flags: NetworksFlags): Promise<number> {
-  if (flags.compat !== undefined && flags.compat !== 'cnt') throw new UsageError(`--compat takes "cnt", not "${flags.compat}"`);
+async function networksCommand(
+  file: string,
+  flags: NetworksFlags,
+  UsageError: typeof UsageErrorClass,
+): Promise<number> {
+  if (flags.compat !== undefined && flags.compat !== 'cnt')
+    throw new UsageError(`--compat takes "cnt", not "${flags.compat}"`);
   if (flags.format !== undefined && !INPUT_FORMATS.includes(flags.format as InputFormat)) {
-    throw new UsageError(`unknown --format "${flags.format}"; use one of ${INPUT_FORMATS.join(', ')}`);
+    throw new UsageError(
+      `unknown --format "${flags.format}"; use one of ${INPUT_FORMATS.join(', ')}`,
+    );
   }
-  const similarity = number('similarity', flags.similarity, false);
+  const similarity = number(UsageError, 'similarity', flags.similarity, false);
   if (similarity <= 0 || similarity > 1) throw new UsageError('--similarity must be in (0, 1]');
   let kinds: CoActionKind[] | undefined;
   try {
@@ -315,15 +409,18 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
   const withClusters = flags.clusters !== false && flags.compat !== 'cnt';
   let memoryMb: number | null = null;
   if (flags.memoryMb !== undefined) {
-    memoryMb = number('memory-mb', flags.memoryMb, false);
+    memoryMb = number(UsageError, 'memory-mb', flags.memoryMb, false);
     if (memoryMb <= 0) throw new UsageError('--memory-mb must be > 0');
-    if (flags.compat !== 'cnt') throw new UsageError('--memory-mb needs --compat cnt (the default mode keeps posts for its clusters)');
+    if (flags.compat !== 'cnt')
+      throw new UsageError(
+        '--memory-mb needs --compat cnt (the default mode keeps posts for its clusters)',
+      );
   }
   const result = await runNetworks({
     file,
     kinds,
-    window: number('window', flags.window, false),
-    minWeight: Math.max(1, number('min-weight', flags.minWeight, true)),
+    window: number(UsageError, 'window', flags.window, false),
+    minWeight: Math.max(1, number(UsageError, 'min-weight', flags.minWeight, true)),
     similarity,
     compat: flags.compat === 'cnt' ? 'cnt' : null,
     format: flags.format as InputFormat | undefined,
@@ -335,9 +432,12 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
   let clusterLines = '';
   if (withClusters) {
     const t0 = performance.now();
-    const out = clustersOf(result);
+    const out = await clustersOf(result);
     const file = path.join(flags.out, 'clusters.json');
-    await fs.promises.writeFile(file, JSON.stringify(out.json, shownKeys(result.platforms).json, 2) + '\n');
+    await fs.promises.writeFile(
+      file,
+      JSON.stringify(out.json, shownKeys(result.platforms).json, 2) + '\n',
+    );
     written.push(file);
     result.timings.push({ step: 'clusters', ms: performance.now() - t0 });
     clusterLines = out.summary;
@@ -350,12 +450,21 @@ async function networksCommand(file: string, flags: NetworksFlags): Promise<numb
  * Communities, scores and reasons over the edges just built, with the default detection
  * parameters (config/detection.ts) and the shipped narratives.
  */
-function clustersOf(result: NetworksResult): { json: unknown; summary: string } {
+async function clustersOf(result: NetworksResult): Promise<{ json: unknown; summary: string }> {
+  const [{ loadNarrativeLexicons }, { analyzeEdges }, { compileNarratives }] = await Promise.all([
+    import('../../../config/narratives.ts'),
+    import('../../core/analyze.ts'),
+    import('../../core/narratives/index.ts'),
+  ]);
   const params = detectionParams({ edges: { window: result.window, minWeight: result.minWeight } });
   let now = 0;
   for (const p of result.posts) if (p.t > now) now = p.t;
   const narratives = compileNarratives(loadNarrativeLexicons());
-  const r = analyzeEdges({ posts: result.posts, accounts: result.accounts, narratives, now }, result.edges, params);
+  const r = analyzeEdges(
+    { posts: result.posts, accounts: result.accounts, narratives, now },
+    result.edges,
+    params,
+  );
   const flagged = r.clusters.filter((c) => c.score.total >= params.flagThreshold);
   const json = {
     detector_version: r.detectorVersion,
@@ -377,9 +486,14 @@ function clustersOf(result: NetworksResult): { json: unknown; summary: string } 
       stats: c.stats,
     })),
   };
-  const lines = ['', `clusters: ${n(r.clusters.length)} (${n(flagged.length)} at or above ${params.flagThreshold}, ${n(r.flagged.length)} accounts flagged)`];
+  const lines = [
+    '',
+    `clusters: ${n(r.clusters.length)} (${n(flagged.length)} at or above ${params.flagThreshold}, ${n(r.flagged.length)} accounts flagged)`,
+  ];
   for (const c of r.clusters.slice(0, 8)) {
-    lines.push(`  ${c.score.total.toFixed(0).padStart(3)} ${c.score.severity.padEnd(8)} ${String(c.size).padStart(4)} accounts  ${safe(c.score.verdict, 110)}`);
+    lines.push(
+      `  ${c.score.total.toFixed(0).padStart(3)} ${c.score.severity.padEnd(8)} ${String(c.size).padStart(4)} accounts  ${safe(c.score.verdict, 110)}`,
+    );
   }
   if (r.clusters.length > 8) lines.push(`  … ${n(r.clusters.length - 8)} more in clusters.json`);
   return { json, summary: lines.join('\n') + '\n' };
