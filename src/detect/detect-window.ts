@@ -79,7 +79,7 @@ async function detectWindowLocked(deps: DetectDeps, w: TimeWindow, jobId: string
     metrics.windowsDetected.inc();
     // posts that landed meanwhile: their chunk's enqueue found this job busy, so the caller queues a follow-up
     const changed = (await ph.time('count', () => countPosts(db.kysely, range))) !== run.posts;
-    const stats = { posts: run.posts, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, ms: Math.round(performance.now() - started), phases: ph.ms };
+    const stats = { posts: run.posts, load: run.load ?? null, edges: run.edges, edgesHash: run.hash, same: run.same, waitingFor, changed, cluster, ms: Math.round(performance.now() - started), phases: ph.ms };
     // completed before it settles: a window that settles after this one sees its edges
     await scans.finish(runId, 'completed', stats);
     if (!run.same) {

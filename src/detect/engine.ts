@@ -13,6 +13,8 @@ import { dedupePosts, memoTextKey } from '../core/cluster/index.ts';
 import { buildEdges } from '../core/edges/index.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { copyWindowEdges } from './edge-store.ts';
+import { loadLivePosts } from './live-load.ts';
+import type { LivePosts } from './live-load.ts';
 import { EngineStateError, strip } from './engine-result.ts';
 import type { EngineResult } from './engine-result.ts';
 import { scanOps } from './scan-engine.ts';
@@ -68,6 +70,8 @@ export interface WindowTaskResult {
   /** the cluster step over the horizon with this window's fresh edges (null when same, deferred or no edges) */
   cluster: ClusterTaskResult | null;
   ms: Record<string, number>;
+  /** rows read from Postgres for the window's posts, and whether the last run's posts were reused */
+  load?: { read: number; incremental: boolean };
 }
 
 export interface StoreTask {
@@ -143,6 +147,9 @@ export function edgesHash(edges: readonly Edge[], detectorVersion: string): stri
 const PENDING_WINDOWS = 8;
 /** entries of each cache kept between window runs (a few hundred MB at most) */
 const MEMO_LIMIT = 300_000;
+/** live windows whose posts are kept between runs, and the most posts kept in all */
+const LIVE_WINDOWS = 3;
+const LIVE_POSTS_LIMIT = 1_500_000;
 
 /** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
 function buildWindowEdges(
@@ -174,6 +181,28 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
   // narrative matches are kept between its runs (bounded; scans do not use them).
   const memo: Required<AnalyzeMemo> = { textKeys: new Map(), narratives: new Map() };
   const scans = scanOps(db, narratives);
+  // The posts of the last few windows run, by window start, so a window's next run reads only
+  // what landed since (live-load.ts); a window no longer run ages out.
+  const live = new Map<number, LivePosts>();
+  async function loadWindow(
+    range: TimeWindow,
+    ws: number,
+  ): Promise<{ posts: CorePost[]; load?: WindowTaskResult['load'] }> {
+    if (db.kind !== 'postgres' || !db.pool) return { posts: await loadPosts(db, range) };
+    const prev = live.get(ws) ?? null;
+    live.delete(ws);
+    const r = await loadLivePosts(db, db.pool, range, prev);
+    if (r.state) live.set(ws, r.state);
+    let kept = 0;
+    for (const s of live.values()) kept += s.posts.length;
+    for (const [k, s] of live) {
+      if (live.size <= LIVE_WINDOWS && kept <= LIVE_POSTS_LIMIT) break;
+      if (k === ws && live.size === 1) break;
+      live.delete(k);
+      kept -= s.posts.length;
+    }
+    return { posts: r.posts, load: { read: r.read, incremental: r.incremental } };
+  }
   const boundMemo = () => {
     if (memo.textKeys.size > MEMO_LIMIT) memo.textKeys.clear();
     if (memo.narratives.size > MEMO_LIMIT) memo.narratives.clear();
@@ -244,7 +273,8 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
 
     async window({ range, window, params, storedHash, from, cluster: step, watchlist }) {
       const ph = new Phases();
-      const loaded = await ph.time('load', () => loadPosts(db, range));
+      const ws = window.start.getTime();
+      const { posts: loaded, load } = await ph.time('load', () => loadWindow(range, ws));
       const edges = await ph.time('edges', () => {
         const t = new Map(loaded.map((p) => [p.key, p.t]));
         const s = window.start.getTime() / 1000;
@@ -260,9 +290,8 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
         );
       });
       const hash = edgesHash(edges, params.detectorVersion);
-      const base = { posts: loaded.length, edges: edges.length, hash };
+      const base = { posts: loaded.length, edges: edges.length, hash, load };
       if (hash === storedHash) return { ...base, same: true, cluster: null, ms: ph.ms };
-      const ws = window.start.getTime();
       const before = pending.get(ws)?.write;
       const pool = db.kind === 'postgres' ? db.pool : null;
       const write = pool

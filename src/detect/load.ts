@@ -22,13 +22,13 @@ const FETCH = 20_000;
 /** What loading needs of a database: the query builder, and the pg pool for cursors. */
 export type LoadDb = Pick<Db, 'kysely' | 'kind' | 'pool'>;
 
-type PostRow = [platform: string, postId: string, accountId: string, ms: number, text: string, lang: string | null, urls: string[], hashtags: string[], mentions: string[], media: string[], repostOf: string | null, replyTo: string | null, objects: string[]];
+export type PostRow = [platform: string, postId: string, accountId: string, ms: number, text: string, lang: string | null, urls: string[], hashtags: string[], mentions: string[], media: string[], repostOf: string | null, replyTo: string | null, objects: string[]];
 
-const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
+export const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
   text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to, objects`;
 
 /** A row through the one row → CorePost rule (core/posts.ts), as files are read for `networks`. */
-function rowPost(r: PostRow): CorePost {
+export function rowPost(r: PostRow): CorePost {
   return corePost({
     platform: r[0],
     post_id: r[1],

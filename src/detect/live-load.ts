@@ -1,0 +1,160 @@
+import type pg from 'pg';
+import { sql } from 'kysely';
+import type { CorePost } from '../core/types.ts';
+import { canonicalOrder } from '../core/posts.ts';
+import { postKey } from '../core/keys.ts';
+import type { TimeWindow } from '../core/alerts/windows.ts';
+import { POST_COLUMNS, rowPost } from './load.ts';
+import type { LoadDb, PostRow } from './load.ts';
+
+/**
+ * A live window is loaded again and again while its posts land: its run keeps the posts it
+ * read, and the next run reads only the rows ingested since (by ingested_at, with a margin
+ * for ingest transactions still open at the last read), in one repeatable-read snapshot that
+ * also counts the range. Posts are never updated in place (ingest inserts, ON CONFLICT DO
+ * NOTHING), so the kept posts plus the new ones ARE the range's posts when their number is
+ * the range's count; otherwise (a transaction that stayed open past the margin, a retention
+ * drop, a repeated key) the range is read whole in the same snapshot. Either way the result
+ * is what loadPosts gives: the same rows, as the same CorePosts, in canonical order.
+ */
+
+/** ingest transactions open this long at a read still have their rows picked up by the next one */
+const MARGIN_MS = 60_000;
+const FETCH = 20_000;
+
+export interface LivePosts {
+  range: TimeWindow;
+  /** canonical order (loadPosts's) */
+  posts: CorePost[];
+  keys: Set<string>;
+  /** the latest ingested_at among the posts (epoch ms) */
+  ingested: number;
+}
+
+export interface LiveLoad {
+  state: LivePosts;
+  /** rows read this time (all of them on a full read) */
+  read: number;
+  /** the kept posts were reused */
+  incremental: boolean;
+}
+
+type Row = [...PostRow, ingestedMs: number];
+
+async function fetchAll(client: pg.PoolClient, text: string, params: unknown[]): Promise<Row[]> {
+  const out: Row[] = [];
+  await client.query(`declare live_cursor no scroll cursor for ${text}`, params);
+  for (;;) {
+    const r = await client.query<Row>({
+      text: `fetch ${FETCH} from live_cursor`,
+      rowMode: 'array',
+    });
+    for (const row of r.rows) out.push(row);
+    if (r.rows.length < FETCH) break;
+  }
+  await client.query('close live_cursor');
+  return out;
+}
+
+/** Two canonically ordered lists into one (canonicalOrder is total on distinct keys). */
+function merge(a: readonly CorePost[], b: readonly CorePost[]): CorePost[] {
+  const out: CorePost[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length)
+    out[k++] = canonicalOrder(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+function fromRows(range: TimeWindow, rows: Row[]): LivePosts | null {
+  const posts: CorePost[] = [];
+  const keys = new Set<string>();
+  let ingested = -Infinity;
+  for (const r of rows) {
+    const p = rowPost(r as unknown as PostRow);
+    // a repeated key: not a state to build on (loadPosts keeps both; so does the full read)
+    if (keys.has(p.key)) return null;
+    keys.add(p.key);
+    posts.push(p);
+    if (r[13] > ingested) ingested = r[13];
+  }
+  return { range, posts: posts.sort(canonicalOrder), keys, ingested };
+}
+
+const sameRange = (a: TimeWindow, b: TimeWindow) =>
+  a.start.getTime() === b.start.getTime() && a.end.getTime() === b.end.getTime();
+
+/**
+ * The posts of `range` (Postgres), reusing `prev` (the same range's last load) when it is
+ * still a prefix of them. The result's state is the one to pass next time; a state of a
+ * range with repeated keys is not kept (null: read whole each time).
+ */
+export async function loadLivePosts(
+  db: LoadDb,
+  pool: pg.Pool,
+  range: TimeWindow,
+  prev: LivePosts | null,
+): Promise<{ posts: CorePost[]; state: LivePosts | null; read: number; incremental: boolean }> {
+  const cols = sql`${POST_COLUMNS}, (extract(epoch from ingested_at) * 1000)::float8 as ingested_ms`;
+  const inRange = sql`posted_at >= ${range.start} and posted_at < ${range.end}`;
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    if (prev && sameRange(prev.range, range) && Number.isFinite(prev.ingested)) {
+      const since = new Date(prev.ingested - MARGIN_MS);
+      const q = sql`select ${cols} from posts where ${inRange} and ingested_at >= ${since}`.compile(
+        db.kysely,
+      );
+      const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
+      const c = sql<{ n: number }>`select count(*)::int as n from posts where ${inRange}`.compile(
+        db.kysely,
+      );
+      const total = Number(
+        (await client.query<{ n: number }>(c.sql, c.parameters as unknown[])).rows[0]!.n,
+      );
+      const fresh = fromRows(
+        range,
+        rows.filter((r) => !prev.keys.has(postKey(r[0], r[1]))),
+      );
+      if (
+        fresh &&
+        prev.posts.length + fresh.posts.length === total &&
+        fresh.posts.every((p) => !prev.keys.has(p.key))
+      ) {
+        await client.query('commit');
+        const posts = fresh.posts.length ? merge(prev.posts, fresh.posts) : prev.posts;
+        for (const k of fresh.keys) prev.keys.add(k);
+        const state: LivePosts = {
+          range,
+          posts,
+          keys: prev.keys,
+          ingested: Math.max(prev.ingested, fresh.ingested),
+        };
+        return { posts, state, read: rows.length, incremental: true };
+      }
+    }
+    const q = sql`select ${cols} from posts where ${inRange}`.compile(db.kysely);
+    const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
+    await client.query('commit');
+    const state = fromRows(range, rows);
+    return {
+      posts: state
+        ? state.posts
+        : rows.map((r) => rowPost(r as unknown as PostRow)).sort(canonicalOrder),
+      state,
+      read: rows.length,
+      incremental: false,
+    };
+  } catch (err) {
+    failed = err as Error;
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    // a connection that failed mid-cursor is dropped, not reused
+    client.release(failed);
+  }
+}
