@@ -3,13 +3,31 @@ import { buildEdges } from './edges/index.ts';
 import type { EdgeOptions, SynchronyParams } from './edges/index.ts';
 import { normaliseUrl } from './url.ts';
 import { canonicalOrder as byTimeThenKey } from './posts.ts';
-import { buildActionIndex, dedupePosts, findClusters, memoTextKey, templateObjects } from './cluster/index.ts';
-import type { ActionIndex, ActionOptions, ClusterOptions, TemplateOptions } from './cluster/index.ts';
+import {
+  buildActionIndex,
+  clusterLinks,
+  dedupePosts,
+  findClusters,
+  memoTextKey,
+  templateObjects,
+} from './cluster/index.ts';
+import type {
+  ActionIndex,
+  ActionOptions,
+  ClusterOptions,
+  CoSetLink,
+  TemplateOptions,
+} from './cluster/index.ts';
 import { nullModelTest } from './null-model/index.ts';
 import type { NullModelOptions, NullModelResult } from './null-model/index.ts';
 import { scoreCluster } from './score/index.ts';
 import type { ScoreParams, ScoredCluster } from './score/index.ts';
-import { computeAccountSignals, creationBursts, personaGroups, personaGroupSignal } from './signals/index.ts';
+import {
+  computeAccountSignals,
+  creationBursts,
+  personaGroups,
+  personaGroupSignal,
+} from './signals/index.ts';
 import type { PersonaAccount, SignalResult } from './signals/index.ts';
 import { splitKey } from './keys.ts';
 import { matchNarratives, narrativesForPosts } from './narratives/index.ts';
@@ -27,7 +45,9 @@ export interface AnalyzeInput {
   posts: readonly CorePost[];
   accounts: ReadonlyMap<string, CanonicalAccount> | Readonly<Record<string, CanonicalAccount>>;
   /** earlier profile snapshots per account (A5) */
-  sightings?: ReadonlyMap<string, readonly AccountSighting[]> | Readonly<Record<string, readonly AccountSighting[]>>;
+  sightings?:
+    | ReadonlyMap<string, readonly AccountSighting[]>
+    | Readonly<Record<string, readonly AccountSighting[]>>;
   /** confirmed accounts from earlier reviews: their presence raises a cluster's score */
   watchlist?: Iterable<string>;
   /** compiled narrative lexicons (N1); without them the narrative part is left out */
@@ -107,7 +127,9 @@ export interface AnalyzeResult {
   stats: AnalyzeStats;
 }
 
-function toMap<T>(x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | undefined): ReadonlyMap<string, T> {
+function toMap<T>(
+  x: ReadonlyMap<string, T> | Readonly<Record<string, T>> | undefined,
+): ReadonlyMap<string, T> {
   if (!x) return new Map();
   if (x instanceof Map) return x;
   return new Map(Object.entries(x as Record<string, T>));
@@ -127,7 +149,11 @@ export function analyze(input: AnalyzeInput, params: AnalyzeParams): AnalyzeResu
  * that loads stored edges). Edges whose evidence names posts not in `input.posts` still
  * join accounts; they only lose those evidence texts.
  */
-export function analyzeEdges(input: AnalyzeInput, edges: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+export function analyzeEdges(
+  input: AnalyzeInput,
+  edges: readonly Edge[],
+  params: AnalyzeParams,
+): AnalyzeResult {
   return analyzePrepared(input, prepareAnalysis(input, params), edges, params);
 }
 
@@ -135,24 +161,63 @@ export function analyzeEdges(input: AnalyzeInput, edges: readonly Edge[], params
  * The edges analyze() builds for these posts, alone: with prepareAnalysis and analyzePrepared
  * a caller can build them on another thread while the rest is prepared, for the same result.
  */
-export function analysisEdges(posts: readonly CorePost[], params: AnalyzeParams, memo?: AnalyzeMemo): Edge[] {
-  return buildEdges(canonicalOrder(posts, params.dedupe, memoTextKey(memo?.textKeys)), params.edges);
+export function analysisEdges(
+  posts: readonly CorePost[],
+  params: AnalyzeParams,
+  memo?: AnalyzeMemo,
+): Edge[] {
+  return buildEdges(
+    canonicalOrder(posts, params.dedupe, memoTextKey(memo?.textKeys)),
+    params.edges,
+  );
 }
 
 /** The posts in canonical order (repeated captures dropped) and their action index. */
 export interface PreparedAnalysis {
   posts: CorePost[];
   index: ActionIndex;
+  /**
+   * The parts of the analysis that need the index but not the edges (template texts, co-set
+   * links), when computed ahead by prepareClusterInputs (a scan does while its edges are built
+   * on another thread); analyzePrepared computes them itself otherwise, to the same values.
+   */
+  ahead?: { templates: Set<string> | undefined; links: CoSetLink[] };
+}
+
+/** The template texts and co-set links of a prepared analysis, computed ahead of its edges. */
+export function prepareClusterInputs(
+  prepared: PreparedAnalysis,
+  params: AnalyzeParams,
+): PreparedAnalysis {
+  const window = params.edges.window ?? 60;
+  const templates = params.templates
+    ? templateObjects(prepared.index, window, params.templates)
+    : undefined;
+  return {
+    ...prepared,
+    ahead: { templates, links: clusterLinks(prepared.index, params.cluster, templates) },
+  };
 }
 
 export function prepareAnalysis(input: AnalyzeInput, params: AnalyzeParams): PreparedAnalysis {
   const keyOf = memoTextKey(input.memo?.textKeys);
   const posts = canonicalOrder(input.posts, params.dedupe, keyOf);
-  return { posts, index: buildActionIndex(posts, { ...params.actions, normalizeUrl: (u) => normaliseUrl(u) ?? u, textKey: keyOf }) };
+  return {
+    posts,
+    index: buildActionIndex(posts, {
+      ...params.actions,
+      normalizeUrl: (u) => normaliseUrl(u) ?? u,
+      textKey: keyOf,
+    }),
+  };
 }
 
 /** Time order (ties by key), so the result does not depend on the order posts arrive in. */
-function canonicalOrder(posts: readonly CorePost[], dedupe: boolean, keyOf: (text: string) => string): CorePost[] {
+function canonicalOrder(
+  posts: readonly CorePost[],
+  dedupe: boolean,
+  keyOf: (text: string) => string,
+): CorePost[] {
   const sorted = [...posts].sort(byTimeThenKey);
   return dedupe ? dedupePosts(sorted, keyOf) : sorted;
 }
@@ -161,47 +226,85 @@ function canonicalOrder(posts: readonly CorePost[], dedupe: boolean, keyOf: (tex
  * A7 over the accounts of one analysis: persona groups need accounts of more than one platform
  * (keys `platform:id`); with one platform in play there is nothing to link and no cost.
  */
-function personaOf(accounts: ReadonlyMap<string, CanonicalAccount>, posts: readonly CorePost[]): ((key: string) => SignalResult) | undefined {
+function personaOf(
+  accounts: ReadonlyMap<string, CanonicalAccount>,
+  posts: readonly CorePost[],
+): ((key: string) => SignalResult) | undefined {
   const platforms = new Set<string>();
   for (const k of accounts.keys()) {
     platforms.add(splitKey(k).platform);
     if (platforms.size > 1) break;
   }
   if (platforms.size < 2) return undefined;
-  const list: PersonaAccount[] = [...accounts].map(([key, account]) => ({ key, platform: splitKey(key).platform, account }));
+  const list: PersonaAccount[] = [...accounts].map(([key, account]) => ({
+    key,
+    platform: splitKey(key).platform,
+    account,
+  }));
   const groups = personaGroups(list, posts);
   return (key) => personaGroupSignal(key, groups) as SignalResult;
 }
 
 /** Clusters, scores and explanations over prepared posts and their edges. */
-export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis, edgeList: readonly Edge[], params: AnalyzeParams): AnalyzeResult {
+export function analyzePrepared(
+  input: AnalyzeInput,
+  prepared: PreparedAnalysis,
+  edgeList: readonly Edge[],
+  params: AnalyzeParams,
+): AnalyzeResult {
   const { posts, index } = prepared;
   const edges = [...edgeList];
   const window = params.edges.window ?? 60;
-  const templates = params.templates ? templateObjects(index, window, params.templates) : undefined;
-  const { clusters, links, graph } = findClusters(edges, index, params.cluster, templates);
+  const ahead = prepared.ahead;
+  const templates = ahead
+    ? ahead.templates
+    : params.templates
+      ? templateObjects(index, window, params.templates)
+      : undefined;
+  const { clusters, links, graph } = findClusters(
+    edges,
+    index,
+    params.cluster,
+    templates,
+    ahead?.links,
+  );
 
   const accounts = toMap(input.accounts);
   const sightings = toMap(input.sightings);
   const accountSignals = new Map<string, AccountSignals>();
   if (params.signals) {
-    const wanted = params.signalsFor === 'all' ? [...index.postsByAccount.keys()].sort() : [...new Set(clusters.flatMap((c) => c.members))].sort();
+    const wanted =
+      params.signalsFor === 'all'
+        ? [...index.postsByAccount.keys()].sort()
+        : [...new Set(clusters.flatMap((c) => c.members))].sort();
     const known = wanted.map((id) => accounts.get(id)).filter((a): a is CanonicalAccount => !!a);
     const bursts = creationBursts(known, params.signals.a1);
-    const span = posts.length ? { start: posts[0].t, end: posts[posts.length - 1].t + 1 } : undefined;
+    const span = posts.length
+      ? { start: posts[0].t, end: posts[posts.length - 1].t + 1 }
+      : undefined;
     const persona = personaOf(accounts, posts);
     for (const id of wanted) {
       const account = accounts.get(id) ?? emptyAccount(id);
       accountSignals.set(
         id,
         computeAccountSignals(
-          { account, posts: index.postsByAccount.get(id) ?? [], sightings: sightings.get(id), now: input.now, window: span, bursts, persona: persona?.(id) },
+          {
+            account,
+            posts: index.postsByAccount.get(id) ?? [],
+            sightings: sightings.get(id),
+            now: input.now,
+            window: span,
+            bursts,
+            persona: persona?.(id),
+          },
           params.signals,
         ),
       );
     }
   }
-  const suspicion = params.signals ? new Map([...accountSignals].map(([id, s]) => [id, s.suspicion])) : undefined;
+  const suspicion = params.signals
+    ? new Map([...accountSignals].map(([id, s]) => [id, s.suspicion]))
+    : undefined;
   const watchlist = input.watchlist ? new Set(input.watchlist) : undefined;
   const nullOpts: NullModelOptions = { ...params.nullModel, window };
   const scoreParams: ScoreParams = { ...params.score, window };
@@ -210,14 +313,24 @@ export function analyzePrepared(input: AnalyzeInput, prepared: PreparedAnalysis,
   const memoLimit = input.memo?.narratives ? Infinity : NARRATIVE_MEMO_LIMIT;
   const scored = clusters.map((c) => {
     const nm: NullModelResult = nullModelTest(c.members, index, nullOpts);
-    const narratives = input.narratives ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo, memoLimit) : undefined;
-    return scoreCluster(c, { index, nullModel: nm, suspicion, narratives, watchlist, templates }, scoreParams);
+    const narratives = input.narratives
+      ? clusterNarratives(c.members, index.postsByAccount, input.narratives, memo, memoLimit)
+      : undefined;
+    return scoreCluster(
+      c,
+      { index, nullModel: nm, suspicion, narratives, watchlist, templates },
+      scoreParams,
+    );
   });
   scored.sort((a, b) => b.score.total - a.score.total || b.size - a.size || (a.id < b.id ? -1 : 1));
 
   const flaggedClusters = scored.filter((c) => c.score.total >= params.flagThreshold);
   const flagged = [
-    ...new Set(flaggedClusters.flatMap((c) => c.memberDetails.filter((m) => m.cohesion >= params.flagMinCohesion).map((m) => m.account))),
+    ...new Set(
+      flaggedClusters.flatMap((c) =>
+        c.memberDetails.filter((m) => m.cohesion >= params.flagMinCohesion).map((m) => m.account),
+      ),
+    ),
   ].sort();
   const edgesByKind: Partial<Record<EdgeKind, number>> = {};
   for (const e of edges) edgesByKind[e.kind] = (edgesByKind[e.kind] ?? 0) + 1;
@@ -268,7 +381,10 @@ function clusterNarratives(
     if (m.length) hit++;
     forSummary.push(m.length ? p : { text: '', key: p.key });
   }
-  return { share: posts.length ? hit / posts.length : 0, summaries: narrativesForPosts(forSummary, compiled) };
+  return {
+    share: posts.length ? hit / posts.length : 0,
+    summaries: narrativesForPosts(forSummary, compiled),
+  };
 }
 
 function emptyAccount(id: string): CanonicalAccount {

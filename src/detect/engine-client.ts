@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { ENGINE_OPS } from './engine.ts';
 import type { Engine, EngineOp, EngineOps, ScanTaskResult } from './engine.ts';
+import { scanKindSplit } from './scan-engine.ts';
 
 /**
  * The engine on worker threads. The job's thread only sends windows and receives counts or
@@ -19,9 +20,13 @@ export interface EngineThreadData {
 }
 
 /** A task for the engine thread: one of the engine's operations (engine.ts ENGINE_OPS) and its task. */
-export type EngineRequest = { [K in EngineOp]: { id: number; op: K; task: EngineOps[K][0] } }[EngineOp];
+export type EngineRequest = {
+  [K in EngineOp]: { id: number; op: K; task: EngineOps[K][0] };
+}[EngineOp];
 
-export type EngineResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+export type EngineResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
 export class EngineThreadError extends Error {
   constructor(message: string) {
@@ -68,8 +73,13 @@ class EngineThread {
       // larger young generation lets them die in scavenges instead of being promoted and
       // marked (GC was a fifth of the engine thread's time with V8's default 16 MB semi-spaces; with
       // 64 MB ones a 150k-post window's engine work takes 25-35 % less CPU, same output)
-      resourceLimits: YOUNG_GENERATION_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {},
-      workerData: { ...this.data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./engine-thread.ts', import.meta.url).href },
+      resourceLimits:
+        YOUNG_GENERATION_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {},
+      workerData: {
+        ...this.data,
+        tsx: import.meta.resolve('tsx/esm/api'),
+        entry: new URL('./engine-thread.ts', import.meta.url).href,
+      },
     });
     w.on('message', (m: EngineResponse) => {
       const p = this.pending.get(m.id);
@@ -77,7 +87,10 @@ class EngineThread {
       this.pending.delete(m.id);
       if (this.pending.size === 0) w.unref();
       if (m.ok) p.resolve(m.value);
-      else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }));
+      else
+        p.reject(
+          Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }),
+        );
     });
     w.on('error', (err) => {
       this.log.error({ err }, 'detection engine thread failed');
@@ -86,7 +99,8 @@ class EngineThread {
     });
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = null;
-      if (this.pending.size) this.fail(new EngineThreadError(`detection engine thread exited (code ${code})`));
+      if (this.pending.size)
+        this.fail(new EngineThreadError(`detection engine thread exited (code ${code})`));
     });
     w.unref();
     return w;
@@ -118,9 +132,9 @@ class EngineThread {
 
 /**
  * The engine on worker threads: one for every task, and for scans a second one that loads
- * the window too and builds its co-action edges while the first loads it and builds the
- * action index (the two largest steps, in parallel on two cores); the first then finishes
- * with the edges. The second thread exists only while a scan runs, so its memory goes back
+ * the window too and builds its text kinds' co-action edges while the first loads it, builds
+ * the action index, the co-set links and the other kinds' edges (in parallel on two cores);
+ * the first then finishes with all the edges. The second thread exists only while a scan runs, so its memory goes back
  * after. (The two threads read the window in separate transactions: a post landing between
  * the two reads is missing from the edges, as if it had come after the scan.)
  */
@@ -129,18 +143,28 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
   let scans = 0;
 
   // every operation goes to the main thread as it is; a scan splits over two threads
-  const forward = Object.fromEntries(ENGINE_OPS.map((op) => [op, (task: unknown) => main.call(op, task)])) as unknown as Omit<Engine, 'mode' | 'close'>;
+  const forward = Object.fromEntries(
+    ENGINE_OPS.map((op) => [op, (task: unknown) => main.call(op, task)]),
+  ) as unknown as Omit<Engine, 'mode' | 'close'>;
   return {
     ...forward,
     mode: 'thread',
     async scan(task) {
       const helper = new EngineThread(data, log);
       const id = ++scans;
+      const split = scanKindSplit(task.params);
       try {
         const [built] = await Promise.all([
-          helper.call<EngineOps['scanEdges'][1]>('scanEdges', { window: task.window, params: task.params, longHorizon: task.longHorizon ?? null }),
-          main.call('scanPrepare', { ...task, id }),
+          helper.call<EngineOps['scanEdges'][1]>('scanEdges', {
+            window: task.window,
+            params: task.params,
+            longHorizon: task.longHorizon ?? null,
+            kinds: split.edges,
+          }),
+          main.call('scanPrepare', { ...task, id, kinds: split.prepare }),
         ]);
+        // the helper's posts and edge state go back before the finish, not after it
+        await helper.close();
         const res = await main.call<ScanTaskResult>('scanFinish', { id, edges: built.edges });
         for (const [k, v] of Object.entries(built.ms)) res.ms[`edges.${k}`] = v;
         return res;

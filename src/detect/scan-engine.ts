@@ -1,8 +1,19 @@
 import type { AnalyzeInput, AnalyzeParams, PreparedAnalysis } from '../core/analyze.ts';
-import { analysisEdges, analyze, analyzePrepared, prepareAnalysis } from '../core/analyze.ts';
+import {
+  analysisEdges,
+  analyze,
+  analyzePrepared,
+  prepareAnalysis,
+  prepareClusterInputs,
+} from '../core/analyze.ts';
 import type { CompiledNarratives } from '../core/narratives/index.ts';
 import type { Edge } from '../core/types.ts';
-import { resolveOptions, synchronyEdges } from '../core/edges/index.ts';
+import {
+  buildEdges,
+  resolveOptions,
+  synchronyEdges,
+  TEXT_EDGE_KINDS,
+} from '../core/edges/index.ts';
 import type { CoActionKind } from '../core/edges/index.ts';
 import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
 import type { MemoryParams } from '../core/memory/index.ts';
@@ -17,8 +28,11 @@ import type { EngineResult } from './engine-result.ts';
 /**
  * The engine's batch-scan operations (see engine.ts for the engine and its window
  * operations): a whole window's posts loaded and analysed at once. On the thread engine a
- * scan splits in two (engine-client.ts): one thread builds the edges (scanEdges) while the
- * other loads and prepares the posts (scanPrepare), then finishes with the edges (scanFinish).
+ * scan splits in two (engine-client.ts): one thread builds the text kinds' edges (scanEdges:
+ * near-same texts are the costliest kind) while the other loads and prepares the posts,
+ * computes what needs the posts but not the edges (templates, co-set links) and builds the
+ * other kinds' edges (scanPrepare), then finishes with both (scanFinish). Kinds are built
+ * independently of each other, so the edges are the ones one thread would build.
  */
 
 export interface ScanTask {
@@ -46,11 +60,52 @@ export interface ScanEdgesTask {
   window: TimeWindow;
   params: AnalyzeParams;
   longHorizon?: MemoryParams | null;
+  /** the kinds to build (scanKindSplit's `edges`); all of params.edges.kinds when absent */
+  kinds?: CoActionKind[];
 }
 
 /** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
 export interface ScanPrepareTask extends ScanTask {
   id: number;
+  /** the kinds this side builds itself (scanKindSplit's `prepare`); none when absent */
+  kinds?: CoActionKind[];
+}
+
+/**
+ * Which of a scan's kinds each thread builds: the text kinds (sharing their normalised texts
+ * and shingles) beside the loading, the rest after the preparation, so the two threads take
+ * about as long.
+ */
+export function scanKindSplit(params: AnalyzeParams): {
+  edges: CoActionKind[];
+  prepare: CoActionKind[];
+} {
+  const kinds = [...params.edges.kinds];
+  const text = new Set<string>(TEXT_EDGE_KINDS);
+  return { edges: kinds.filter((k) => text.has(k)), prepare: kinds.filter((k) => !text.has(k)) };
+}
+
+/** Edges of some kinds only, as analysisEdges builds them over the prepared (canonical) posts. */
+function kindEdges(
+  posts: PreparedAnalysis['posts'],
+  params: AnalyzeParams,
+  kinds: readonly CoActionKind[],
+): Edge[] {
+  return kinds.length ? buildEdges(posts, { ...params.edges, kinds }) : [];
+}
+
+/** Both threads' edges in the order one build gives: kind by kind as requested. */
+function mergeKinds(kinds: readonly CoActionKind[], ...parts: (readonly Edge[])[]): Edge[] {
+  const byKind = new Map<string, Edge[]>();
+  for (const part of parts)
+    for (const e of part) {
+      let l = byKind.get(e.kind);
+      if (!l) byKind.set(e.kind, (l = []));
+      l.push(e);
+    }
+  const out: Edge[] = [];
+  for (const k of kinds) for (const e of byKind.get(k) ?? []) out.push(e);
+  return out;
 }
 
 export interface ScanFinishTask {
@@ -88,6 +143,8 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
       ph: Phases;
       window: TimeWindow;
       longHorizon: MemoryParams | null;
+      /** the edges of the kinds built on this side */
+      edges: Edge[];
     }
   >();
 
@@ -177,29 +234,35 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
       return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
     },
 
-    async scanEdges({ window, params, longHorizon }) {
+    async scanEdges({ window, params, longHorizon, kinds }) {
       const ph = new Phases();
       const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+      const p = longHorizon ? edgesForMemory(params) : params;
       const edges = await ph.time('edges', () =>
-        analysisEdges(posts, longHorizon ? edgesForMemory(params) : params),
+        analysisEdges(posts, kinds ? { ...p, edges: { ...p.edges, kinds } } : p),
       );
       return { edges, ms: ph.ms };
     },
 
-    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon }) {
+    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon, kinds }) {
       // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
       prepared.clear();
       const ph = new Phases();
       const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
       const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
+      const ahead = await ph.time('clusterInputs', () => prepareClusterInputs(prep, params));
+      const edges = await ph.time('edgesHere', () =>
+        kindEdges(prep.posts, longHorizon ? edgesForMemory(params) : params, kinds ?? []),
+      );
       prepared.set(id, {
         input,
-        prep,
+        prep: ahead,
         accounts,
         params,
         ph,
         window,
         longHorizon: longHorizon ?? null,
+        edges,
       });
     },
 
@@ -214,9 +277,10 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
           `scan ${id} was not prepared on this engine (it restarted?); the job runs again`,
         );
       prepared.delete(id);
+      const built = p.edges.length ? mergeKinds(p.params.edges.kinds, edges, p.edges) : edges;
       const all = p.longHorizon
-        ? await withLongHorizon(p.input, edges, p.window, p.params, p.longHorizon, p.ph)
-        : edges;
+        ? await withLongHorizon(p.input, built, p.window, p.params, p.longHorizon, p.ph)
+        : built;
       const res = await p.ph.time('engine', () => analyzePrepared(p.input, p.prep, all, p.params));
       return { posts: p.input.posts.length, accounts: p.accounts, result: strip(res), ms: p.ph.ms };
     },

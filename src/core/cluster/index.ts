@@ -7,11 +7,23 @@ import { detectCommunities } from './communities.ts';
 import { exclusivePairs, type PairOptions } from './pairs.ts';
 import { buildAccountGraph, pairKey, type GraphWeights, type PairAttributes } from './graph.ts';
 
-export { buildActionIndex, dedupePosts, memoTextKey, objectsOf, textKey, DEFAULT_ACTION_OPTIONS } from './actions.ts';
+export {
+  buildActionIndex,
+  dedupePosts,
+  memoTextKey,
+  objectsOf,
+  textKey,
+  DEFAULT_ACTION_OPTIONS,
+} from './actions.ts';
 export type { ActionIndex, ActionOptions, ObjectActions, Share } from './actions.ts';
 export type { CoSetLink, CoSetOptions } from './co-set.ts';
 export type { PairOptions } from './pairs.ts';
-export { DEFAULT_TEMPLATES, templateObjects, textSkeleton, type TemplateOptions } from './templates.ts';
+export {
+  DEFAULT_TEMPLATES,
+  templateObjects,
+  textSkeleton,
+  type TemplateOptions,
+} from './templates.ts';
 export type { GraphWeights } from './graph.ts';
 
 export interface ClusterOptions {
@@ -52,8 +64,23 @@ export interface ClusterResult {
 
 export function clusterId(members: readonly string[]): string {
   const a = hashSeed(members.join('\u0001')).toString(16).padStart(8, '0');
-  const b = hashSeed(`${members.length}:${members.join('\u0002')}`).toString(16).padStart(8, '0');
+  const b = hashSeed(`${members.length}:${members.join('\u0002')}`)
+    .toString(16)
+    .padStart(8, '0');
   return `c${a}${b}`;
+}
+
+/**
+ * The co-set links findClusters pairs accounts by: they depend on the action index alone, not
+ * on the edges, so a caller may compute them while the edges are still being built and hand
+ * them to findClusters (`precomputed`) for the same result.
+ */
+export function clusterLinks(
+  index: ActionIndex | null,
+  opts: ClusterOptions,
+  skip?: ReadonlySet<string>,
+): CoSetLink[] {
+  return opts.coSet.enabled && index ? coSetLinks(index, opts.coSet, skip) : [];
 }
 
 /**
@@ -61,12 +88,24 @@ export function clusterId(members: readonly string[]): string {
  * clusters of two whose exclusive evidence is strong (pairs.ts). `skip`: objects that are no
  * evidence of a network (templates), left out of co-set links and exclusive pairs.
  */
-export function findClusters(edges: readonly Edge[], index: ActionIndex | null, opts: ClusterOptions, skip?: ReadonlySet<string>): ClusterResult {
-  const links = opts.coSet.enabled && index ? coSetLinks(index, opts.coSet, skip) : [];
+export function findClusters(
+  edges: readonly Edge[],
+  index: ActionIndex | null,
+  opts: ClusterOptions,
+  skip?: ReadonlySet<string>,
+  precomputed?: readonly CoSetLink[],
+): ClusterResult {
+  const links = precomputed ? [...precomputed] : clusterLinks(index, opts, skip);
   const graph = buildAccountGraph(edges, links, opts.weights);
   const all = detectCommunities(graph, { resolution: opts.resolution, seed: opts.seed });
-  const pairs = opts.pairs?.enabled && index && all.some((g) => g.length === 2) ? exclusivePairs(index, opts.pairs, skip) : null;
-  const groups = all.filter((g) => g.length >= opts.minSize || (g.length === 2 && pairs !== null && pairs.strong(g[0], g[1])));
+  const pairs =
+    opts.pairs?.enabled && index && all.some((g) => g.length === 2)
+      ? exclusivePairs(index, opts.pairs, skip)
+      : null;
+  const groups = all.filter(
+    (g) =>
+      g.length >= opts.minSize || (g.length === 2 && pairs !== null && pairs.strong(g[0], g[1])),
+  );
 
   const groupOf = new Map<string, number>();
   groups.forEach((g, i) => g.forEach((m) => groupOf.set(m, i)));
@@ -106,7 +145,9 @@ export function findClusters(edges: readonly Edge[], index: ActionIndex | null, 
       pairs,
       density: possible ? pairs / possible : 0,
       weight,
-      ...(members.length === 2 && exclusive ? { exclusive: exclusive.count(members[0], members[1]) } : {}),
+      ...(members.length === 2 && exclusive
+        ? { exclusive: exclusive.count(members[0], members[1]) }
+        : {}),
     };
   });
   return { clusters, links, graph };

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DETECTION } from '../../config/detection.ts';
+import { loadNarrativeLexicons } from '../../config/narratives.ts';
+import { compileNarratives } from '../../src/core/narratives/index.ts';
+import type { CompiledNarratives } from '../../src/core/narratives/index.ts';
+import { simulate } from '../../src/core/simulate/index.ts';
+import type { CanonicalPost } from '../../src/core/types.ts';
+import type { AnalyzeParams } from '../../src/core/analyze.ts';
+import type { Db } from '../../src/db/connection.ts';
+import { ingestRepository } from '../../src/db/ingest-repository.ts';
+import { scanKindSplit, scanOps } from '../../src/detect/scan-engine.ts';
+import type { ScanTask } from '../../src/detect/scan-engine.ts';
+import { deepParams } from '../../src/detect/scan.ts';
+import { createTestDatabase } from '../helpers/services.ts';
+import type { TestDatabase } from '../helpers/services.ts';
+
+/**
+ * A scan split over two threads (text kinds' edges on one; the preparation, templates, co-set
+ * links and the other kinds' edges on the other) gives exactly what one thread analysing the
+ * whole window at once gives: the same clusters, scores, explanations, account signals and
+ * stats, for rolling and deep scans. Simulated organic posts with planted campaigns, real
+ * Postgres. (The thread engine's own scan, which runs these operations on two threads, is
+ * exercised by every scan of the integration tests, e.g. pair-memory and shadow.)
+ */
+
+let tdb: TestDatabase;
+let db: Db;
+let narratives: CompiledNarratives;
+const window = { start: new Date(0), end: new Date(0) };
+
+/** Maps and sets as entries, so the comparison sees their contents and order. */
+const plain = (x: unknown) =>
+  JSON.parse(
+    JSON.stringify(x, (_k, v) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)),
+  );
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  db = await tdb.open();
+  narratives = compileNarratives(loadNarrativeLexicons());
+  const sim = simulate({
+    seed: 5,
+    days: 1,
+    organicAccounts: 250,
+    posts: 5_000,
+    campaigns: 4,
+    campaignSize: 8,
+    wavesPerDay: 48,
+  });
+  const repo = ingestRepository(db.kysely);
+  const batchId = await repo.createBatch({ source: 'test', format: 'sim', fileName: null });
+  const posts: CanonicalPost[] = [...sim.posts()];
+  for (let i = 0, seq = 0; i < posts.length; i += 5000)
+    await repo.writeChunk({ batchId, seq: seq++, posts: posts.slice(i, i + 5000), rejected: [] });
+  const t = posts.map((p) => Date.parse(p.posted_at));
+  window.start = new Date(Math.min(...t));
+  window.end = new Date(Math.max(...t) + 1000);
+}, 120_000);
+
+afterAll(async () => {
+  await db?.close();
+  await tdb?.drop();
+});
+
+async function oneThread(task: ScanTask) {
+  return plain((await scanOps(db, narratives).scan(task)).result);
+}
+
+async function split(task: ScanTask) {
+  const ops = scanOps(db, narratives);
+  const kinds = scanKindSplit(task.params);
+  const [built] = await Promise.all([
+    ops.scanEdges({
+      window: task.window,
+      params: task.params,
+      longHorizon: task.longHorizon ?? null,
+      kinds: kinds.edges,
+    }),
+    ops.scanPrepare({ ...task, id: 1, kinds: kinds.prepare }),
+  ]);
+  return plain((await ops.scanFinish({ id: 1, edges: built.edges })).result);
+}
+
+describe('a scan split over two threads', () => {
+  it('splits the kinds: text kinds on one side, the others on the other, each once', () => {
+    const s = scanKindSplit(DEFAULT_DETECTION);
+    expect(s.edges).toEqual(expect.arrayContaining(['co_text', 'co_similar', 'co_reply']));
+    expect(s.prepare).toEqual(expect.arrayContaining(['co_repost', 'co_link', 'co_hashtag_seq']));
+    expect([...s.edges, ...s.prepare].sort()).toEqual([...DEFAULT_DETECTION.edges.kinds].sort());
+  });
+
+  it('finds the rolling scan of one thread: clusters, scores, signals, stats', async () => {
+    const task: ScanTask = {
+      window,
+      params: DEFAULT_DETECTION,
+      sightings: false,
+      watchlist: [],
+      longHorizon: null,
+    };
+    const ref = await oneThread(task);
+    // the set exercises what the split moves: several kinds on both sides, templates, co-set links
+    expect(ref.clusters.length).toBeGreaterThan(2);
+    expect(ref.stats.flaggedClusters).toBeGreaterThan(0);
+    expect(ref.stats.coSetLinks).toBeGreaterThan(0);
+    expect(
+      Object.keys(ref.stats.edgesByKind).filter((k) =>
+        ['co_text', 'co_similar', 'co_reply'].includes(k),
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(
+      Object.keys(ref.stats.edgesByKind).filter(
+        (k) => !['co_text', 'co_similar', 'co_reply'].includes(k),
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(await split(task)).toEqual(ref);
+  }, 60_000);
+
+  it('finds the deep scan of one thread (all accounts signals, sightings, synchrony)', async () => {
+    const params: AnalyzeParams = deepParams(DEFAULT_DETECTION);
+    const task: ScanTask = {
+      window,
+      params,
+      sightings: true,
+      watchlist: [],
+      longHorizon: { horizonDays: 0, halfLifeDays: 14 },
+    };
+    expect(await split(task)).toEqual(await oneThread(task));
+  }, 60_000);
+});
