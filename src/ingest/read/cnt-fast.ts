@@ -35,10 +35,33 @@ export interface CntFields {
   repostOf: string | null;
   text: string;
   urls: string[];
-  /** the byte scanner only: the repost target's UTF-8 bytes raw[rawStart, rawEnd) (repostOf is then '') */
-  raw: Uint8Array | null;
-  rawStart: number;
-  rawEnd: number;
+  /**
+   * The byte scanner's plainly valid rows: the row's buffer, and none of postId, accountId,
+   * handle, repostOf, text and urls is set. Field k (the header's order) is bytes[starts[k],
+   * ends[k]); quoted[k] is 2 when it was quoted with doubled quotes inside (`""` stands for `"`).
+   * The urls field holds at most MAX_URLS links. null: the string fields are set.
+   */
+  bytes: Buffer | null;
+  starts: Int32Array;
+  ends: Int32Array;
+  quoted: Uint8Array;
+}
+
+export function newCntFields(platform: string): CntFields {
+  return {
+    platform,
+    postId: '',
+    accountId: '',
+    handle: null,
+    t: 0,
+    repostOf: null,
+    text: '',
+    urls: [],
+    bytes: null,
+    starts: new Int32Array(8),
+    ends: new Int32Array(8),
+    quoted: new Uint8Array(8),
+  };
 }
 
 /** The cnt-csv adapter's split of its urls column. */
@@ -72,7 +95,11 @@ export interface CntFastCounts {
 }
 
 /** Reads a cnt-csv file (plain or gzip) with default read options, calling `onPost` per accepted record. */
-export async function readCntFields(file: string, onPost: (f: CntFields) => void, opts: { scan?: boolean; now?: number } = {}): Promise<CntFastCounts> {
+export async function readCntFields(
+  file: string,
+  onPost: (f: CntFields) => void,
+  opts: { scan?: boolean; now?: number } = {},
+): Promise<CntFastCounts> {
   const now = opts.now ?? Date.now();
   const ctx: ReadContext = {
     file,
@@ -90,13 +117,18 @@ export async function readCntFields(file: string, onPost: (f: CntFields) => void
   const counts: CntFastCounts = { rejected: 0 };
   const opened = await openInput(file, file, ctx.maxDecompressedBytes);
   // one object reused for every row: the caller copies what it keeps
-  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [], raw: null, rawStart: 0, rawEnd: 0 };
+  const f = newCntFields(platform);
   try {
     // the byte scanner (cnt-scan.ts): throws NotPlainCsv for a file it cannot read exactly
     if (opts.scan === true) return await scanCntCsv(opened.bytes.chunks(), ctx, onPost);
     const lines = readLines(opened.bytes.chunks(), file, ctx.maxLineBytes);
     let checked = false;
-    for await (const { header, rows } of readCsvBatches(lines, ',', ctx.maxLineBytes, (r) => new InputError(`${file}: cannot read the CSV header: ${r}`))) {
+    for await (const { header, rows } of readCsvBatches(
+      lines,
+      ',',
+      ctx.maxLineBytes,
+      (r) => new InputError(`${file}: cannot read the CSV header: ${r}`),
+    )) {
       if (!checked) {
         if (header.length !== 8 || header.some((h, i) => h !== CNT_COLUMNS[i])) {
           throw new InputError(
@@ -142,7 +174,16 @@ export async function readCntFields(file: string, onPost: (f: CntFields) => void
         }
         // anything else: the adapter's record, validated as ingest validates it
         const post = validatePost(
-          { platform, post_id: x[0], posted_at: x[6], text, urls, repost_of: repost, reply_to: x[4], account: { id: x[1], handle } },
+          {
+            platform,
+            post_id: x[0],
+            posted_at: x[6],
+            text,
+            urls,
+            repost_of: repost,
+            reply_to: x[4],
+            account: { id: x[1], handle },
+          },
           ctx,
         );
         if (typeof post === 'string') {

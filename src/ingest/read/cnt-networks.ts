@@ -12,7 +12,11 @@ import {
 } from '../../core/edges/cnt-columns.ts';
 import type { CoActionKind, ResolvedOptions } from '../../core/edges/options.ts';
 import { accountKey } from '../../core/keys.ts';
-import { cntMessagePreprocess, cntTokenHashesInto, newTokenHashes } from '../../core/text/cnt-text.ts';
+import {
+  cntMessagePreprocess,
+  cntTokenHashesInto,
+  newTokenHashes,
+} from '../../core/text/cnt-text.ts';
 import type { CanonicalAccount, Edge } from '../../core/types.ts';
 import { readRecordBatches } from '../index.ts';
 import type { InputFormat } from '../registry.ts';
@@ -21,7 +25,7 @@ import type { ReadOptions } from '../types.ts';
 import { readCntFields, type CntFields } from './cnt-fast.ts';
 import { NotPlainCsv } from './cnt-scan.ts';
 import { SpillStore, type RecordReader } from './spill.ts';
-import { fmix32 } from '../../core/text/hash.ts';
+import { ByteInterner, IdHashSet, sameAscii, scratchBytes, utf8Scratch } from './cnt-intern.ts';
 
 /**
  * `coordwatch networks --compat cnt` without a post object per post: the file's records (the
@@ -67,68 +71,6 @@ export interface CntNetworksResult {
 
 const MAX_PARTITIONS = 64;
 
-/** 64-bit hashes of seen post ids (two independent 32-bit halves): across 25 M ids a false "repeat" is a ~10⁻⁵ event. */
-class IdHashSet {
-  private h1 = new Uint32Array(1 << 16);
-  private h2 = new Uint32Array(1 << 16);
-  private used = new Uint8Array(1 << 16);
-  private mask = (1 << 16) - 1;
-  size = 0;
-
-  /** `platform:id` (hashed without building it); true when added, false when already present */
-  add(platform: string, s: string): boolean {
-    let a = 0x811c9dc5;
-    let b = 0x2545f491;
-    for (let i = 0; i < platform.length; i++) {
-      const c = platform.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-    // the colon of core/keys.ts: platforms carry none, so `platform:id` is unique per post
-    a = Math.imul(a ^ 0x3a, 0x01000193);
-    b = Math.imul(b ^ 0x3a, 0x5bd1e995);
-    b ^= b >>> 15;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-    const len = platform.length + 1 + s.length;
-    a = fmix32(a ^ len);
-    b = fmix32(b + Math.imul(len, 0x9e3779b9));
-    let slot = a & this.mask;
-    while (this.used[slot] !== 0) {
-      if (this.h1[slot] === a && this.h2[slot] === b) return false;
-      slot = (slot + 1) & this.mask;
-    }
-    this.h1[slot] = a;
-    this.h2[slot] = b;
-    this.used[slot] = 1;
-    if (++this.size * 2 > this.h1.length) this.grow();
-    return true;
-  }
-
-  private grow(): void {
-    const { h1, h2, used } = this;
-    const n = h1.length * 2;
-    this.h1 = new Uint32Array(n);
-    this.h2 = new Uint32Array(n);
-    this.used = new Uint8Array(n);
-    this.mask = n - 1;
-    for (let s = 0; s < used.length; s++) {
-      if (!used[s]) continue;
-      let slot = h1[s] & this.mask;
-      while (this.used[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.h1[slot] = h1[s];
-      this.h2[slot] = h2[s];
-      this.used[slot] = 1;
-    }
-  }
-}
-
-
 function partitionCount(file: string, memoryMb: number | null | undefined): number {
   if (memoryMb === null || memoryMb === undefined) return 1;
   let bytes = 0;
@@ -171,13 +113,29 @@ function putKeyString(store: SpillStore, x: number, key: string): void {
   putKey(store, x, scratch, 0, n);
 }
 
+/** Field k of a scanned row as a string (CntFields.bytes). */
+function fieldString(
+  buf: Buffer,
+  starts: Int32Array,
+  ends: Int32Array,
+  quoted: Uint8Array,
+  k: number,
+): string {
+  const s = buf.toString('utf8', starts[k], ends[k]);
+  return quoted[k] === 2 ? s.replaceAll('""', '"') : s;
+}
+
 export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworksResult> {
   const { kinds, ro } = opts;
   const timings: { step: string; ms: number }[] = [];
   const format = opts.format ?? opts.read?.format ?? (await detectFormat(opts.file));
   const P = opts.partitions ?? partitionCount(opts.file, opts.memoryMb);
-  const spill = P > 1 || (opts.memoryMb !== null && opts.memoryMb !== undefined && opts.partitions !== undefined);
-  const dir = spill ? fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), 'coordwatch-networks-')) : null;
+  const spill =
+    P > 1 ||
+    (opts.memoryMb !== null && opts.memoryMb !== undefined && opts.partitions !== undefined);
+  const dir = spill
+    ? fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), 'coordwatch-networks-'))
+    : null;
   const want = new Set(kinds);
   const stores: SpillStore[] = [];
   const store = (count: number, name: string): SpillStore => {
@@ -192,11 +150,10 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     let cols = new CntColumnsBuilder();
     let reposts = store(want.has('co_repost') ? P : 0, 'repost');
     let originals = store(needOriginals ? 1 : 0, 'orig');
-    /** account number by platform and id */
-    let accountIds = new Map<string, Map<string, number>>();
-    let lastAccountId = '';
-    let lastAccountPlatform = '';
-    let lastAccount = -1;
+    /** account number by platform and id (the id's UTF-8 bytes) */
+    let accountIds = new Map<string, ByteInterner>();
+    let lastPlatform = '';
+    let lastIds: ByteInterner | null = null;
     let accountKeys: string[] = [];
     let profiles: (CanonicalAccount | null)[] = [];
     let handles: (string | null)[] = [];
@@ -214,9 +171,8 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       reposts = store(want.has('co_repost') ? P : 0, 'repost2');
       originals = store(needOriginals ? 1 : 0, 'orig2');
       accountIds = new Map();
-      lastAccountId = '';
-      lastAccountPlatform = '';
-      lastAccount = -1;
+      lastPlatform = '';
+      lastIds = null;
       accountKeys = [];
       profiles = [];
       handles = [];
@@ -226,10 +182,66 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       seenIds = new IdHashSet();
       rejected = 0;
       duplicates = 0;
-      lastPlatform = '';
     };
-    let lastPlatform = '';
     let reader = '';
+    const idsOf = (platform: string): ByteInterner => {
+      if (platform !== lastPlatform || lastIds === null) {
+        lastPlatform = platform;
+        if (!platforms.includes(platform)) platforms.push(platform);
+        lastIds = accountIds.get(platform) ?? null;
+        if (lastIds === null) accountIds.set(platform, (lastIds = new ByteInterner()));
+      }
+      return lastIds;
+    };
+    /**
+     * The account of id bytes buf[s, e): its number, or −1 − its number when it is new or this
+     * post is its latest so far; the caller then calls keep() with the handle and profile (the
+     * account table's rule, loadCorePosts: those of the latest post).
+     */
+    const accountOf = (
+      platform: string,
+      buf: Uint8Array,
+      s: number,
+      e: number,
+      t: number,
+    ): number => {
+      const a = idsOf(platform).id(buf, s, e);
+      if (a < 0) {
+        const n = -1 - a;
+        accountKeys.push('');
+        rawIds.push('');
+        profiles.push(null);
+        handles.push(null);
+        if (n === accountT.length) {
+          const next = new Float64Array(n * 2);
+          next.set(accountT);
+          accountT = next;
+        }
+        accountT[n] = t;
+        return a;
+      }
+      if (t >= accountT[a]) {
+        accountT[a] = t;
+        return -1 - a;
+      }
+      return a;
+    };
+    /** the profile and handle of account a's latest post; `id`: a new account's id */
+    const keep = (
+      platform: string,
+      a: number,
+      id: string | null,
+      profile: CanonicalAccount | null,
+      handle: string | null,
+    ): void => {
+      if (id !== null) {
+        accountKeys[a] = accountKey(platform, id);
+        rawIds[a] = id;
+      }
+      profiles[a] = profile;
+      handles[a] = handle;
+    };
+    /** a general reader's post (strings) */
     const take = (
       platform: string,
       postId: string,
@@ -240,59 +252,23 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       repostOf: string | null,
       text: string,
       urls: readonly string[],
-      /** the repost target's UTF-8 bytes, when the scanner has them (repostOf is then not read) */
-      raw: Uint8Array | null = null,
-      rawStart = 0,
-      rawEnd = 0,
     ): void => {
-      if (platform !== lastPlatform) {
-        lastPlatform = platform;
-        if (!platforms.includes(platform)) platforms.push(platform);
-      }
-      if (!seenIds.add(platform, postId)) {
+      let n = utf8Scratch(postId);
+      if (!seenIds.addBytes(platform, scratchBytes(), 0, n)) {
         duplicates++;
         return;
       }
-      // inputs come grouped by author or in bursts per author: no lookup while the account repeats
-      let a: number | undefined;
-      if (accountId === lastAccountId && platform === lastAccountPlatform) a = lastAccount;
-      else {
-        let ids = accountIds.get(platform);
-        if (ids === undefined) accountIds.set(platform, (ids = new Map()));
-        a = ids.get(accountId);
-        if (a === undefined) {
-          a = accountKeys.length;
-          ids.set(accountId, a);
-        }
-        lastAccountId = accountId;
-        lastAccountPlatform = platform;
-        lastAccount = a;
-      }
-      // the account table's rule (loadCorePosts): the profile of the latest post
-      if (a === accountKeys.length) {
-        const key = accountKey(platform, accountId);
-        accountKeys.push(key);
-        rawIds.push(accountId);
-        profiles.push(profile);
-        handles.push(handle);
-        if (a === accountT.length) {
-          const next = new Float64Array(a * 2);
-          next.set(accountT);
-          accountT = next;
-        }
-        accountT[a] = t;
-      } else if (t >= accountT[a]) {
-        profiles[a] = profile;
-        handles[a] = handle;
-        accountT[a] = t;
+      n = utf8Scratch(accountId);
+      const isNew = accountKeys.length;
+      let a = accountOf(platform, scratchBytes(), 0, n, t);
+      if (a < 0) {
+        a = -1 - a;
+        keep(platform, a, a === isNew ? accountId : null, profile, handle);
       }
       const original = repostOf === null;
       const i = cols.add(t, a, original);
       if (!original) {
-        if (reposts.count > 0) {
-          if (raw !== null) putKey(reposts, i, raw, rawStart, rawEnd);
-          else putKeyString(reposts, i, repostOf);
-        }
+        if (reposts.count > 0) putKeyString(reposts, i, repostOf);
       } else if (originals.count > 0) {
         let size = 12 + 3 * text.length;
         for (const u of urls) size += 4 + 3 * u.length;
@@ -300,8 +276,86 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
         for (const u of urls) originals.str(u);
       }
     };
+    /** the byte scanner's plainly valid row (CntFields.bytes): decoded only where a string is kept */
+    const takeBytes = (f: CntFields): void => {
+      const buf = f.bytes!;
+      const { starts, ends, quoted, platform, t } = f;
+      // an id with doubled quotes is compared as its value, as decoded
+      if (
+        quoted[0] === 2
+          ? !seenIds.add(platform, fieldString(buf, starts, ends, quoted, 0))
+          : !seenIds.addBytes(platform, buf, starts[0], ends[0])
+      ) {
+        duplicates++;
+        return;
+      }
+      const isNew = accountKeys.length;
+      let a: number;
+      let id: string | null = null;
+      if (quoted[1] === 2) {
+        id = fieldString(buf, starts, ends, quoted, 1);
+        const n = utf8Scratch(id);
+        a = accountOf(platform, scratchBytes(), 0, n, t);
+      } else a = accountOf(platform, buf, starts[1], ends[1], t);
+      if (a < 0) {
+        a = -1 - a;
+        if (a === isNew && id === null) id = buf.toString('utf8', starts[1], ends[1]);
+        let handle: string | null = null;
+        if (ends[2] !== starts[2]) {
+          // the same handle as the account's kept one: no new string
+          const kept = handles[a];
+          handle =
+            kept !== null && quoted[2] !== 2 && sameAscii(kept, buf, starts[2], ends[2])
+              ? kept
+              : fieldString(buf, starts, ends, quoted, 2);
+        }
+        keep(platform, a, a === isNew ? id : null, null, handle);
+      }
+      const original = ends[3] === starts[3];
+      const i = cols.add(t, a, original);
+      if (!original) {
+        if (reposts.count > 0) {
+          // a repost target with doubled quotes is keyed by its value
+          if (quoted[3] === 2) putKeyString(reposts, i, fieldString(buf, starts, ends, quoted, 3));
+          else putKey(reposts, i, buf, starts[3], ends[3]);
+        }
+      } else if (originals.count > 0) {
+        // text and links go in as their UTF-8 bytes: the same record as take()'s str()
+        const ts = starts[5];
+        const te = ends[5];
+        const us = starts[7];
+        const ue = ends[7];
+        let nUrls = 0;
+        for (let k = us, inUrl = false; k < ue; k++) {
+          if (buf[k] === 0x20) inUrl = false;
+          else if (!inUrl) {
+            inUrl = true;
+            nUrls++;
+          }
+        }
+        const w = originals.begin(0, 12 + (te - ts) + 4 * nUrls + (ue - us)).int(i);
+        if (quoted[5] === 2) w.unquoted(buf, ts, te);
+        else w.bytes(buf, ts, te);
+        w.int(nUrls);
+        for (let k = us; k < ue;) {
+          if (buf[k] === 0x20) {
+            k++;
+            continue;
+          }
+          let x = k;
+          while (x < ue && buf[x] !== 0x20) x++;
+          if (quoted[7] === 2) w.unquoted(buf, k, x);
+          else w.bytes(buf, k, x);
+          k = x;
+        }
+      }
+    };
     if (format === 'cnt-csv' && opts.read === undefined) {
-      const onPost = (f: CntFields): void => take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls, f.raw, f.rawStart, f.rawEnd);
+      const onPost = (f: CntFields): void => {
+        if (f.bytes !== null) takeBytes(f);
+        else
+          take(f.platform, f.postId, f.accountId, null, f.handle, f.t, f.repostOf, f.text, f.urls);
+      };
       let counts: { rejected: number };
       try {
         // the byte scanner; a file outside what it reads exactly is read again row by row
@@ -323,7 +377,17 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
             continue;
           }
           const post = rec.post;
-          take(post.platform, post.post_id, post.account.id, post.account, post.account.handle, Math.round(Date.parse(post.posted_at)) / 1000, post.repost_of, post.text, post.urls);
+          take(
+            post.platform,
+            post.post_id,
+            post.account.id,
+            post.account,
+            post.account.handle,
+            Math.round(Date.parse(post.posted_at)) / 1000,
+            post.repost_of,
+            post.text,
+            post.urls,
+          );
         }
       }
     }
@@ -343,14 +407,21 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     const texts = store(want.has('co_text') ? P : 0, 'text');
     const links = store(want.has('co_link') ? P : 0, 'link');
     const linkCount = want.has('co_link') ? new Uint8Array(prep.n) : null;
-    const textPartner = want.has('co_text') ? columnsWithPartner(prep, ro.kind('co_text').window) : null;
+    const textPartner = want.has('co_text')
+      ? columnsWithPartner(prep, ro.kind('co_text').window)
+      : null;
     const simKo = want.has('co_similar') ? ro.kind('co_similar') : null;
-    const simPartner = simKo ? (textPartner && simKo.window === ro.kind('co_text').window ? textPartner : columnsWithPartner(prep, simKo.window)) : null;
+    const simPartner = simKo
+      ? textPartner && simKo.window === ro.kind('co_text').window
+        ? textPartner
+        : columnsWithPartner(prep, simKo.window)
+      : null;
     const cuts = simPartner ? similarSlabs(prep, simPartner, P) : new Int32Array([0, prep.n]);
     const nSlabs = cuts.length - 1;
     const slabLo = new Float64Array(nSlabs);
     const slabHi = new Float64Array(nSlabs);
-    for (let k = 0; k < nSlabs; k++) [slabLo[k], slabHi[k]] = slabReach(prep, cuts[k], cuts[k + 1], simKo?.window ?? 0);
+    for (let k = 0; k < nSlabs; k++)
+      [slabLo[k], slabHi[k]] = slabReach(prep, cuts[k], cuts[k + 1], simKo?.window ?? 0);
     const similar = store(simPartner ? nSlabs : 0, 'similar');
     const hashes = newTokenHashes();
     if (originals.count > 0) {
@@ -427,9 +498,20 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
         }
         edgesByKind.set(kind, counter.edges(ko.minWeight));
       } else {
-        const src = kind === 'co_repost' ? reposts : kind === 'co_text' ? texts : kind === 'co_link' ? links : null;
+        const src =
+          kind === 'co_repost'
+            ? reposts
+            : kind === 'co_text'
+              ? texts
+              : kind === 'co_link'
+                ? links
+                : null;
         if (src === null) throw new Error(`${kind} has no columnar --compat cnt path`);
-        const counter = new ObjectKindCounter(prep, ko.window, kind === 'co_link' ? linkCount : null);
+        const counter = new ObjectKindCounter(
+          prep,
+          ko.window,
+          kind === 'co_link' ? linkCount : null,
+        );
         const byIndex = kind === 'co_repost';
         for (let p = 0; p < src.count; p++) {
           counter.partition((add) =>
@@ -449,7 +531,17 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     for (let a = 0; a < accountKeys.length; a++) {
       accounts.set(
         accountKeys[a],
-        profiles[a] ?? { id: rawIds[a], handle: handles[a], display_name: null, bio: null, created_at: null, followers: null, following: null, location: null, avatar_hash: null },
+        profiles[a] ?? {
+          id: rawIds[a],
+          handle: handles[a],
+          display_name: null,
+          bio: null,
+          created_at: null,
+          followers: null,
+          following: null,
+          location: null,
+          avatar_hash: null,
+        },
       );
     }
     return {

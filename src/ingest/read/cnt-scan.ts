@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { ReadContext } from '../types.ts';
 import { MAX_ID_CHARS, MAX_URLS, MIN_POSTED_AT_MS } from '../types.ts';
-import type { CntFields } from './cnt-fast.ts';
+import { newCntFields, type CntFields } from './cnt-fast.ts';
 import { validatePost } from './validate.ts';
 
 /**
@@ -33,12 +33,17 @@ function splitUrls(s: string): string[] {
   return s.split(' ').filter((u) => u.length > 0);
 }
 
-export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext, onPost: (f: CntFields) => void): Promise<{ rejected: number }> {
+export async function scanCntCsv(
+  chunks: AsyncIterable<Buffer>,
+  ctx: ReadContext,
+  onPost: (f: CntFields) => void,
+): Promise<{ rejected: number }> {
   const platform = ctx.defaultPlatform ?? 'x';
-  const f: CntFields = { platform, postId: '', accountId: '', handle: null, t: 0, repostOf: null, text: '', urls: [], raw: null, rawStart: 0, rawEnd: 0 };
-  const fs0 = new Int32Array(8);
-  const fe = new Int32Array(8);
-  const fq = new Uint8Array(8);
+  const f = newCntFields(platform);
+  // the field bounds are the row's CntFields.starts/ends/quoted
+  const fs0 = f.starts;
+  const fe = f.ends;
+  const fq = f.quoted;
   let rejected = 0;
   let carry: Buffer | null = null;
   let headerDone = false;
@@ -61,7 +66,8 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
     let p = 0;
     for (;;) {
       // blank lines separate nothing
-      while (p < end && (buf[p] === NL || (buf[p] === CR && p + 1 < end && buf[p + 1] === NL))) p += buf[p] === NL ? 1 : 2;
+      while (p < end && (buf[p] === NL || (buf[p] === CR && p + 1 < end && buf[p + 1] === NL)))
+        p += buf[p] === NL ? 1 : 2;
       if (p >= end) return end;
       const start = p;
       let lines = 1;
@@ -90,7 +96,8 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
           }
           if (!ok) break;
           if (k < 7) {
-            if (buf[p] !== COMMA) throw new NotPlainCsv('text after a closing quote, or a short row');
+            if (buf[p] !== COMMA)
+              throw new NotPlainCsv('text after a closing quote, or a short row');
             p++;
           } else if (p < end && buf[p] === CR && p + 1 < end && buf[p + 1] === NL) p += 2;
           else if (p < end && buf[p] === NL) p++;
@@ -117,7 +124,8 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
           fs0[k] = p;
           fq[k] = 0;
           if (k < 7) {
-            if (e >= end || buf[e] !== COMMA) throw new NotPlainCsv('a row with fewer than 8 fields');
+            if (e >= end || buf[e] !== COMMA)
+              throw new NotPlainCsv('a row with fewer than 8 fields');
             fe[k] = e;
             p = e + 1;
           } else {
@@ -132,9 +140,15 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
         if (end - start > maxLine) throw new NotPlainCsv('a record over the line limit');
         return start;
       }
-      if (lines > MAX_RECORD_LINES || p - start > maxLine) throw new NotPlainCsv('a record over the line or size limit');
+      if (lines > MAX_RECORD_LINES || p - start > maxLine)
+        throw new NotPlainCsv('a record over the line or size limit');
       if (!headerDone) {
-        if (fq.some((q) => q !== 0) || fs0[0] !== start || fe[7] - start !== HEADER.length || buf.compare(HEADER, 0, HEADER.length, start, fe[7]) !== 0) {
+        if (
+          fq.some((q) => q !== 0) ||
+          fs0[0] !== start ||
+          fe[7] - start !== HEADER.length ||
+          buf.compare(HEADER, 0, HEADER.length, start, fe[7]) !== 0
+        ) {
           throw new NotPlainCsv('not the exact header');
         }
         headerDone = true;
@@ -176,37 +190,35 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
       ms >= MIN_POSTED_AT_MS &&
       ms <= ctx.maxPostedAtMs
     ) {
-      const urls = fe[7] === fs0[7] ? [] : splitUrls(str(buf, 7));
-      if (urls.length <= MAX_URLS) {
-        f.postId = str(buf, 0);
-        f.accountId = str(buf, 1);
-        f.handle = fe[2] === fs0[2] ? null : str(buf, 2);
+      // the urls split on spaces, empty pieces dropped (splitUrls), counted on the bytes
+      let nUrls = 0;
+      for (let k = fs0[7], inUrl = false; k < fe[7]; k++) {
+        if (buf[k] === 0x20) inUrl = false;
+        else if (!inUrl) {
+          inUrl = true;
+          nUrls++;
+        }
+      }
+      // ids within MAX_ID_CHARS bytes are within it in characters: the row is passed on as bytes
+      if (nUrls <= MAX_URLS) {
+        f.bytes = buf;
         f.t = secs;
-        // a repost target without doubled quotes is passed on as its bytes (never decoded)
-        if (repostLen === 0) {
-          f.repostOf = null;
-          f.raw = null;
-        } else if (fq[3] !== 2) {
-          f.repostOf = '';
-          f.raw = buf;
-          f.rawStart = fs0[3];
-          f.rawEnd = fe[3];
-        } else {
-          f.repostOf = str(buf, 3);
-          f.raw = null;
-        }
-        // a repost's text is read by no CNT network
-        f.text = repostLen === 0 ? str(buf, 5) : '';
-        f.urls = urls;
-        // ids of multi-byte characters only: the character limit needs the decoded length
-        if (f.postId.length <= MAX_ID_CHARS && f.accountId.length <= MAX_ID_CHARS) {
-          onPost(f);
-          return;
-        }
+        onPost(f);
+        f.bytes = null;
+        return;
       }
     }
     const post = validatePost(
-      { platform, post_id: str(buf, 0), posted_at: str(buf, 6), text: str(buf, 5), urls: splitUrls(str(buf, 7)), repost_of: str(buf, 3), reply_to: str(buf, 4), account: { id: str(buf, 1), handle: str(buf, 2) } },
+      {
+        platform,
+        post_id: str(buf, 0),
+        posted_at: str(buf, 6),
+        text: str(buf, 5),
+        urls: splitUrls(str(buf, 7)),
+        repost_of: str(buf, 3),
+        reply_to: str(buf, 4),
+        account: { id: str(buf, 1), handle: str(buf, 2) },
+      },
       ctx,
     );
     if (typeof post === 'string') {
@@ -218,7 +230,6 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
     f.handle = post.account.handle;
     f.t = Math.round(Date.parse(post.posted_at)) / 1000;
     f.repostOf = post.repost_of;
-    f.raw = null;
     f.text = post.repost_of === null ? post.text : '';
     f.urls = post.urls;
     onPost(f);
@@ -229,7 +240,8 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
       let buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
       carry = null;
       if (first && buf.length > 0) {
-        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) throw new NotPlainCsv('a byte-order mark');
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+          throw new NotPlainCsv('a byte-order mark');
         const nl = buf.indexOf(NL);
         const cr = buf.indexOf(CR);
         if (nl === -1 && cr === -1) {
@@ -252,7 +264,8 @@ export async function scanCntCsv(chunks: AsyncIterable<Buffer>, ctx: ReadContext
         continue;
       }
       const region = buf.subarray(0, last + 1);
-      if (region.indexOf(0) !== -1 || !isUtf8(region)) throw new NotPlainCsv('NUL or invalid UTF-8');
+      if (region.indexOf(0) !== -1 || !isUtf8(region))
+        throw new NotPlainCsv('NUL or invalid UTF-8');
       const rest = records(buf, last + 1, false);
       if (rest < buf.length) {
         // copied: a short tail must not keep the whole chunk alive

@@ -72,7 +72,14 @@ export class SpillStore {
   ) {
     for (let p = 0; p < count; p++) {
       const file = dir === null ? null : path.join(dir, `${name}-${p}.bin`);
-      this.parts.push({ chunks: [], buf: Buffer.allocUnsafe(dir === null ? CHUNK : 64 * 1024), used: 0, fd: file === null ? -1 : fs.openSync(file, 'w'), file, bytes: 0 });
+      this.parts.push({
+        chunks: [],
+        buf: Buffer.allocUnsafe(dir === null ? CHUNK : 64 * 1024),
+        used: 0,
+        fd: file === null ? -1 : fs.openSync(file, 'w'),
+        file,
+        bytes: 0,
+      });
     }
   }
 
@@ -110,9 +117,29 @@ export class SpillStore {
   /** raw bytes src[s, e), read back as a string (or a ref()) */
   bytes(src: Uint8Array, s: number, e: number): this {
     const part = this.cur;
-    part.buf.writeUInt32LE(e - s, part.used);
-    part.buf.set(src.subarray(s, e), part.used + 4);
-    part.used += 4 + e - s;
+    const b = part.buf;
+    b.writeUInt32LE(e - s, part.used);
+    const at = part.used + 4;
+    // short keys (ids, links) copied by hand: a subarray and set() per record cost more
+    if (e - s <= 64) for (let k = s; k < e; k++) b[at + k - s] = src[k];
+    else b.set(src.subarray(s, e), at);
+    part.used = at + e - s;
+    return this;
+  }
+
+  /** bytes src[s, e) of a quoted CSV field with each `""` written as `"`, read back as a string (or a ref()) */
+  unquoted(src: Uint8Array, s: number, e: number): this {
+    const part = this.cur;
+    const b = part.buf;
+    const from = part.used + 4;
+    let u = from;
+    for (let k = s; k < e; k++) {
+      const c = src[k];
+      b[u++] = c;
+      if (c === 0x22 && k + 1 < e && src[k + 1] === 0x22) k++;
+    }
+    b.writeUInt32LE(u - from, part.used);
+    part.used = u;
     return this;
   }
 

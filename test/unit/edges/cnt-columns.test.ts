@@ -2,8 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNT_DEFAULT_KINDS, kindFileName, runNetworks, writeNetworks } from '../../../src/cli/commands/networks.ts';
-import { buildKindEdges, CNT_KIND_NAMES, edgesToCsv, edgesToGraphml, preparePosts, resolveOptions } from '../../../src/core/edges/index.ts';
+import {
+  CNT_DEFAULT_KINDS,
+  kindFileName,
+  runNetworks,
+  writeNetworks,
+} from '../../../src/cli/commands/networks.ts';
+import {
+  buildKindEdges,
+  CNT_KIND_NAMES,
+  edgesToCsv,
+  edgesToGraphml,
+  preparePosts,
+  resolveOptions,
+} from '../../../src/core/edges/index.ts';
 import { bareKeys, loadCorePosts } from '../../../src/ingest/core-posts.ts';
 import { sharedDataDir } from '../../../src/shared-data.ts';
 
@@ -18,8 +30,22 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const FILES = [...CNT_DEFAULT_KINDS.map((k) => kindFileName(k, 'cnt')), 'edges.graphml'];
 
-async function run(file: string, out: string, minWeight: number, extra: { memoryMb?: number; partitions?: number; tmpDir?: string } = {}) {
-  const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window: 60, minWeight, similarity: 0.8, compat: 'cnt', repostText: false, ...extra });
+async function run(
+  file: string,
+  out: string,
+  minWeight: number,
+  extra: { memoryMb?: number; partitions?: number; tmpDir?: string } = {},
+) {
+  const r = await runNetworks({
+    file,
+    kinds: CNT_DEFAULT_KINDS,
+    window: 60,
+    minWeight,
+    similarity: 0.8,
+    compat: 'cnt',
+    repostText: false,
+    ...extra,
+  });
   await writeNetworks(r, out);
   return { r, files: new Map(FILES.map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')])) };
 }
@@ -30,42 +56,60 @@ const cases = [
   { set: 'debate-d2', ref: 'debate-d2/minw2', minWeight: 2 },
 ];
 
-describe.skipIf(!fs.existsSync(path.join(DATA, 'reference/cnt')))('networks --compat cnt, columnar and spilled', () => {
-  for (const c of cases) {
-    it(`${c.ref}: the toolkit's files in memory; byte-identical files with --memory-mb 1 (spilled partitions)`, async () => {
-      const file = path.join(DATA, c.set, 'posts.cnt.csv.gz');
-      const mem = await run(file, path.join(dir, `${c.set}-mem`), c.minWeight);
-      expect(mem.r.partitions).toBe(1);
-      expect(mem.r.reader).toBe('scan');
-      expect(mem.r.spilledBytes).toBe(0);
-      expect(mem.r.posts).toEqual([]);
-      for (const kind of CNT_DEFAULT_KINDS) {
-        const name = kindFileName(kind, 'cnt');
-        expect(mem.files.get(name), name).toBe(fs.readFileSync(path.join(DATA, 'reference/cnt', c.ref, name), 'utf8'));
-      }
-      // the post-object path gives the same counts, accounts and GraphML
-      const loaded = await loadCorePosts(file, { repostText: false });
-      expect(mem.r.postCount).toBe(loaded.posts.length);
-      expect(mem.r.accounts).toEqual(loaded.accounts);
-      expect(mem.r.rejected).toBe(loaded.rejected);
-      expect(mem.r.duplicates).toBe(loaded.duplicates);
-      const prep = preparePosts(loaded.posts);
-      const ro = resolveOptions({ kinds: CNT_DEFAULT_KINDS, window: 60, minWeight: c.minWeight, similarity: 0.8, compat: 'cnt' });
-      const bare = bareKeys(loaded.platforms);
-      const all = CNT_DEFAULT_KINDS.flatMap((k) => buildKindEdges(prep, k, ro)).map((e) => ({ ...e, a: bare(e.a), b: bare(e.b) }));
-      const accounts = new Map([...loaded.accounts].map(([k, v]) => [bare(k), v]));
-      expect(mem.files.get('edges.graphml')).toBe(edgesToGraphml(all, accounts));
+describe.skipIf(!fs.existsSync(path.join(DATA, 'reference/cnt')))(
+  'networks --compat cnt, columnar and spilled',
+  () => {
+    for (const c of cases) {
+      it(`${c.ref}: the toolkit's files in memory; byte-identical files with --memory-mb 1 (spilled partitions)`, async () => {
+        const file = path.join(DATA, c.set, 'posts.cnt.csv.gz');
+        const mem = await run(file, path.join(dir, `${c.set}-mem`), c.minWeight);
+        expect(mem.r.partitions).toBe(1);
+        expect(mem.r.reader).toBe('scan');
+        expect(mem.r.spilledBytes).toBe(0);
+        expect(mem.r.posts).toEqual([]);
+        for (const kind of CNT_DEFAULT_KINDS) {
+          const name = kindFileName(kind, 'cnt');
+          expect(mem.files.get(name), name).toBe(
+            fs.readFileSync(path.join(DATA, 'reference/cnt', c.ref, name), 'utf8'),
+          );
+        }
+        // the post-object path gives the same counts, accounts and GraphML
+        const loaded = await loadCorePosts(file, { repostText: false });
+        expect(mem.r.postCount).toBe(loaded.posts.length);
+        expect(mem.r.accounts).toEqual(loaded.accounts);
+        expect(mem.r.rejected).toBe(loaded.rejected);
+        expect(mem.r.duplicates).toBe(loaded.duplicates);
+        const prep = preparePosts(loaded.posts);
+        const ro = resolveOptions({
+          kinds: CNT_DEFAULT_KINDS,
+          window: 60,
+          minWeight: c.minWeight,
+          similarity: 0.8,
+          compat: 'cnt',
+        });
+        const bare = bareKeys(loaded.platforms);
+        const all = CNT_DEFAULT_KINDS.flatMap((k) => buildKindEdges(prep, k, ro)).map((e) => ({
+          ...e,
+          a: bare(e.a),
+          b: bare(e.b),
+        }));
+        const accounts = new Map([...loaded.accounts].map(([k, v]) => [bare(k), v]));
+        expect(mem.files.get('edges.graphml')).toBe(edgesToGraphml(all, accounts));
 
-      const tmpDir = fs.mkdtempSync(path.join(dir, 'tmp-'));
-      const spilled = await run(file, path.join(dir, `${c.set}-spill`), c.minWeight, { memoryMb: 1, tmpDir });
-      expect(spilled.r.partitions).toBeGreaterThan(1);
-      expect(spilled.r.spilledBytes).toBeGreaterThan(0);
-      for (const f of FILES) expect(spilled.files.get(f), f).toBe(mem.files.get(f));
-      // no temp files left behind
-      expect(fs.readdirSync(tmpDir)).toEqual([]);
-    }, 180_000);
-  }
-});
+        const tmpDir = fs.mkdtempSync(path.join(dir, 'tmp-'));
+        const spilled = await run(file, path.join(dir, `${c.set}-spill`), c.minWeight, {
+          memoryMb: 1,
+          tmpDir,
+        });
+        expect(spilled.r.partitions).toBeGreaterThan(1);
+        expect(spilled.r.spilledBytes).toBeGreaterThan(0);
+        for (const f of FILES) expect(spilled.files.get(f), f).toBe(mem.files.get(f));
+        // no temp files left behind
+        expect(fs.readdirSync(tmpDir)).toEqual([]);
+      }, 180_000);
+    }
+  },
+);
 
 /** A seeded generator (mulberry32). */
 function rng(seed: number): () => number {
@@ -91,9 +135,28 @@ function csvField(v: string): string {
  */
 function syntheticCsv(seed: number, shortRows: boolean): string {
   const r = rng(seed);
+  const q = rng(seed + 1000);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const words = ['vote', 'now', 'the', 'election', 'is', 'rigged', 'crooked', '@someone', 'RT', 'http://t.co/x', 'Ünïcode', "don't", 'line\nbreak', 'a,b', '"q"'];
-  const texts = Array.from({ length: 12 }, () => Array.from({ length: 3 + Math.floor(r() * 6) }, () => pick(words)).join(' '));
+  const words = [
+    'vote',
+    'now',
+    'the',
+    'election',
+    'is',
+    'rigged',
+    'crooked',
+    '@someone',
+    'RT',
+    'http://t.co/x',
+    'Ünïcode',
+    "don't",
+    'line\nbreak',
+    'a,b',
+    '"q"',
+  ];
+  const texts = Array.from({ length: 12 }, () =>
+    Array.from({ length: 3 + Math.floor(r() * 6) }, () => pick(words)).join(' '),
+  );
   const urls = ['http://a.example/1', 'http://b.example/2', 'https://c.example/3', ''];
   const rows = ['message_id,user_id,username,repost_id,reply_id,message,timestamp,urls'];
   const t0 = 1_475_280_000;
@@ -108,6 +171,24 @@ function syntheticCsv(seed: number, shortRows: boolean): string {
     let fields = [id, user, `@${user}`, repost, r() < 0.1 ? 'm1' : '', text, ts, ''];
     const nUrls = Math.floor(r() * 4);
     fields[7] = Array.from({ length: nUrls }, () => pick(urls)).join(' ');
+    // a second stream (the first one's rows stay as they were): quotes inside ids, repost
+    // targets and links; handles that change between an account's posts (the account table
+    // keeps the latest post's), also of the same length and to non-ASCII ones
+    // ('é' is the bytes C3 A9, 'Ã©' the characters U+00C3 U+00A9)
+    const v = q();
+    if (v < 0.03) fields[0] = `${id}"q`;
+    else if (v < 0.06) fields[3] = `rt_"${Math.floor(q() * 5)}`;
+    else if (v < 0.09 && nUrls > 0) fields[7] = 'http://d.example/"4" ' + fields[7];
+    else if (v < 0.12 && user === 'u3') fields[1] = 'u"3';
+    if (q() < 0.3)
+      fields[2] = [
+        `@${user}`,
+        `@${user}_new`,
+        `@${user}_old`,
+        `@${user}"q"`,
+        `@${user}é`,
+        `@${user}Ã©`,
+      ][Math.floor(q() * 6)];
     if (odd < 0.03) fields[6] = new Date(Number(ts) * 1000).toISOString();
     else if (odd < 0.05) fields[6] = String(Number(ts) * 1000);
     else if (odd < 0.06) fields[0] = ` ${id}`;
@@ -132,7 +213,13 @@ describe('networks --compat cnt, columnar: property check on synthetic files', (
       const window = [30, 60, 300][seed % 3];
       const loaded = await loadCorePosts(file, { format: 'cnt-csv', repostText: false });
       const prep = preparePosts(loaded.posts);
-      const ro = resolveOptions({ kinds: CNT_DEFAULT_KINDS, window, minWeight, similarity: 0.6, compat: 'cnt' });
+      const ro = resolveOptions({
+        kinds: CNT_DEFAULT_KINDS,
+        window,
+        minWeight,
+        similarity: 0.6,
+        compat: 'cnt',
+      });
       const bare = bareKeys(loaded.platforms);
       const expected = new Map(
         CNT_DEFAULT_KINDS.map((k) => [
@@ -146,17 +233,37 @@ describe('networks --compat cnt, columnar: property check on synthetic files', (
       // the generator must make every kind non-trivial for the check to mean something
       expect(loaded.rejected, `seed ${seed}`).toBeGreaterThan(0);
       expect(loaded.duplicates, `seed ${seed}`).toBeGreaterThan(0);
-      for (const k of ['co_repost', 'co_link', 'co_similar'] as const) expect(expected.get(k)!.split('\r\n').length, `${k} seed ${seed}`).toBeGreaterThan(3);
+      for (const k of ['co_repost', 'co_link', 'co_similar'] as const)
+        expect(expected.get(k)!.split('\r\n').length, `${k} seed ${seed}`).toBeGreaterThan(3);
       for (const partitions of [undefined, 1, 2, 7]) {
         const out = path.join(dir, `synthetic-${seed}-${partitions ?? 'mem'}`);
-        const r = await runNetworks({ file, kinds: CNT_DEFAULT_KINDS, window, minWeight, similarity: 0.6, compat: 'cnt', repostText: false, memoryMb: partitions ? 1 : null, partitions });
+        const r = await runNetworks({
+          file,
+          kinds: CNT_DEFAULT_KINDS,
+          window,
+          minWeight,
+          similarity: 0.6,
+          compat: 'cnt',
+          repostText: false,
+          memoryMb: partitions ? 1 : null,
+          partitions,
+        });
         await writeNetworks(r, out);
-        expect(r.reader, `seed ${seed}`).toBe(seed % 2 === 1 ? 'rows (a row with fewer than 8 fields)' : 'scan');
+        expect(r.reader, `seed ${seed}`).toBe(
+          seed % 2 === 1 ? 'rows (a row with fewer than 8 fields)' : 'scan',
+        );
         expect(r.rejected).toBe(loaded.rejected);
         expect(r.duplicates).toBe(loaded.duplicates);
         expect(r.postCount).toBe(loaded.posts.length);
+        expect(
+          [...r.accounts].map(([k, a]) => [k, a.id, a.handle]).sort(),
+          `accounts seed ${seed} partitions ${partitions}`,
+        ).toEqual([...loaded.accounts].map(([k, a]) => [k, a.id, a.handle]).sort());
         for (const k of CNT_DEFAULT_KINDS) {
-          expect(fs.readFileSync(path.join(out, kindFileName(k, 'cnt')), 'utf8'), `${k} seed ${seed} partitions ${partitions}`).toBe(expected.get(k));
+          expect(
+            fs.readFileSync(path.join(out, kindFileName(k, 'cnt')), 'utf8'),
+            `${k} seed ${seed} partitions ${partitions}`,
+          ).toBe(expected.get(k));
         }
       }
     }
