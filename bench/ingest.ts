@@ -19,6 +19,11 @@
  * BENCH_DIRECT=1 instead parses each file once in this process and writes its chunks
  * straight through the repository (no queue, no worker process) for each variant, and times
  * the queue hop's own work (payload JSON out and back, validation) on the same chunks.
+ * CPU seconds are printed for the producer, each worker and the Postgres backends of the
+ * bench database (sampled from /proc every 100 ms: where the work goes, less noisy than wall
+ * time on a shared machine). BENCH_CPU_PROF=dir writes V8 CPU profiles of the producer and the
+ * workers there (node --cpu-prof). BENCH_ENV='K=V,K=V' passes extra environment to both
+ * (INGEST_CHUNK_SIZE, INGEST_CONCURRENCY, …).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,10 +36,22 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DATA = sharedDataDir(ROOT);
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const files = (process.env.BENCH_FILES ?? `${DATA}/ira-2016q4/posts.ndjson.gz,${DATA}/ira-2016q4/posts.cnt.csv.gz`).split(',');
+const files = (
+  process.env.BENCH_FILES ??
+  `${DATA}/ira-2016q4/posts.ndjson.gz,${DATA}/ira-2016q4/posts.cnt.csv.gz`
+).split(',');
 const W = Number(process.env.BENCH_WORKERS ?? 1);
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'copy,insert,flat,old-indexes,old').split(',');
 const INDEX_COST = process.env.BENCH_INDEX_COST !== '0';
+const PROF = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+  : [];
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.BENCH_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 
 const OLD_INDEXES = [
   'create index posts_repost_of_idx on posts (repost_of, posted_at) where repost_of is not null',
@@ -50,12 +67,15 @@ const FLATTEN = [
   'create index posts_posted_at_idx on posts (posted_at)',
   'create index posts_account_idx on posts (platform, account_id, posted_at)',
 ];
-const TRGM = 'create index posts_text_trgm_idx on posts using gin (text gin_trgm_ops) where repost_of is null';
+const TRGM =
+  'create index posts_text_trgm_idx on posts using gin (text gin_trgm_ops) where repost_of is null';
 
 async function prepare(url: string, variant: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const trgm = (await c.query(`select 1 from pg_indexes where indexname = 'posts_text_trgm_idx'`)).rowCount! > 0;
+  const trgm =
+    (await c.query(`select 1 from pg_indexes where indexname = 'posts_text_trgm_idx'`)).rowCount! >
+    0;
   if (variant === 'flat' || variant === 'old') {
     for (const q of FLATTEN) await c.query(q);
     if (trgm) await c.query(TRGM);
@@ -73,6 +93,8 @@ interface Run {
   wallS: number;
   producer: number;
   workers: number[];
+  /** CPU seconds: producer, workers (summed), Postgres backends of the bench database */
+  cpu?: { producer: number; workers: number; postgres: number };
 }
 const runs: Run[] = [];
 
@@ -109,7 +131,13 @@ async function direct(): Promise<void> {
     const t1 = performance.now();
     let bytes = 0;
     const chunks: Chunk[] = raw.map((c, seq) => {
-      const json = JSON.stringify({ batchId: 1, seq, posts: c.posts, rejected: [], pos: encodePositions(c.pos) });
+      const json = JSON.stringify({
+        batchId: 1,
+        seq,
+        posts: c.posts,
+        rejected: [],
+        pos: encodePositions(c.pos),
+      });
       bytes += Buffer.byteLength(json);
       const data = JSON.parse(json) as unknown;
       const ch = parseIngestPayload(data);
@@ -118,9 +146,15 @@ async function direct(): Promise<void> {
     });
     const t2 = performance.now();
     const n = chunks.reduce((a, c) => a + c.posts.length, 0);
-    console.log(`\n${path.relative(DATA, file)}: ${n.toLocaleString('en-US')} posts in ${chunks.length} chunks of ${size}`);
-    console.log(`  parse (adapters)                 ${((t1 - t0) / 1000).toFixed(2)} s  ${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en-US')} posts/s`);
-    console.log(`  queue hop work (JSON out+in, validate) ${((t2 - t1) / 1000).toFixed(2)} s  payload ${Math.round(bytes / 1048576)} MB (${Math.round(bytes / n)} bytes/post)`);
+    console.log(
+      `\n${path.relative(DATA, file)}: ${n.toLocaleString('en-US')} posts in ${chunks.length} chunks of ${size}`,
+    );
+    console.log(
+      `  parse (adapters)                 ${((t1 - t0) / 1000).toFixed(2)} s  ${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en-US')} posts/s`,
+    );
+    console.log(
+      `  queue hop work (JSON out+in, validate) ${((t2 - t1) / 1000).toFixed(2)} s  payload ${Math.round(bytes / 1048576)} MB (${Math.round(bytes / n)} bytes/post)`,
+    );
     for (const variant of VARIANTS) {
       const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: ADMIN });
@@ -131,25 +165,44 @@ async function direct(): Promise<void> {
       const db = await openPostgres(u.toString(), 2);
       await migrateToLatest(db.kysely);
       await prepare(u.toString(), variant);
-      const repo = ingestRepository(db.kysely, undefined, { pool: db.pool, path: variant === 'insert' || variant === 'old' ? 'insert' : 'copy' });
+      const repo = ingestRepository(db.kysely, undefined, {
+        pool: db.pool,
+        path: variant === 'insert' || variant === 'old' ? 'insert' : 'copy',
+      });
       const batchId = await repo.createBatch({ source: 'bench', format: null, fileName: null });
       const t3 = performance.now();
       for (const ch of chunks) await repo.writeChunk({ ...ch, batchId });
       const s = (performance.now() - t3) / 1000;
-      runs.push({ file: path.relative(DATA, file), variant, posts: n, ingestS: s, wallS: s, producer: 0, workers: [process.memoryUsage().rss] });
-      console.log(`  write [${variant}]`.padEnd(34) + ` ${s.toFixed(2)} s  ${Math.round(n / s).toLocaleString('en-US')} posts/s`);
+      runs.push({
+        file: path.relative(DATA, file),
+        variant,
+        posts: n,
+        ingestS: s,
+        wallS: s,
+        producer: 0,
+        workers: [process.memoryUsage().rss],
+      });
+      console.log(
+        `  write [${variant}]`.padEnd(34) +
+          ` ${s.toFixed(2)} s  ${Math.round(n / s).toLocaleString('en-US')} posts/s`,
+      );
       await db.close();
       await admin.query(`drop database "${dbName}" with (force)`);
       await admin.end();
     }
     const base = runs.find((r) => r.file === path.relative(DATA, file))!;
-    for (const r of runs.filter((x) => x.file === base.file && x !== base)) console.log(`  gain ${r.variant} over ${base.variant}: ${(base.ingestS / r.ingestS).toFixed(2)}×`);
+    for (const r of runs.filter((x) => x.file === base.file && x !== base))
+      console.log(
+        `  gain ${r.variant} over ${base.variant}: ${(base.ingestS / r.ingestS).toFixed(2)}×`,
+      );
   }
 }
 
 function rssOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+      fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
@@ -160,7 +213,9 @@ function childrenOf(pid: number): number[] {
   try {
     return fs
       .readdirSync(`/proc/${pid}/task`)
-      .flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/))
+      .flatMap((t) =>
+        fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/),
+      )
       .filter(Boolean)
       .map(Number);
   } catch {
@@ -176,73 +231,189 @@ function peakRss(pid: number): number {
   return rssOf(pid, 'VmRSS') + kids.reduce((a, k) => a + peakRss(k), 0);
 }
 
+/** CPU seconds (user + system) of a process and its children, from /proc (0 once gone). */
+function cpuOf(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (
+      (Number(f[11]) + Number(f[12])) / 100 + childrenOf(pid).reduce((a, k) => a + cpuOf(k), 0)
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the Postgres backends connected to one database (by their process title). */
+function postgresCpu(dbName: string, seen: Map<number, number>): number {
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(` ${dbName} `)) continue;
+      seen.set(Number(d), cpuOf(Number(d)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+
 function watch(p: { pid?: number }) {
   let peak = 0;
-  const t = setInterval(() => (peak = Math.max(peak, peakRss(p.pid!))), 100);
-  return { stop: () => (clearInterval(t), peak), get peak() { return Math.max(peak, peakRss(p.pid!)); } };
+  let cpu = 0;
+  const t = setInterval(() => {
+    peak = Math.max(peak, peakRss(p.pid!));
+    cpu = Math.max(cpu, cpuOf(p.pid!));
+  }, 100);
+  return {
+    stop: () => (clearInterval(t), peak),
+    get peak() {
+      return Math.max(peak, peakRss(p.pid!));
+    },
+    get cpu() {
+      return Math.max(cpu, cpuOf(p.pid!));
+    },
+  };
 }
 
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
-console.log(`ingest benchmark: ${W} worker process(es) (workers/ingest.ts, heap cap 256 MB) + the coordwatch ingest producer`);
+console.log(
+  `ingest benchmark: ${W} worker process(es) (workers/ingest.ts, heap cap 256 MB) + the coordwatch ingest producer`,
+);
 
-for (const file of files) for (const variant of VARIANTS) {
-  const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  const u = new URL(ADMIN);
-  u.pathname = `/${dbName}`;
-  const env = {
-    ...process.env,
-    DATABASE_URL: u.toString(),
-    REDIS_URL: REDIS,
-    QUEUE_PREFIX: `cwbench-${randomBytes(4).toString('hex')}`,
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'json',
-    DOTENV_CONFIG_QUIET: 'true',
-    INGEST_WRITE: variant === 'insert' || variant === 'old' ? 'insert' : 'copy',
-  };
-  // schema first, so workers and producer do not race to migrate
-  await new Promise((r) => spawn(process.execPath, [path.join(ROOT, 'bin/coordwatch.js'), 'migrate'], { env, stdio: 'ignore' }).on('exit', r));
-  await prepare(u.toString(), variant);
-  const workers = Array.from({ length: W }, () => spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', path.join(ROOT, 'workers/ingest.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
-  const wWatch = workers.map(watch);
-  await new Promise((r) => setTimeout(r, 1500));
+for (const file of files)
+  for (const variant of VARIANTS) {
+    const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`create database "${dbName}"`);
+    const u = new URL(ADMIN);
+    u.pathname = `/${dbName}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: u.toString(),
+      REDIS_URL: REDIS,
+      QUEUE_PREFIX: `cwbench-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      DOTENV_CONFIG_QUIET: 'true',
+      INGEST_WRITE: variant === 'insert' || variant === 'old' ? 'insert' : 'copy',
+      ...EXTRA_ENV,
+    };
+    // schema first, so workers and producer do not race to migrate
+    await new Promise((r) =>
+      spawn(process.execPath, [path.join(ROOT, 'bin/coordwatch.js'), 'migrate'], {
+        env,
+        stdio: 'ignore',
+      }).on('exit', r),
+    );
+    await prepare(u.toString(), variant);
+    const workers = Array.from({ length: W }, () =>
+      spawn(
+        process.execPath,
+        [
+          '--max-old-space-size=256',
+          ...PROF,
+          '--import',
+          'tsx',
+          path.join(ROOT, 'workers/ingest.ts'),
+        ],
+        { env, stdio: ['ignore', 'ignore', 'inherit'] },
+      ),
+    );
+    const wWatch = workers.map(watch);
+    // warm workers, as in service: wait until their start-up (module loading) is over, i.e. their CPU
+    // time stops growing, so the CPU figures are the ingest's own
+    await new Promise((r) => setTimeout(r, 1500));
+    for (let last = -1, t = Date.now(); Date.now() - t < 30_000;) {
+      const now = workers.reduce((a, w) => a + cpuOf(w.pid!), 0);
+      if (now === last) break;
+      last = now;
+      await new Promise((r) => setTimeout(r, 300));
+    }
 
-  const t0 = performance.now();
-  const prod = spawn(process.execPath, [path.join(ROOT, 'bin/coordwatch.js'), 'ingest', file, '--workers', '0', '--no-progress'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const pWatch = watch(prod);
-  let out = '';
-  prod.stdout.on('data', (d) => (out += d));
-  await new Promise((r) => prod.on('exit', r));
-  const secs = (performance.now() - t0) / 1000;
-  const pPeak = pWatch.stop();
-  const wPeaks = wWatch.map((w) => w.stop());
-  for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(workers.map((w) => new Promise((r) => w.on('exit', r))));
-  const { rows } = await admin.query(`select (select count(*) from "${dbName}".public.posts) n`).catch(async () => {
-    const c = new pg.Client({ connectionString: u.toString() });
-    await c.connect();
-    const r = await c.query('select count(*)::int n from posts');
-    await c.end();
-    return r;
-  });
-  const posts = Number(rows[0].n);
-  const took = /time\s+([\d.]+) s/.exec(out);
-  runs.push({ file: path.relative(DATA, file), variant, posts, ingestS: took ? Number(took[1]) : secs, wallS: secs, producer: pPeak, workers: wPeaks });
-  console.log(`\n${path.relative(DATA, file)}  [${variant}]`);
-  console.log(out.trim().split('\n').map((l) => '  | ' + l).join('\n'));
-  console.log(`  posts in Postgres   ${posts.toLocaleString('en-US')}`);
-  console.log(`  wall                ${secs.toFixed(1)} s (producer start to batch complete, process start-up included)`);
-  console.log(`  throughput          ${Math.round(posts / secs).toLocaleString('en-US')} posts/s (target 60,000: ${(posts / secs / 60000).toFixed(2)}×)`);
-  console.log(`  peak RSS producer   ${mb(pPeak)}`);
-  wPeaks.forEach((p, i) => console.log(`  peak RSS worker ${i + 1}   ${mb(p)}`));
-  if (INDEX_COST && variant === VARIANTS[VARIANTS.length - 1] && file === files[files.length - 1]) await indexCost(u.toString());
-  await admin.query(`drop database "${dbName}" with (force)`);
-  await admin.end();
-}
+    const pgSeen = new Map<number, number>();
+    const pgTimer = setInterval(() => postgresCpu(dbName, pgSeen), 100);
+    const pg0 = postgresCpu(dbName, pgSeen);
+    const w0 = wWatch.reduce((a, w) => a + w.cpu, 0);
+    const t0 = performance.now();
+    const prod = spawn(
+      process.execPath,
+      [
+        ...PROF,
+        path.join(ROOT, 'bin/coordwatch.js'),
+        'ingest',
+        file,
+        '--workers',
+        '0',
+        '--no-progress',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const pWatch = watch(prod);
+    let out = '';
+    prod.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => prod.on('exit', r));
+    const secs = (performance.now() - t0) / 1000;
+    const cpu = {
+      producer: pWatch.cpu,
+      workers: wWatch.reduce((a, w) => a + w.cpu, 0) - w0,
+      postgres: postgresCpu(dbName, pgSeen) - pg0,
+    };
+    clearInterval(pgTimer);
+    const pPeak = pWatch.stop();
+    const wPeaks = wWatch.map((w) => w.stop());
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => new Promise((r) => w.on('exit', r))));
+    const { rows } = await admin
+      .query(`select (select count(*) from "${dbName}".public.posts) n`)
+      .catch(async () => {
+        const c = new pg.Client({ connectionString: u.toString() });
+        await c.connect();
+        const r = await c.query('select count(*)::int n from posts');
+        await c.end();
+        return r;
+      });
+    const posts = Number(rows[0].n);
+    const took = /time\s+([\d.]+) s/.exec(out);
+    runs.push({
+      file: path.relative(DATA, file),
+      variant,
+      posts,
+      ingestS: took ? Number(took[1]) : secs,
+      wallS: secs,
+      producer: pPeak,
+      workers: wPeaks,
+      cpu,
+    });
+    console.log(`\n${path.relative(DATA, file)}  [${variant}]`);
+    console.log(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => '  | ' + l)
+        .join('\n'),
+    );
+    console.log(`  posts in Postgres   ${posts.toLocaleString('en-US')}`);
+    console.log(
+      `  wall                ${secs.toFixed(1)} s (producer start to batch complete, process start-up included)`,
+    );
+    console.log(
+      `  throughput          ${Math.round(posts / secs).toLocaleString('en-US')} posts/s (target 60,000: ${(posts / secs / 60000).toFixed(2)}×)`,
+    );
+    console.log(`  peak RSS producer   ${mb(pPeak)}`);
+    wPeaks.forEach((p, i) => console.log(`  peak RSS worker ${i + 1}   ${mb(p)}`));
+    console.log(
+      `  CPU                 producer ${cpu.producer.toFixed(1)} s, worker(s) ${cpu.workers.toFixed(1)} s, Postgres ${cpu.postgres.toFixed(1)} s (sum ${(cpu.producer + cpu.workers + cpu.postgres).toFixed(1)} s over ${secs.toFixed(1)} s wall; load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+    );
+    if (INDEX_COST && variant === VARIANTS[VARIANTS.length - 1] && file === files[files.length - 1])
+      await indexCost(u.toString());
+    await admin.query(`drop database "${dbName}" with (force)`);
+    await admin.end();
+  }
 
-console.log('\nsummary (ingest time as the producer reports it; gain = posts/s over the first variant of the file)');
+console.log(
+  '\nsummary (ingest time as the producer reports it; gain = posts/s over the first variant of the file)',
+);
 for (const f of new Set(runs.map((r) => r.file))) {
   const rs = runs.filter((r) => r.file === f);
   const base = rs[0]!;
@@ -250,7 +421,9 @@ for (const f of new Set(runs.map((r) => r.file))) {
   for (const r of rs) {
     const ps = r.posts / r.ingestS;
     const g = ps / (base.posts / base.ingestS);
-    console.log(`    ${r.variant.padEnd(12)} ${String(Math.round(ps).toLocaleString('en-US')).padStart(7)} posts/s  ${r.ingestS.toFixed(1).padStart(5)} s  ${(r.variant === base.variant ? '' : `${g.toFixed(2)}× ${base.variant}`).padEnd(16)} peak RSS producer ${mb(r.producer)}, worker(s) ${r.workers.map(mb).join(', ')}`);
+    console.log(
+      `    ${r.variant.padEnd(12)} ${String(Math.round(ps).toLocaleString('en-US')).padStart(7)} posts/s  ${r.ingestS.toFixed(1).padStart(5)} s  ${(r.variant === base.variant ? '' : `${g.toFixed(2)}× ${base.variant}`).padEnd(16)} peak RSS producer ${mb(r.producer)}, worker(s) ${r.workers.map(mb).join(', ')}${r.cpu ? `, CPU s ${r.cpu.producer.toFixed(1)}/${r.cpu.workers.toFixed(1)}/${r.cpu.postgres.toFixed(1)} (producer/workers/Postgres)` : ''}`,
+    );
   }
 }
 
@@ -266,33 +439,69 @@ async function indexCost(url: string): Promise<void> {
   await src.connect();
   await dst.connect();
   const n = Number((await src.query('select count(*)::int as n from posts')).rows[0].n);
-  const hasTrgm = (await src.query(`select 1 from pg_extension where extname = 'pg_trgm'`)).rowCount! > 0;
-  const months = (await src.query<{ f: string; t: string }>(`
+  const hasTrgm =
+    (await src.query(`select 1 from pg_extension where extname = 'pg_trgm'`)).rowCount! > 0;
+  const months = (
+    await src.query<{ f: string; t: string }>(`
     select to_char(m, 'YYYY-MM-DD') as f, to_char(m + interval '1 month', 'YYYY-MM-DD') as t
-    from (select distinct date_trunc('month', posted_at, 'UTC') as m from posts) d`)).rows;
+    from (select distinct date_trunc('month', posted_at, 'UTC') as m from posts) d`)
+  ).rows;
   const variants: [string, string | null, boolean][] = [
     ['bare (no index), one table', null, false],
     ['bare (no index), partitioned by month', null, true],
-    ['primary key (platform, post_id, posted_at)', 'alter table cw_ic add primary key (platform, post_id, posted_at)', true],
+    [
+      'primary key (platform, post_id, posted_at)',
+      'alter table cw_ic add primary key (platform, post_id, posted_at)',
+      true,
+    ],
     ['posts_posted_at_idx (posted_at)', 'create index on cw_ic (posted_at)', true],
-    ['posts_account_idx (platform, account_id, posted_at)', 'create index on cw_ic (platform, account_id, posted_at)', true],
-    ...(hasTrgm ? [['posts_text_trgm_idx GIN trigram on text, originals', 'create index on cw_ic using gin (text gin_trgm_ops) where repost_of is null', true] as [string, string, boolean]] : []),
-    ['dropped: repost_of (repost_of, posted_at) partial', 'create index on cw_ic (repost_of, posted_at) where repost_of is not null', true],
+    [
+      'posts_account_idx (platform, account_id, posted_at)',
+      'create index on cw_ic (platform, account_id, posted_at)',
+      true,
+    ],
+    ...(hasTrgm
+      ? [
+          [
+            'posts_text_trgm_idx GIN trigram on text, originals',
+            'create index on cw_ic using gin (text gin_trgm_ops) where repost_of is null',
+            true,
+          ] as [string, string, boolean],
+        ]
+      : []),
+    [
+      'dropped: repost_of (repost_of, posted_at) partial',
+      'create index on cw_ic (repost_of, posted_at) where repost_of is not null',
+      true,
+    ],
     ['dropped: GIN urls', 'create index on cw_ic using gin (urls)', true],
     ['dropped: GIN hashtags', 'create index on cw_ic using gin (hashtags)', true],
   ];
-  console.log(`\nindex cost: COPY of the ${n.toLocaleString('en-US')} posts into posts' columns with one index each (seconds; extra over the bare partitioned COPY)`);
+  console.log(
+    `\nindex cost: COPY of the ${n.toLocaleString('en-US')} posts into posts' columns with one index each (seconds; extra over the bare partitioned COPY)`,
+  );
   let bare = 0;
   for (const [name, ddl, partitioned] of variants) {
     await dst.query('drop table if exists cw_ic');
-    await dst.query(`create table cw_ic (like posts including defaults)${partitioned ? ' partition by range (posted_at)' : ''}`);
-    if (partitioned) for (const m of months) await dst.query(`create table cw_ic_${m.f.slice(0, 7).replace('-', '_')} partition of cw_ic for values from ('${m.f} 00:00+00') to ('${m.t} 00:00+00')`);
+    await dst.query(
+      `create table cw_ic (like posts including defaults)${partitioned ? ' partition by range (posted_at)' : ''}`,
+    );
+    if (partitioned)
+      for (const m of months)
+        await dst.query(
+          `create table cw_ic_${m.f.slice(0, 7).replace('-', '_')} partition of cw_ic for values from ('${m.f} 00:00+00') to ('${m.t} 00:00+00')`,
+        );
     if (ddl) await dst.query(ddl);
     const t0 = performance.now();
-    await pipeline(src.query(copyTo('copy (select * from posts) to stdout')), dst.query(copyFrom('copy cw_ic from stdin')));
+    await pipeline(
+      src.query(copyTo('copy (select * from posts) to stdout')),
+      dst.query(copyFrom('copy cw_ic from stdin')),
+    );
     const s = (performance.now() - t0) / 1000;
     if (name.startsWith('bare (no index), partitioned')) bare = s;
-    console.log(`  ${name.padEnd(56)} ${s.toFixed(2).padStart(6)} s${ddl ? `  +${(s - bare).toFixed(2)} s` : ''}`);
+    console.log(
+      `  ${name.padEnd(56)} ${s.toFixed(2).padStart(6)} s${ddl ? `  +${(s - bare).toFixed(2)} s` : ''}`,
+    );
   }
   await dst.query('drop table if exists cw_ic');
   await src.end();

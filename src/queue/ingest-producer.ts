@@ -4,6 +4,7 @@ import { ingestRepository, STALE_AFTER_MS } from '../db/ingest-repository.ts';
 import type { IngestBatchRow, PostPosition, RejectedInput } from '../db/ingest-repository.ts';
 import type { JobQueue } from './job-queue.ts';
 import { ingestJobId } from './job-ids.ts';
+import { encodeChunkPosts } from './payloads.ts';
 import { encodePositions } from './processors/ingest.ts';
 
 export interface ProduceOptions {
@@ -39,7 +40,11 @@ export interface ProduceResult {
  */
 export async function produceIngest(o: ProduceOptions): Promise<ProduceResult> {
   const repo = ingestRepository(o.db.kysely);
-  const batchId = await repo.createBatch({ source: o.source, format: o.format, fileName: o.fileName });
+  const batchId = await repo.createBatch({
+    source: o.source,
+    format: o.format,
+    fileName: o.fileName,
+  });
   let seq = 0;
   let records = 0;
   let rejectedCount = 0;
@@ -54,7 +59,9 @@ export async function produceIngest(o: ProduceOptions): Promise<ProduceResult> {
 
   const flush = async () => {
     if (posts.length === 0 && rejected.length === 0) return;
-    const data = { batchId, seq, posts, rejected, pos: encodePositions(positions) };
+    // through Redis the payload is JSON: each account profile once; in-process the objects pass as they are
+    const body = o.queue.mode === 'redis' ? encodeChunkPosts(posts) : { posts };
+    const data = { batchId, seq, ...body, rejected, pos: encodePositions(positions) };
     posts = [];
     positions = [];
     rejected = [];
@@ -98,13 +105,19 @@ export async function produceIngest(o: ProduceOptions): Promise<ProduceResult> {
     if (readError && seq === 0) {
       await repo.failBatch(batchId, readError.message);
     } else {
-      await repo.sealBatch(batchId, seq, readError ? `input stopped early: ${readError.message}` : null);
+      await repo.sealBatch(
+        batchId,
+        seq,
+        readError ? `input stopped early: ${readError.message}` : null,
+      );
       // in-process and drained: a chunk still missing failed for good, so the batch ends now
       if (o.queue.mode === 'inline') await repo.settleDrained(batchId);
     }
   } catch (err) {
     // the queue or the database went away mid-way: the batch ends here, with the reason
-    await repo.failBatch(batchId, `producer stopped after ${seq} chunk(s): ${(err as Error).message}`).catch(() => {});
+    await repo
+      .failBatch(batchId, `producer stopped after ${seq} chunk(s): ${(err as Error).message}`)
+      .catch(() => {});
     throw err;
   } finally {
     clearInterval(beat);
@@ -132,7 +145,11 @@ export interface WaitOptions {
  * or abandoned (no sign of life for `staleAfterMs`). Never waits forever unless the
  * batch keeps making progress.
  */
-export async function waitForBatch(db: Db, batchId: number, opts: WaitOptions = {}): Promise<IngestBatchRow> {
+export async function waitForBatch(
+  db: Db,
+  batchId: number,
+  opts: WaitOptions = {},
+): Promise<IngestBatchRow> {
   const repo = ingestRepository(db.kysely);
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   const checkMs = opts.checkMs ?? 2000;
@@ -174,7 +191,8 @@ async function finalFailure(
     }
     if (state === 'unknown') {
       // seen twice, checks apart: not a job between commit and completion
-      if (unknownSeen.has(seq)) return `chunk ${seq} was never written and its job is no longer in the queue`;
+      if (unknownSeen.has(seq))
+        return `chunk ${seq} was never written and its job is no longer in the queue`;
       unknownSeen.add(seq);
     } else unknownSeen.delete(seq);
   }

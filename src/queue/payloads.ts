@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CanonicalAccount, CanonicalPost } from '../core/types.ts';
 import type { ChunkInput } from '../db/ingest-repository.ts';
 
 /**
@@ -18,6 +19,8 @@ const envelope = z.object({
   seq: z.number().int().nonnegative(),
   posts: z.array(z.unknown()).max(100_000),
   rejected: z.array(rejectedSchema).max(100_000),
+  /** the chunk's distinct account profiles, when its posts carry `account` as an index into them */
+  accounts: z.array(z.unknown()).max(100_000).optional(),
 });
 
 export class PayloadError extends Error {
@@ -31,29 +34,90 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const isStrArr = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 
+/**
+ * Validate a chunk's payload (the trust boundary of the queue hop: the worker checks what it
+ * takes from Redis, whoever queued it). Posts whose `account` is a number get the profile at
+ * that index of `accounts` (see encodeChunkPosts); the post objects are the payload's own.
+ */
 export function parseIngestPayload(data: unknown): ChunkInput {
   const env = envelope.safeParse(data);
   if (!env.success) {
     const i = env.error.issues[0]!;
     throw new PayloadError(`bad ingest payload: ${i.path.join('.') || '(root)'}: ${i.message}`);
   }
+  const accounts = env.data.accounts;
   env.data.posts.forEach((p, i) => {
+    if (
+      accounts &&
+      typeof p === 'object' &&
+      p !== null &&
+      typeof (p as { account?: unknown }).account === 'number'
+    ) {
+      const k = (p as { account: number }).account;
+      if (!Number.isInteger(k) || k < 0 || k >= accounts.length)
+        throw new PayloadError(
+          `bad ingest payload: posts[${i}]: account ${k} is not an index of accounts`,
+        );
+      (p as { account: unknown }).account = accounts[k];
+    }
     const why = checkPost(p);
     if (why) throw new PayloadError(`bad ingest payload: posts[${i}]: ${why}`);
   });
-  return env.data as ChunkInput;
+  const { accounts: _shared, ...chunk } = env.data;
+  return chunk as ChunkInput;
 }
+
+/**
+ * The posts of a chunk for its payload: each distinct account profile once, in `accounts`, and
+ * each post's `account` its index there (a post keeps its keys in their order). An account
+ * posting many times in a chunk travels once: a third less JSON to write, send and parse.
+ */
+export function encodeChunkPosts(posts: readonly CanonicalPost[]): {
+  posts: unknown[];
+  accounts: CanonicalAccount[];
+} {
+  const accounts: CanonicalAccount[] = [];
+  const index = new Map<string, number>();
+  const byRef = new Map<CanonicalAccount, number>();
+  const out: unknown[] = new Array(posts.length);
+  for (let i = 0; i < posts.length; i++) {
+    const p = posts[i]!;
+    const a = p.account;
+    let k = byRef.get(a);
+    if (k === undefined) {
+      const key = accountKey(a);
+      k = index.get(key);
+      if (k === undefined) {
+        k = accounts.length;
+        accounts.push(a);
+        index.set(key, k);
+      }
+      byRef.set(a, k);
+    }
+    out[i] = { ...p, account: k };
+  }
+  return { posts: out, accounts };
+}
+
+/** Everything of a profile that travels: same key, same JSON. */
+const accountKey = (a: CanonicalAccount): string => JSON.stringify(a);
 
 function checkPost(p: unknown): string | null {
   if (typeof p !== 'object' || p === null) return 'not an object';
   const o = p as Record<string, unknown>;
-  for (const k of ['platform', 'post_id', 'text'] as const) if (typeof o[k] !== 'string') return `${k} is not a string`;
-  if (typeof o.posted_at !== 'string' || !ISO.test(o.posted_at)) return 'posted_at is not an ISO UTC timestamp';
-  for (const k of ['urls', 'hashtags', 'mentions'] as const) if (!isStrArr(o[k])) return `${k} is not a list of strings`;
-  if (o.media_hashes !== undefined && !isStrArr(o.media_hashes)) return 'media_hashes is not a list of strings';
+  for (const k of ['platform', 'post_id', 'text'] as const)
+    if (typeof o[k] !== 'string') return `${k} is not a string`;
+  if (typeof o.posted_at !== 'string' || !ISO.test(o.posted_at))
+    return 'posted_at is not an ISO UTC timestamp';
+  for (const k of ['urls', 'hashtags', 'mentions'] as const)
+    if (!isStrArr(o[k])) return `${k} is not a list of strings`;
+  if (o.media_hashes !== undefined && !isStrArr(o.media_hashes))
+    return 'media_hashes is not a list of strings';
   if (o.objects !== undefined && !isStrArr(o.objects)) return 'objects is not a list of strings';
-  for (const k of ['lang', 'repost_of', 'reply_to'] as const) if (!isStrOrNull(o[k])) return `${k} is not a string or null`;
+  for (const k of ['lang', 'repost_of', 'reply_to'] as const)
+    if (!isStrOrNull(o[k])) return `${k} is not a string or null`;
   const a = o.account as Record<string, unknown> | null;
-  if (typeof a !== 'object' || a === null || typeof a.id !== 'string') return 'account.id is not a string';
+  if (typeof a !== 'object' || a === null || typeof a.id !== 'string')
+    return 'account.id is not a string';
   return null;
 }
