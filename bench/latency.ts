@@ -55,7 +55,10 @@ function arg(name: string): string | undefined {
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : process.argv[i + 1];
 }
 const RATES = (arg('rates') ?? process.env.RATES ?? '1000,5000').split(',').map(Number);
-if (RATES.some((r) => !(r > 0))) throw new Error(`--rates takes posts per second, comma-separated (got ${arg('rates') ?? process.env.RATES})`);
+if (RATES.some((r) => !(r > 0)))
+  throw new Error(
+    `--rates takes posts per second, comma-separated (got ${arg('rates') ?? process.env.RATES})`,
+  );
 const DURATION_S = Number(arg('duration') ?? process.env.DURATION_S ?? 30);
 
 /** A process's peak resident set (MB) from /proc (VmHWM: the high-water mark, its threads included); null off Linux. */
@@ -64,6 +67,18 @@ function peakRssMb(pid: number | undefined): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+/** A process's CPU time so far (s, user + system, its threads included) from /proc; null off Linux. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name: state is the 3rd field, utime and stime the 14th and 15th
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return null;
   }
@@ -100,16 +115,32 @@ async function createDb(): Promise<{ url: string; drop(): Promise<void> }> {
   };
 }
 
-function worker(role: string, env: Record<string, string>): ChildProcess & { exited: Promise<void> } {
+function worker(
+  role: string,
+  env: Record<string, string>,
+): ChildProcess & { exited: Promise<void> } {
   fs.mkdirSync(path.join(ROOT, 'out'), { recursive: true });
   const log = fs.openSync(path.join(ROOT, 'out', `bench-latency-${role}.log`), 'a');
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every worker, written when it exits
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const p = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, `workers/${role}.ts`)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOTENV_CONFIG_QUIET: 'true', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', log, log],
-  }) as ChildProcess & { exited: Promise<void> };
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const p = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', path.join(ROOT, `workers/${role}.ts`)],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DOTENV_CONFIG_QUIET: 'true',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', log, log],
+    },
+  ) as ChildProcess & { exited: Promise<void> };
   p.exited = new Promise((r) => p.on('exit', () => r()));
   return p;
 }
@@ -117,8 +148,18 @@ function worker(role: string, env: Record<string, string>): ChildProcess & { exi
 async function streamRun(rate: number): Promise<void> {
   const total = rate * DURATION_S;
   // organic volume sized to the run; campaigns of 8 accounts acting in waves
-  const sim = simulate({ seed: 7, days: 1, organicAccounts: Math.max(2000, Math.round(total / 20)), posts: total, campaigns: 7, campaignSize: 8, wavesPerDay: 48 });
-  const campaignAccounts = new Set(sim.labels.filter((l) => l.label === 'campaign').map((l) => l.account_id));
+  const sim = simulate({
+    seed: 7,
+    days: 1,
+    organicAccounts: Math.max(2000, Math.round(total / 20)),
+    posts: total,
+    campaigns: 7,
+    campaignSize: 8,
+    wavesPerDay: 48,
+  });
+  const campaignAccounts = new Set(
+    sim.labels.filter((l) => l.label === 'campaign').map((l) => l.account_id),
+  );
   const posts: CanonicalPost[] = [];
   for (const p of sim.posts()) {
     posts.push(p);
@@ -137,8 +178,16 @@ async function streamRun(rate: number): Promise<void> {
     SCAN_DEEP_EVERY_HOURS: '0',
     INGEST_CONCURRENCY: '2',
   };
-  const procs = [worker('ingest', env), ...Array.from({ length: DETECT_WORKERS }, () => worker('detect', env))];
-  const roles = ['ingest', ...Array.from({ length: DETECT_WORKERS }, (_, i) => (DETECT_WORKERS > 1 ? `detect#${i + 1}` : 'detect'))];
+  const procs = [
+    worker('ingest', env),
+    ...Array.from({ length: DETECT_WORKERS }, () => worker('detect', env)),
+  ];
+  const roles = [
+    'ingest',
+    ...Array.from({ length: DETECT_WORKERS }, (_, i) =>
+      DETECT_WORKERS > 1 ? `detect#${i + 1}` : 'detect',
+    ),
+  ];
   const conn = new Redis(REDIS, { maxRetriesPerRequest: null });
   const pgdb = await openPostgres(db.url, 4);
   try {
@@ -159,7 +208,9 @@ async function streamRun(rate: number): Promise<void> {
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
       const now = Date.now();
-      const chunk = posts.slice(i, i + perTick).map((p) => ({ ...p, posted_at: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z') }));
+      const chunk = posts
+        .slice(i, i + perTick)
+        .map((p) => ({ ...p, posted_at: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z') }));
       for (const p of chunk) {
         if (!campaignAccounts.has(p.account.id)) continue;
         const k = `${p.platform}:${p.account.id}`;
@@ -167,7 +218,12 @@ async function streamRun(rate: number): Promise<void> {
         xs.push(now);
         campaignPostTimes.set(k, xs);
       }
-      await ingestQ.add(ingestJobId(batchId, seq++), { batchId, seq: seq - 1, posts: chunk, rejected: [] });
+      await ingestQ.add(ingestJobId(batchId, seq++), {
+        batchId,
+        seq: seq - 1,
+        posts: chunk,
+        rejected: [],
+      });
       if (seq % 8 === 0) {
         const c = await detectQ.getJobCounts('waiting', 'active', 'delayed');
         maxDetectBacklog = Math.max(maxDetectBacklog, c.waiting + c.delayed);
@@ -189,15 +245,31 @@ async function streamRun(rate: number): Promise<void> {
     const drainMs = Date.now() - started;
     const landed = (await repo.getBatch(batchId))!;
     const detected = await sql<{ k: string; t: Date }>`
-      select account_key as k, min(added_at) as t from alert_members where account_key = any(${[...campaignPostTimes.keys()]}::text[]) group by 1`.execute(pgdb.kysely);
+      select account_key as k, min(added_at) as t from alert_members where account_key = any(${[...campaignPostTimes.keys()]}::text[]) group by 1`.execute(
+      pgdb.kysely,
+    );
     const lat: number[] = [];
     for (const r of detected.rows) {
       const times = campaignPostTimes.get(r.k)!;
       const detectable = times[Math.min(1, times.length - 1)]!;
       lat.push(Math.max(0, new Date(r.t).getTime() - detectable));
     }
-    const orgFlagged = await sql<{ n: number }>`select count(distinct account_key)::int as n from alert_members where account_key <> all(${[...campaignPostTimes.keys()]}::text[])`.execute(pgdb.kysely);
-    const windows = await sql<{ n: number; ms: number; same: number; posts: number; edges: number; caccounts: number; cposts: number; settle: number | null; resteps: number | null }>`
+    const orgFlagged = await sql<{
+      n: number;
+    }>`select count(distinct account_key)::int as n from alert_members where account_key <> all(${[...campaignPostTimes.keys()]}::text[])`.execute(
+      pgdb.kysely,
+    );
+    const windows = await sql<{
+      n: number;
+      ms: number;
+      same: number;
+      posts: number;
+      edges: number;
+      caccounts: number;
+      cposts: number;
+      settle: number | null;
+      resteps: number | null;
+    }>`
       select count(*)::int as n, avg((stats->>'ms')::float) as ms, avg((stats->>'settleMs')::float) as settle, sum((stats->>'reclustered')::int)::int as resteps, count(*) filter (where (stats->>'same')::boolean)::int as same,
              avg((stats->>'posts')::float) as posts, avg((stats->>'edges')::float) as edges,
              avg((stats->'cluster'->>'accounts')::float) as caccounts, avg((stats->'cluster'->>'posts')::float) as cposts
@@ -205,7 +277,9 @@ async function streamRun(rate: number): Promise<void> {
     // where a window run's time goes, on average (ms): window (window.load, window.edges and cluster.* on the engine thread), alerts, store
     const phases = await sql<{ k: string; ms: number }>`
       select p.key as k, avg(p.value::float) as ms from scan_runs, jsonb_each_text(stats->'phases') p
-      where kind = 'window' and status = 'completed' group by 1 order by 2 desc`.execute(pgdb.kysely);
+      where kind = 'window' and status = 'completed' group by 1 order by 2 desc`.execute(
+      pgdb.kysely,
+    );
     console.log(
       [
         `rate ${rate} posts/s for ${DURATION_S} s, ${DETECT_WORKERS} detect worker(s), 1-minute windows`,
@@ -221,6 +295,32 @@ async function streamRun(rate: number): Promise<void> {
     );
     const rssLine = `  peak rss        ${procs.map((p, i) => `${roles[i]} ${peakRssMb(p.pid) ?? '?'} MB`).join(', ')}, bench (producer) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
     console.log(rssLine);
+    console.log(
+      `  cpu             ${procs.map((p, i) => `${roles[i]} ${cpuSeconds(p.pid)?.toFixed(1) ?? '?'} s`).join(', ')} (user + system, threads included, start to drain)`,
+    );
+    // BENCH_RUNS=1: every window run, in order (when it started relative to the first, its posts, time and phases)
+    if (process.env.BENCH_RUNS) {
+      const runs = await sql<{
+        w: Date;
+        at: number;
+        ms: number;
+        posts: number;
+        load: unknown;
+        phases: Record<string, number>;
+      }>`
+        select window_start as w, extract(epoch from started_at - min(started_at) over ())::float as at, (stats->>'ms')::int as ms, (stats->>'posts')::int as posts, stats->'load' as load, stats->'phases' as phases
+        from scan_runs where kind = 'window' and status = 'completed' order by started_at`.execute(
+        pgdb.kysely,
+      );
+      for (const r of runs.rows)
+        console.log(
+          `  run ${new Date(r.w).toISOString().slice(11, 16)} +${r.at.toFixed(1)} s: ${r.posts} posts in ${r.ms} ms ${JSON.stringify(r.load ?? null)} ${Object.entries(
+            r.phases,
+          )
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
+    }
     await detectQ.close();
     await ingestQ.close();
   } finally {
@@ -234,8 +334,17 @@ async function streamRun(rate: number): Promise<void> {
   }
 }
 
-async function loadSimulated(pgdb: Awaited<ReturnType<typeof openPostgres>>, total: number): Promise<void> {
-  const sim = simulate({ seed: 11, days: 1, organicAccounts: Math.max(2000, Math.round(total / 30)), posts: total, campaigns: 7 });
+async function loadSimulated(
+  pgdb: Awaited<ReturnType<typeof openPostgres>>,
+  total: number,
+): Promise<void> {
+  const sim = simulate({
+    seed: 11,
+    days: 1,
+    organicAccounts: Math.max(2000, Math.round(total / 30)),
+    posts: total,
+    campaigns: 7,
+  });
   const repo = ingestRepository(pgdb.kysely);
   const batchId = await repo.createBatch({ source: 'bench', format: 'sim', fileName: null });
   let chunk: CanonicalPost[] = [];
@@ -250,22 +359,36 @@ async function loadSimulated(pgdb: Awaited<ReturnType<typeof openPostgres>>, tot
   }
   if (chunk.length) await repo.writeChunk({ batchId, seq: seq++, posts: chunk, rejected: [] });
   const n = (await repo.getBatch(batchId))!.accepted;
-  console.log(`loaded ${n} simulated posts over 24 h in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${n} simulated posts over 24 h in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function scanRun(): Promise<void> {
   const total = Number(process.env.SCAN_POSTS ?? 1_000_000);
   // SCAN_KEEP_DB=1 keeps the loaded database and prints its name; SCAN_DB=<name> scans it again without loading
   const reuse = process.env.SCAN_DB;
-  const db = reuse ? { url: Object.assign(new URL(ADMIN), { pathname: `/${reuse}` }).toString(), drop: async () => {} } : await createDb();
+  const db = reuse
+    ? {
+        url: Object.assign(new URL(ADMIN), { pathname: `/${reuse}` }).toString(),
+        drop: async () => {},
+      }
+    : await createDb();
   const pgdb = await openPostgres(db.url, 4);
   try {
     if (!reuse) await loadSimulated(pgdb, total);
     const dbName = new URL(db.url).pathname.slice(1);
-    if (process.env.SCAN_KEEP_DB && !reuse) console.log(`kept database ${dbName} (SCAN_DB=${dbName} scans it again)`);
+    if (process.env.SCAN_KEEP_DB && !reuse)
+      console.log(`kept database ${dbName} (SCAN_DB=${dbName} scans it again)`);
     const config = loadConfig({ DATABASE_URL: db.url });
-    const lo = await sql<{ lo: Date; hi: Date }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
-    const w = { start: new Date(lo.rows[0]!.lo), end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000) };
+    const lo = await sql<{
+      lo: Date;
+      hi: Date;
+    }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
+    const w = {
+      start: new Date(lo.rows[0]!.lo),
+      end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000),
+    };
     const rss0 = process.memoryUsage().rss;
     // the engine runs on worker threads: this thread's timers (a job's lock renewal) keep firing
     let maxLag = 0;
@@ -277,14 +400,24 @@ async function scanRun(): Promise<void> {
     }, 50);
     const r = await runScan(detectDeps(config, pgdb, nullLogger), 'rolling', w, null);
     clearInterval(lag);
-    const stats = await sql<{ phases: Record<string, number> }>`select stats->'phases' as phases from scan_runs where id = ${r.scanRunId}`.execute(pgdb.kysely);
+    const stats = await sql<{
+      phases: Record<string, number>;
+    }>`select stats->'phases' as phases from scan_runs where id = ${r.scanRunId}`.execute(
+      pgdb.kysely,
+    );
     console.log(
       `rolling scan over ${((w.end.getTime() - w.start.getTime()) / 3_600_000).toFixed(1)} h: ${r.posts} posts of ${r.accounts} accounts, ${r.edges} edges, ${r.clusters} clusters, ` +
         `${r.applied?.opened.length ?? 0} alerts opened in ${(r.ms / 1000).toFixed(1)} s (rss +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ` +
         `longest event-loop stall ${Math.round(maxLag)} ms)`,
     );
-    console.log(`  phases (s):  ${Object.entries(stats.rows[0]?.phases ?? {}).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
-    console.log(`  (edges.* ran on a second engine thread at the same time as loadPosts…prepare: the wall time is not their sum)`);
+    console.log(
+      `  phases (s):  ${Object.entries(stats.rows[0]?.phases ?? {})
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  (edges.* ran on a second engine thread at the same time as loadPosts…prepare: the wall time is not their sum)`,
+    );
     await closeEngines();
   } finally {
     await pgdb.close();

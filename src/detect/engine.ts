@@ -164,7 +164,12 @@ function buildWindowEdges(
 }
 
 /** The engine on the calling thread, over the given database. */
-export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefined): Engine {
+export function inlineEngine(
+  db: LoadDb,
+  narratives: CompiledNarratives | undefined,
+  /** keepPosts false: every window run reads its posts whole (the reference the bench compares with) */
+  opts: { keepPosts?: boolean } = {},
+): Engine {
   // Edges of window tasks waiting for storeWindow, by window start: the job writes its
   // alerts first, so a window's alerts never wait on rewriting its rows. On Postgres the
   // write starts as soon as the edges are known, on a connection of its own, while the
@@ -188,7 +193,8 @@ export function inlineEngine(db: LoadDb, narratives: CompiledNarratives | undefi
     range: TimeWindow,
     ws: number,
   ): Promise<{ posts: CorePost[]; load?: WindowTaskResult['load'] }> {
-    if (db.kind !== 'postgres' || !db.pool) return { posts: await loadPosts(db, range) };
+    if (db.kind !== 'postgres' || !db.pool || opts.keepPosts === false)
+      return { posts: await loadPosts(db, range) };
     const prev = live.get(ws) ?? null;
     live.delete(ws);
     const r = await loadLivePosts(db, db.pool, range, prev);

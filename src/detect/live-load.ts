@@ -2,24 +2,22 @@ import type pg from 'pg';
 import { sql } from 'kysely';
 import type { CorePost } from '../core/types.ts';
 import { canonicalOrder } from '../core/posts.ts';
-import { postKey } from '../core/keys.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { POST_COLUMNS, rowPost } from './load.ts';
 import type { LoadDb, PostRow } from './load.ts';
 
 /**
  * A live window is loaded again and again while its posts land: its run keeps the posts it
- * read, and the next run reads only the rows ingested since (by ingested_at, with a margin
- * for ingest transactions still open at the last read), in one repeatable-read snapshot that
- * also counts the range. Posts are never updated in place (ingest inserts, ON CONFLICT DO
- * NOTHING), so the kept posts plus the new ones ARE the range's posts when their number is
- * the range's count; otherwise (a transaction that stayed open past the margin, a retention
- * drop, a repeated key) the range is read whole in the same snapshot. Either way the result
- * is what loadPosts gives: the same rows, as the same CorePosts, in canonical order.
+ * read and the snapshot it read them in, and the next run reads only the rows whose inserting
+ * transaction that snapshot did not see (xmin at or past its xmax, or in its in-progress
+ * list: a chunk still open at the last read is picked up however long it stayed open), in
+ * one repeatable-read snapshot that also counts the range. Posts are never updated in place
+ * (ingest inserts, ON CONFLICT DO NOTHING), so the kept posts plus the new ones ARE the
+ * range's posts when their number is the range's count; otherwise (transaction ids wrapped,
+ * a retention drop, a repeated key) the range is read whole in the same snapshot. Either way
+ * the result is what loadPosts gives: the same rows, as the same CorePosts, in canonical order.
  */
 
-/** ingest transactions open this long at a read still have their rows picked up by the next one */
-const MARGIN_MS = 60_000;
 const FETCH = 20_000;
 
 export interface LivePosts {
@@ -27,8 +25,9 @@ export interface LivePosts {
   /** canonical order (loadPosts's) */
   posts: CorePost[];
   keys: Set<string>;
-  /** the latest ingested_at among the posts (epoch ms) */
-  ingested: number;
+  /** the snapshot they were read in (32-bit transaction ids, as a row's xmin): its xmax and in-progress ids */
+  xmax: number;
+  xip: number[];
 }
 
 export interface LiveLoad {
@@ -39,7 +38,8 @@ export interface LiveLoad {
   incremental: boolean;
 }
 
-type Row = [...PostRow, ingestedMs: number];
+type Row = PostRow;
+const XID = 2 ** 32;
 
 async function fetchAll(client: pg.PoolClient, text: string, params: unknown[]): Promise<Row[]> {
   const out: Row[] = [];
@@ -69,19 +69,21 @@ function merge(a: readonly CorePost[], b: readonly CorePost[]): CorePost[] {
   return out;
 }
 
-function fromRows(range: TimeWindow, rows: Row[]): LivePosts | null {
+function fromRows(
+  range: TimeWindow,
+  rows: Row[],
+  snap: Pick<LivePosts, 'xmax' | 'xip'>,
+): LivePosts | null {
   const posts: CorePost[] = [];
   const keys = new Set<string>();
-  let ingested = -Infinity;
   for (const r of rows) {
-    const p = rowPost(r as unknown as PostRow);
+    const p = rowPost(r);
     // a repeated key: not a state to build on (loadPosts keeps both; so does the full read)
     if (keys.has(p.key)) return null;
     keys.add(p.key);
     posts.push(p);
-    if (r[13] > ingested) ingested = r[13];
   }
-  return { range, posts: posts.sort(canonicalOrder), keys, ingested };
+  return { range, posts: posts.sort(canonicalOrder), keys, ...snap };
 }
 
 const sameRange = (a: TimeWindow, b: TimeWindow) =>
@@ -98,15 +100,22 @@ export async function loadLivePosts(
   range: TimeWindow,
   prev: LivePosts | null,
 ): Promise<{ posts: CorePost[]; state: LivePosts | null; read: number; incremental: boolean }> {
-  const cols = sql`${POST_COLUMNS}, (extract(epoch from ingested_at) * 1000)::float8 as ingested_ms`;
   const inRange = sql`posted_at >= ${range.start} and posted_at < ${range.end}`;
   const client = await pool.connect();
   let failed: Error | undefined;
   try {
     await client.query('begin isolation level repeatable read read only');
-    if (prev && sameRange(prev.range, range) && Number.isFinite(prev.ingested)) {
-      const since = new Date(prev.ingested - MARGIN_MS);
-      const q = sql`select ${cols} from posts where ${inRange} and ingested_at >= ${since}`.compile(
+    // the transaction's snapshot (its first statement takes it), as 32-bit ids
+    const s = await client.query<{ xmax: string; xip: string[] }>(
+      'select pg_snapshot_xmax(s)::text as xmax, array(select pg_snapshot_xip(s)::text) as xip from pg_current_snapshot() s',
+    );
+    const snap = {
+      xmax: Number(BigInt(s.rows[0]!.xmax) % BigInt(XID)),
+      xip: s.rows[0]!.xip.map((x) => Number(BigInt(x) % BigInt(XID))),
+    };
+    if (prev && sameRange(prev.range, range)) {
+      const unseen = sql`(xmin::text::bigint >= ${prev.xmax} or xmin::text::bigint = any(${prev.xip}::bigint[]))`;
+      const q = sql`select ${POST_COLUMNS} from posts where ${inRange} and ${unseen}`.compile(
         db.kysely,
       );
       const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
@@ -116,10 +125,7 @@ export async function loadLivePosts(
       const total = Number(
         (await client.query<{ n: number }>(c.sql, c.parameters as unknown[])).rows[0]!.n,
       );
-      const fresh = fromRows(
-        range,
-        rows.filter((r) => !prev.keys.has(postKey(r[0], r[1]))),
-      );
+      const fresh = fromRows(range, rows, snap);
       if (
         fresh &&
         prev.posts.length + fresh.posts.length === total &&
@@ -128,23 +134,20 @@ export async function loadLivePosts(
         await client.query('commit');
         const posts = fresh.posts.length ? merge(prev.posts, fresh.posts) : prev.posts;
         for (const k of fresh.keys) prev.keys.add(k);
-        const state: LivePosts = {
-          range,
+        return {
           posts,
-          keys: prev.keys,
-          ingested: Math.max(prev.ingested, fresh.ingested),
+          state: { range, posts, keys: prev.keys, ...snap },
+          read: rows.length,
+          incremental: true,
         };
-        return { posts, state, read: rows.length, incremental: true };
       }
     }
-    const q = sql`select ${cols} from posts where ${inRange}`.compile(db.kysely);
+    const q = sql`select ${POST_COLUMNS} from posts where ${inRange}`.compile(db.kysely);
     const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
     await client.query('commit');
-    const state = fromRows(range, rows);
+    const state = fromRows(range, rows, snap);
     return {
-      posts: state
-        ? state.posts
-        : rows.map((r) => rowPost(r as unknown as PostRow)).sort(canonicalOrder),
+      posts: state ? state.posts : rows.map(rowPost).sort(canonicalOrder),
       state,
       read: rows.length,
       incremental: false,
