@@ -14,6 +14,7 @@ import { buildEdges } from '../core/edges/index.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { copyWindowEdges } from './edge-store.ts';
 import { loadLivePosts } from './live-load.ts';
+import { GenerationalMap } from './live-memo.ts';
 import type { LivePosts } from './live-load.ts';
 import { EngineStateError, strip } from './engine-result.ts';
 import type { EngineResult } from './engine-result.ts';
@@ -145,8 +146,12 @@ export function edgesHash(edges: readonly Edge[], detectorVersion: string): stri
 
 /** windows whose edges may wait for their store at once (a few live windows, with margin) */
 const PENDING_WINDOWS = 8;
-/** entries of each cache kept between window runs (a few hundred MB at most) */
-const MEMO_LIMIT = 300_000;
+/**
+ * entries of each cache generation kept between window runs (live-memo.ts; at most twice
+ * this, a few hundred MB): a busy window's distinct texts (10,000 posts/s: up to ~1.2 M posts
+ * in a 1-minute window and its margin) still hit after the limit
+ */
+const MEMO_LIMIT = 600_000;
 /** live windows whose posts are kept between runs, and the most posts kept in all */
 const LIVE_WINDOWS = 3;
 const LIVE_POSTS_LIMIT = 1_500_000;
@@ -184,7 +189,10 @@ export function inlineEngine(
   >();
   // A live window is analysed again and again over mostly the same posts: text keys and
   // narrative matches are kept between its runs (bounded; scans do not use them).
-  const memo: Required<AnalyzeMemo> = { textKeys: new Map(), narratives: new Map() };
+  const memo: Required<AnalyzeMemo> = {
+    textKeys: new GenerationalMap(MEMO_LIMIT),
+    narratives: new GenerationalMap(MEMO_LIMIT),
+  };
   const scans = scanOps(db, narratives);
   // The posts of the last few windows run, by window start, so a window's next run reads only
   // what landed since (live-load.ts); a window no longer run ages out.
@@ -209,10 +217,6 @@ export function inlineEngine(
     }
     return { posts: r.posts, load: { read: r.read, incremental: r.incremental } };
   }
-  const boundMemo = () => {
-    if (memo.textKeys.size > MEMO_LIMIT) memo.textKeys.clear();
-    if (memo.narratives.size > MEMO_LIMIT) memo.narratives.clear();
-  };
 
   /**
    * The posts of some accounts over [from, to): with `have`, the posts of every account over a
@@ -257,7 +261,6 @@ export function inlineEngine(
       postsOf(keys, from, new Date(end.getTime() + edgeParams(params).delta * 1000), have),
     );
     const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
-    boundMemo();
     const res = await ph.time('engine', () =>
       analyzeEdges(
         { posts, accounts, watchlist, narratives, now: end.getTime() / 1000, memo },
@@ -290,7 +293,6 @@ export function inlineEngine(
           const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
           return first >= s && first < e;
         };
-        boundMemo();
         return buildWindowEdges(loaded, params, memo.textKeys).filter((x) =>
           x.evidence.some(inside),
         );
