@@ -66,7 +66,10 @@ export interface NetworksOptions {
    * one partition at a time (ingest/read/cnt-networks.ts). The edges are the same.
    */
   memoryMb?: number | null;
-  /** partitions for the spilled run (tests force spilling with it); default from the budget */
+  /**
+   * partitions (tests force them): spilled with `memoryMb` set, else in memory; default from the
+   * input's size and the budget
+   */
   partitions?: number;
   /** folder for the spilled partitions (default: the OS temp folder) */
   tmpDir?: string;

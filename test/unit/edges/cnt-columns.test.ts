@@ -235,7 +235,9 @@ describe('networks --compat cnt, columnar: property check on synthetic files', (
       expect(loaded.duplicates, `seed ${seed}`).toBeGreaterThan(0);
       for (const k of ['co_repost', 'co_link', 'co_similar'] as const)
         expect(expected.get(k)!.split('\r\n').length, `${k} seed ${seed}`).toBeGreaterThan(3);
-      for (const partitions of [undefined, 1, 2, 7]) {
+      // 1, 2, 7 spilled (--memory-mb 1); 3 kept in memory (input over the in-memory partition size)
+      for (const partitions of [undefined, 1, 2, 7, 3]) {
+        const spilled = partitions !== undefined && partitions !== 3;
         const out = path.join(dir, `synthetic-${seed}-${partitions ?? 'mem'}`);
         const r = await runNetworks({
           file,
@@ -245,10 +247,12 @@ describe('networks --compat cnt, columnar: property check on synthetic files', (
           similarity: 0.6,
           compat: 'cnt',
           repostText: false,
-          memoryMb: partitions ? 1 : null,
+          memoryMb: spilled ? 1 : null,
           partitions,
         });
         await writeNetworks(r, out);
+        expect(r.partitions).toBe(partitions ?? 1);
+        expect((r.spilledBytes ?? 0) > 0, `spilled, partitions ${partitions}`).toBe(spilled);
         expect(r.reader, `seed ${seed}`).toBe(
           seed % 2 === 1 ? 'rows (a row with fewer than 8 fields)' : 'scan',
         );
