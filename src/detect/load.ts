@@ -22,7 +22,21 @@ const FETCH = 20_000;
 /** What loading needs of a database: the query builder, and the pg pool for cursors. */
 export type LoadDb = Pick<Db, 'kysely' | 'kind' | 'pool'>;
 
-export type PostRow = [platform: string, postId: string, accountId: string, ms: number, text: string, lang: string | null, urls: string[], hashtags: string[], mentions: string[], media: string[], repostOf: string | null, replyTo: string | null, objects: string[]];
+export type PostRow = [
+  platform: string,
+  postId: string,
+  accountId: string,
+  ms: number,
+  text: string,
+  lang: string | null,
+  urls: string[],
+  hashtags: string[],
+  mentions: string[],
+  media: string[],
+  repostOf: string | null,
+  replyTo: string | null,
+  objects: string[],
+];
 
 export const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
   text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to, objects`;
@@ -46,28 +60,32 @@ export function rowPost(r: PostRow): CorePost {
   });
 }
 
-/**
- * The posts of a window (optionally of some accounts only), in canonical order. The range
- * is the posted_at index's; the accounts, the (platform, account_id) index's.
- */
-export async function loadPosts(db: LoadDb, w: TimeWindow, opts: { accounts?: readonly string[] } = {}): Promise<CorePost[]> {
-  let only = sql``;
-  if (opts.accounts) {
-    const split = opts.accounts.map(splitKey);
-    only = sql`and (platform, account_id) in (select * from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.id)}::text[]))`;
-  }
-  const query = sql`select ${POST_COLUMNS} from posts where posted_at >= ${w.start} and posted_at < ${w.end} ${only}`;
-  const out: CorePost[] = [];
+/** `select … from posts` over a window, one array row at a time (a cursor on Postgres). */
+async function eachRow(
+  db: LoadDb,
+  columns: ReturnType<typeof sql>,
+  names: readonly string[],
+  w: TimeWindow,
+  only: ReturnType<typeof sql>,
+  visit: (row: unknown[]) => void,
+): Promise<void> {
+  const query = sql`select ${columns} from posts where posted_at >= ${w.start} and posted_at < ${w.end} ${only}`;
   if (db.kind === 'postgres' && db.pool) {
     const q = query.compile(db.kysely);
     const client = await db.pool.connect();
     let failed: Error | undefined;
     try {
       await client.query('begin read only');
-      await client.query(`declare posts_cursor no scroll cursor for ${q.sql}`, q.parameters as unknown[]);
+      await client.query(
+        `declare posts_cursor no scroll cursor for ${q.sql}`,
+        q.parameters as unknown[],
+      );
       for (;;) {
-        const r = await client.query<PostRow>({ text: `fetch ${FETCH} from posts_cursor`, rowMode: 'array' });
-        for (const row of r.rows) out.push(rowPost(row));
+        const r = await client.query<unknown[]>({
+          text: `fetch ${FETCH} from posts_cursor`,
+          rowMode: 'array',
+        });
+        for (const row of r.rows) visit(row);
         if (r.rows.length < FETCH) break;
       }
       await client.query('commit');
@@ -82,10 +100,78 @@ export async function loadPosts(db: LoadDb, w: TimeWindow, opts: { accounts?: re
   } else {
     // the embedded database is in-process: one query, there is no driver buffer to bound
     const r = await query.execute(db.kysely);
-    for (const x of r.rows as Record<string, unknown>[]) {
-      out.push(rowPost([x.platform, x.post_id, x.account_id, Number(x.ms), x.text, x.lang, x.urls, x.hashtags, x.mentions, x.media_hashes, x.repost_of, x.reply_to, x.objects] as PostRow));
-    }
+    for (const x of r.rows as Record<string, unknown>[])
+      visit(names.map((n) => (n === 'ms' ? Number(x.ms) : x[n])));
   }
+}
+
+const POST_NAMES = [
+  'platform',
+  'post_id',
+  'account_id',
+  'ms',
+  'text',
+  'lang',
+  'urls',
+  'hashtags',
+  'mentions',
+  'media_hashes',
+  'repost_of',
+  'reply_to',
+  'objects',
+];
+
+/**
+ * The posts of a window (optionally of some accounts only), in canonical order. The range
+ * is the posted_at index's; the accounts, the (platform, account_id) index's.
+ */
+export async function loadPosts(
+  db: LoadDb,
+  w: TimeWindow,
+  opts: { accounts?: readonly string[] } = {},
+): Promise<CorePost[]> {
+  let only = sql``;
+  if (opts.accounts) {
+    const split = opts.accounts.map(splitKey);
+    only = sql`and (platform, account_id) in (select * from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.id)}::text[]))`;
+  }
+  const out: CorePost[] = [];
+  await eachRow(db, POST_COLUMNS, POST_NAMES, w, only, (row) => out.push(rowPost(row as PostRow)));
+  return out.sort(canonicalOrder);
+}
+
+const TEXT_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms, text, repost_of, reply_to`;
+const TEXT_NAMES = ['platform', 'post_id', 'account_id', 'ms', 'text', 'repost_of', 'reply_to'];
+/** shared by every post loadTextPosts makes, and frozen: a reader that wrote to one would throw */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * The posts of a window with only what the text kinds (co-text, co-similar, co-reply) and the
+ * canonical order and dedupe read: key, account, time, text, repost and reply targets. Links,
+ * hashtags, mentions, media, objects and language are left empty (not parsed, not held), so a
+ * scan's thread that builds only those kinds holds less. Same posts, same order as loadPosts.
+ */
+export async function loadTextPosts(db: LoadDb, w: TimeWindow): Promise<CorePost[]> {
+  const out: CorePost[] = [];
+  await eachRow(db, TEXT_COLUMNS, TEXT_NAMES, w, sql``, (r) =>
+    out.push(
+      corePost({
+        platform: r[0] as string,
+        post_id: r[1] as string,
+        account_id: r[2] as string,
+        ms: r[3] as number,
+        text: r[4] as string,
+        lang: null,
+        urls: NONE,
+        hashtags: NONE,
+        mentions: NONE,
+        media_hashes: NONE,
+        repost_of: r[5] as string | null,
+        reply_to: r[6] as string | null,
+        objects: NONE,
+      }),
+    ),
+  );
   return out.sort(canonicalOrder);
 }
 
@@ -96,18 +182,38 @@ function pairs(keys: string[]) {
 }
 
 export async function countPosts(db: Kysely<Database>, w: TimeWindow): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from posts where posted_at >= ${w.start} and posted_at < ${w.end}`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from posts where posted_at >= ${w.start} and posted_at < ${w.end}`.execute(
+    db,
+  );
   return Number(r.rows[0]!.n);
 }
 
 /** Profiles of the accounts behind some posts, keyed like CorePost.account. */
-export async function loadAccounts(db: Kysely<Database>, keys: Iterable<string>): Promise<Map<string, CanonicalAccount>> {
+export async function loadAccounts(
+  db: Kysely<Database>,
+  keys: Iterable<string>,
+): Promise<Map<string, CanonicalAccount>> {
   const list = [...new Set(keys)];
   const out = new Map<string, CanonicalAccount>();
   for (let i = 0; i < list.length; i += PAGE) {
-    const rows = await sql<{ platform: string; account_id: string; handle: string | null; display_name: string | null; bio: string | null; created_at: Date | null; followers: number | null; following: number | null; location: string | null; avatar_hash: string | null }>`
+    const rows = await sql<{
+      platform: string;
+      account_id: string;
+      handle: string | null;
+      display_name: string | null;
+      bio: string | null;
+      created_at: Date | null;
+      followers: number | null;
+      following: number | null;
+      location: string | null;
+      avatar_hash: string | null;
+    }>`
       select platform, account_id, handle, display_name, bio, created_at, followers, following, location, avatar_hash
-      from accounts join ${pairs(list.slice(i, i + PAGE))} using (platform, account_id)`.execute(db);
+      from accounts join ${pairs(list.slice(i, i + PAGE))} using (platform, account_id)`.execute(
+      db,
+    );
     for (const r of rows.rows) {
       out.set(accountKey(r.platform, r.account_id), {
         id: r.account_id,
@@ -126,11 +232,25 @@ export async function loadAccounts(db: Kysely<Database>, keys: Iterable<string>)
 }
 
 /** Every persona each account has shown (A5, deep scans). */
-export async function loadSightings(db: Kysely<Database>, keys: Iterable<string>): Promise<Map<string, AccountSighting[]>> {
+export async function loadSightings(
+  db: Kysely<Database>,
+  keys: Iterable<string>,
+): Promise<Map<string, AccountSighting[]>> {
   const list = [...new Set(keys)];
   const out = new Map<string, AccountSighting[]>();
   for (let i = 0; i < list.length; i += PAGE) {
-    const rows = await sql<{ platform: string; account_id: string; first_seen_at: Date; handle: string | null; display_name: string | null; bio: string | null; lang: string | null; location: string | null; followers: number | null; following: number | null }>`
+    const rows = await sql<{
+      platform: string;
+      account_id: string;
+      first_seen_at: Date;
+      handle: string | null;
+      display_name: string | null;
+      bio: string | null;
+      lang: string | null;
+      location: string | null;
+      followers: number | null;
+      following: number | null;
+    }>`
       select platform, account_id, first_seen_at, handle, display_name, bio, lang, location, followers, following
       from account_sightings join ${pairs(list.slice(i, i + PAGE))} using (platform, account_id)
       order by platform, account_id, first_seen_at`.execute(db);

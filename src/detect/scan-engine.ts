@@ -19,7 +19,7 @@ import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
 import type { MemoryParams } from '../core/memory/index.ts';
 import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
-import { loadAccounts, loadPosts, loadSightings } from './load.ts';
+import { loadAccounts, loadPosts, loadSightings, loadTextPosts } from './load.ts';
 import type { LoadDb } from './load.ts';
 import { Phases } from './phases.ts';
 import { EngineStateError, strip } from './engine-result.ts';
@@ -236,7 +236,11 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
 
     async scanEdges({ window, params, longHorizon, kinds }) {
       const ph = new Phases();
-      const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+      // text kinds alone read only the texts and the repost and reply targets: load just those
+      const text = new Set<string>(TEXT_EDGE_KINDS);
+      const posts = await ph.time('loadPosts', () =>
+        kinds?.every((k) => text.has(k)) ? loadTextPosts(db, window) : loadPosts(db, window),
+      );
       const p = longHorizon ? edgesForMemory(params) : params;
       const edges = await ph.time('edges', () =>
         analysisEdges(posts, kinds ? { ...p, edges: { ...p.edges, kinds } } : p),

@@ -8,6 +8,7 @@ import type { CanonicalPost } from '../../src/core/types.ts';
 import type { AnalyzeParams } from '../../src/core/analyze.ts';
 import type { Db } from '../../src/db/connection.ts';
 import { ingestRepository } from '../../src/db/ingest-repository.ts';
+import { loadPosts, loadTextPosts } from '../../src/detect/load.ts';
 import { scanKindSplit, scanOps } from '../../src/detect/scan-engine.ts';
 import type { ScanTask } from '../../src/detect/scan-engine.ts';
 import { deepParams } from '../../src/detect/scan.ts';
@@ -50,6 +51,22 @@ beforeAll(async () => {
   const repo = ingestRepository(db.kysely);
   const batchId = await repo.createBatch({ source: 'test', format: 'sim', fileName: null });
   const posts: CanonicalPost[] = [...sim.posts()];
+  // and a few replies to one post, twice each minute apart (the simulator writes none)
+  const base = posts[100]!;
+  for (let i = 0; i < 8; i++) {
+    const at = new Date(
+      Date.parse(base.posted_at) + (i % 2) * 60_000 + Math.floor(i / 2) * 20_000,
+    ).toISOString();
+    posts.push({
+      ...base,
+      post_id: `reply-${i}`,
+      posted_at: at,
+      text: `this is exactly what they will not tell you about the count ${i % 2}`,
+      repost_of: null,
+      reply_to: 'target-1',
+      account: { ...base.account, id: `replier-${Math.floor(i / 2)}` },
+    });
+  }
   for (let i = 0, seq = 0; i < posts.length; i += 5000)
     await repo.writeChunk({ batchId, seq: seq++, posts: posts.slice(i, i + 5000), rejected: [] });
   const t = posts.map((p) => Date.parse(p.posted_at));
@@ -87,6 +104,24 @@ describe('a scan split over two threads', () => {
     expect(s.edges).toEqual(expect.arrayContaining(['co_text', 'co_similar', 'co_reply']));
     expect(s.prepare).toEqual(expect.arrayContaining(['co_repost', 'co_link', 'co_hashtag_seq']));
     expect([...s.edges, ...s.prepare].sort()).toEqual([...DEFAULT_DETECTION.edges.kinds].sort());
+  });
+
+  it('loads for the text kinds the same posts, in the same order, with what they read', async () => {
+    const full = await loadPosts(db, window);
+    const text = await loadTextPosts(db, window);
+    const fields = (p: (typeof full)[number]) => [
+      p.key,
+      p.account,
+      p.t,
+      p.text,
+      p.repost_of,
+      p.reply_to,
+    ];
+    expect(text.map(fields)).toEqual(full.map(fields));
+    expect(full.some((p) => p.repost_of) && full.some((p) => p.reply_to)).toBe(true);
+    expect(
+      text.every((p) => p.urls.length === 0 && p.hashtags.length === 0 && !p.objects?.length),
+    ).toBe(true);
   });
 
   it('finds the rolling scan of one thread: clusters, scores, signals, stats', async () => {
