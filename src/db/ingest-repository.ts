@@ -1068,6 +1068,9 @@ async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Pro
   if (posts.length === 0) return;
   const accounts = new Map<string, AccountAgg>();
   const sightings = new Map<string, SightingAgg>();
+  // one hash per profile object and language: a chunk's payload shares an account's profile
+  // among its posts (queue/payloads.ts), so most posts reuse one
+  const hashes = new Map<CanonicalAccount, Map<string | null, string>>();
   for (const p of posts) {
     const key = p.platform + '\u001f' + p.account.id;
     const a = accounts.get(key);
@@ -1085,7 +1088,10 @@ async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Pro
         a.account = p.account;
       }
     }
-    const hash = personaHash(p.account, p.lang);
+    let byLang = hashes.get(p.account);
+    if (!byLang) hashes.set(p.account, (byLang = new Map()));
+    let hash = byLang.get(p.lang);
+    if (hash === undefined) byLang.set(p.lang, (hash = personaHash(p.account, p.lang)));
     const skey = key + '\u001f' + hash;
     const s = sightings.get(skey);
     if (!s)

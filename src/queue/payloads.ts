@@ -99,8 +99,49 @@ export function encodeChunkPosts(posts: readonly CanonicalPost[]): {
   return { posts: out, accounts };
 }
 
-/** Everything of a profile that travels: same key, same JSON. */
-const accountKey = (a: CanonicalAccount): string => JSON.stringify(a);
+const ACCOUNT_KEYS = [
+  'id',
+  'handle',
+  'display_name',
+  'bio',
+  'created_at',
+  'followers',
+  'following',
+  'location',
+  'avatar_hash',
+] as const;
+// a value's part of the key: its kind, and a string's length before it (hostile text cannot fake a boundary)
+const part = (v: unknown) => {
+  if (v === null) return '\u0001';
+  if (typeof v === 'number') return `\u0002${v}`;
+  const t = typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined');
+  return `${typeof v === 'string' ? '\u0003' : '\u0004'}${t.length}:${t}`;
+};
+
+/**
+ * Everything of a profile that travels: same key, same JSON. A profile of the canonical keys in
+ * their canonical order is keyed by its values (cheaper than JSON.stringify per post); any other
+ * shape by its JSON, so nothing that would travel differently is ever merged.
+ */
+function accountKey(a: CanonicalAccount): string {
+  let n = 0;
+  for (const k in a) {
+    if (k !== ACCOUNT_KEYS[n]) return `\u0005${JSON.stringify(a)}`;
+    n++;
+  }
+  if (n !== ACCOUNT_KEYS.length) return `\u0005${JSON.stringify(a)}`;
+  return (
+    part(a.id) +
+    part(a.handle) +
+    part(a.display_name) +
+    part(a.bio) +
+    part(a.created_at) +
+    part(a.followers) +
+    part(a.following) +
+    part(a.location) +
+    part(a.avatar_hash)
+  );
+}
 
 function checkPost(p: unknown): string | null {
   if (typeof p !== 'object' || p === null) return 'not an object';

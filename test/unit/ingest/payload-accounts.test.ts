@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalPost } from '../../../src/core/types.ts';
+import type { CanonicalAccount, CanonicalPost } from '../../../src/core/types.ts';
 import { encodeChunkPosts, parseIngestPayload, PayloadError } from '../../../src/queue/payloads.ts';
 
-const account = (id: string, handle: string | null = `h${id}`) => ({
+const account = (id: string, handle: string | null = `h${id}`): CanonicalAccount => ({
   id,
   handle,
   display_name: null,
@@ -14,7 +14,7 @@ const account = (id: string, handle: string | null = `h${id}`) => ({
   avatar_hash: null,
 });
 // key order as an adapter makes it, account not last
-const post = (id: string, a: ReturnType<typeof account>): CanonicalPost =>
+const post = (id: string, a: CanonicalAccount): CanonicalPost =>
   ({
     account: a,
     platform: 'x',
@@ -71,5 +71,24 @@ describe('ingest payload: account profiles shared per chunk', () => {
       parseIngestPayload(JSON.parse(JSON.stringify({ batchId: 1, seq: 0, posts, rejected: [] })))
         .posts,
     ).toEqual(posts);
+  });
+});
+
+describe('ingest payload: profile keys', () => {
+  it('never merges profiles that differ, whatever their text or shape', () => {
+    const a = { ...account('9'), handle: 'x\u0001', display_name: null };
+    const b = { ...account('9'), handle: 'x', display_name: '\u0001' };
+    const c = { ...account('9'), followers: '1' as unknown as number };
+    const { bio, ...rest } = account('9');
+    const d = { bio, ...rest } as CanonicalAccount; // same values, other key order: other JSON
+    const enc = encodeChunkPosts([
+      post('1', a),
+      post('2', b),
+      post('3', c),
+      post('4', d),
+      post('5', { ...a }),
+    ]);
+    expect(enc.accounts).toHaveLength(4);
+    expect(enc.posts.map((p) => (p as { account: number }).account)).toEqual([0, 1, 2, 3, 0]);
   });
 });
