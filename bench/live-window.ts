@@ -136,13 +136,14 @@ async function main(): Promise<void> {
       const a = got.kept!;
       const b = got.whole!;
       runs++;
-      if (!sameResult(a.r, b.r)) differ++;
+      const same = sameResult(a.r, b.r);
+      if (!same) differ++;
       sum.kept.wall += a.wall;
       sum.kept.cpu += a.cpu;
       sum.whole.wall += b.wall;
       sum.whole.cpu += b.cpu;
       console.log(
-        `  ${a.r.posts} posts: kept ${Math.round(a.wall)} ms (cpu ${Math.round(a.cpu)}; ${fmt(a.r.ms)}; cluster ${fmt(a.r.cluster?.ms ?? {})}) | whole ${Math.round(b.wall)} ms (cpu ${Math.round(b.cpu)}; ${fmt(b.r.ms)}; cluster ${fmt(b.r.cluster?.ms ?? {})})`,
+        `  ${a.r.posts} posts (${same ? 'same edges and clusters' : 'RESULTS DIFFER'}): kept ${Math.round(a.wall)} ms (cpu ${Math.round(a.cpu)}; ${fmt(a.r.ms)}; cluster ${fmt(a.r.cluster?.ms ?? {})}) | whole ${Math.round(b.wall)} ms (cpu ${Math.round(b.cpu)}; ${fmt(b.r.ms)}; cluster ${fmt(b.r.cluster?.ms ?? {})})`,
       );
     }
     console.log(
