@@ -304,10 +304,12 @@ export function networksSummary(result: NetworksResult, written: readonly string
   lines.push(
     `time: ${result.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(', ')}; total ${secs(total)} (${n(rate(result.postCount, total))} posts/s)`,
   );
-  if (result.partitions !== undefined && result.partitions > 1)
+  if (result.partitions !== undefined && result.partitions > 1) {
+    const spilled = result.spilledBytes ?? 0;
     lines.push(
-      `memory: ${result.partitions} partitions per kind, ${n(Math.round((result.spilledBytes ?? 0) / 1e6))} MB spilled to temp files`,
+      `memory: ${result.partitions} partitions per kind, ${spilled > 0 ? `${n(Math.round(spilled / 1e6))} MB spilled to temp files` : 'in memory'}`,
     );
+  }
   if (written.length > 0) lines.push(`wrote: ${written.map((w) => safe(w)).join(', ')}`);
   return lines.join('\n') + '\n';
 }
