@@ -416,7 +416,7 @@ async function scanRun(): Promise<void> {
         .join(', ')}`,
     );
     console.log(
-      `  (edges.* ran on a second engine thread at the same time as loadPosts…prepare: the wall time is not their sum)`,
+      `  (edges.* ran on a second engine thread (the text kinds) at the same time as loadPosts…edgesHere (the other kinds): the wall time is not their sum)`,
     );
     await closeEngines();
   } finally {
