@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { DbUnreachableError, MigrationError } from '../db/connection.ts';
 import { createLogger } from '../logger.ts';
 import type { Logger } from '../logger.ts';
-import { RedisUnreachableError } from '../app/index.ts';
+import { RedisUnreachableError } from '../app/errors.ts';
 
 /** Exit codes: 0 done, 1 unexpected failure, 2 bad usage or unreadable input, 3 a service is unreachable. */
 export const EXIT = { ok: 0, failure: 1, input: 2, service: 3 } as const;
@@ -70,8 +70,10 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
   } catch (err) {
     const e = err as Error;
     let code: number = EXIT.failure;
-    if (e instanceof ConfigError || e instanceof UsageError || e.name === 'InputError') code = EXIT.input;
-    else if (e instanceof DbUnreachableError || e instanceof RedisUnreachableError) code = EXIT.service;
+    if (e instanceof ConfigError || e instanceof UsageError || e.name === 'InputError')
+      code = EXIT.input;
+    else if (e instanceof DbUnreachableError || e instanceof RedisUnreachableError)
+      code = EXIT.service;
     else if (e instanceof MigrationError) code = EXIT.failure;
     process.stderr.write(`coordwatch: ${e.message}\n`);
     if (code === EXIT.failure && process.env.COORDWATCH_DEBUG) process.stderr.write(`${e.stack}\n`);

@@ -5,9 +5,16 @@ import { EXIT, setVerbosity } from './context.ts';
 const program = new Command();
 program
   .name('coordwatch')
-  .description('Election-influence disinformation monitor: detect, explain and review coordinated networks')
+  .description(
+    'Election-influence disinformation monitor: detect, explain and review coordinated networks',
+  )
   .version('0.1.0')
-  .option('-v, --verbose', 'log progress at info (-vv: debug); commands otherwise log only warnings', (_v: string, n: number) => n + 1, 0)
+  .option(
+    '-v, --verbose',
+    'log progress at info (-vv: debug); commands otherwise log only warnings',
+    (_v: string, n: number) => n + 1,
+    0,
+  )
   .option('-q, --quiet', 'log errors only')
   .hook('preAction', (root, action) => {
     const o = root.opts<{ verbose?: number; quiet?: boolean }>();
@@ -16,13 +23,16 @@ program
   // a usage error (missing argument or required option, unknown option) exits 2 like every
   // other bad option, as the help texts say; help and --version keep commander's own code
   .exitOverride((err) => {
-    const own = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version';
+    const own =
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.help' ||
+      err.code === 'commander.version';
     process.exit(own ? err.exitCode : EXIT.input);
   });
-registerCommands(program);
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`coordwatch: ${msg}\n`);
-  process.exitCode = process.exitCode || 1;
-});
+registerCommands(program, process.argv.slice(2))
+  .then(() => program.parseAsync(process.argv))
+  .catch((err: unknown) => {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`coordwatch: ${msg}\n`);
+    process.exitCode = process.exitCode || 1;
+  });
