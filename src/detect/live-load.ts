@@ -2,16 +2,19 @@ import type pg from 'pg';
 import { sql } from 'kysely';
 import type { CorePost } from '../core/types.ts';
 import { canonicalOrder } from '../core/posts.ts';
+import { postKey } from '../core/keys.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { POST_COLUMNS, rowPost } from './load.ts';
 import type { LoadDb, PostRow } from './load.ts';
 
 /**
  * A live window is loaded again and again while its posts land: its run keeps the posts it
- * read and the snapshot it read them in, and the next run reads only the rows whose inserting
- * transaction that snapshot did not see (xmin at or past its xmax, or in its in-progress
- * list: a chunk still open at the last read is picked up however long it stayed open), in
- * one repeatable-read snapshot that also counts the range. Posts are never updated in place
+ * read and the xmin of the snapshot it read them in, and the next run reads only the rows
+ * inserted by a transaction at or past that xmin (every earlier one had ended: its rows were
+ * seen), the ones it already holds dropped by key, in one repeatable-read snapshot that also
+ * counts the range. A chunk still open at the last read is picked up however long it stayed
+ * open, savepoints included (its rows' xmin is a subtransaction's, which a snapshot's
+ * in-progress list does not name, but which is past the snapshot's xmin). Posts are never updated in place
  * (ingest inserts, ON CONFLICT DO NOTHING), so the kept posts plus the new ones ARE the
  * range's posts when their number is the range's count; otherwise (transaction ids wrapped,
  * a retention drop, a repeated key) the range is read whole in the same snapshot. Either way
@@ -25,9 +28,8 @@ export interface LivePosts {
   /** canonical order (loadPosts's) */
   posts: CorePost[];
   keys: Set<string>;
-  /** the snapshot they were read in (32-bit transaction ids, as a row's xmin): its xmax and in-progress ids */
-  xmax: number;
-  xip: number[];
+  /** the xmin of the snapshot they were read in (a 32-bit transaction id, as a row's xmin) */
+  xmin: number;
 }
 
 export interface LiveLoad {
@@ -69,11 +71,7 @@ function merge(a: readonly CorePost[], b: readonly CorePost[]): CorePost[] {
   return out;
 }
 
-function fromRows(
-  range: TimeWindow,
-  rows: Row[],
-  snap: Pick<LivePosts, 'xmax' | 'xip'>,
-): LivePosts | null {
+function fromRows(range: TimeWindow, rows: Row[], snap: Pick<LivePosts, 'xmin'>): LivePosts | null {
   const posts: CorePost[] = [];
   const keys = new Set<string>();
   for (const r of rows) {
@@ -106,15 +104,12 @@ export async function loadLivePosts(
   try {
     await client.query('begin isolation level repeatable read read only');
     // the transaction's snapshot (its first statement takes it), as 32-bit ids
-    const s = await client.query<{ xmax: string; xip: string[] }>(
-      'select pg_snapshot_xmax(s)::text as xmax, array(select pg_snapshot_xip(s)::text) as xip from pg_current_snapshot() s',
+    const s = await client.query<{ xmin: string }>(
+      'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
     );
-    const snap = {
-      xmax: Number(BigInt(s.rows[0]!.xmax) % BigInt(XID)),
-      xip: s.rows[0]!.xip.map((x) => Number(BigInt(x) % BigInt(XID))),
-    };
+    const snap = { xmin: Number(BigInt(s.rows[0]!.xmin) % BigInt(XID)) };
     if (prev && sameRange(prev.range, range)) {
-      const unseen = sql`(xmin::text::bigint >= ${prev.xmax} or xmin::text::bigint = any(${prev.xip}::bigint[]))`;
+      const unseen = sql`xmin::text::bigint >= ${prev.xmin}`;
       const q = sql`select ${POST_COLUMNS} from posts where ${inRange} and ${unseen}`.compile(
         db.kysely,
       );
@@ -125,7 +120,11 @@ export async function loadLivePosts(
       const total = Number(
         (await client.query<{ n: number }>(c.sql, c.parameters as unknown[])).rows[0]!.n,
       );
-      const fresh = fromRows(range, rows, snap);
+      const fresh = fromRows(
+        range,
+        rows.filter((r) => !prev.keys.has(postKey(r[0], r[1]))),
+        snap,
+      );
       if (
         fresh &&
         prev.posts.length + fresh.posts.length === total &&

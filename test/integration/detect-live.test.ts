@@ -101,7 +101,10 @@ describe('a live window read incrementally', () => {
       // an ingest transaction open across this step's reads (begun before them), committed after
       const open = seq === 5 ? await db.pool!.connect() : null;
       if (open) {
+        // (under a savepoint, as ingest writes: the rows' xmin is a subtransaction's)
         await open.query('begin');
+        await open.query('select txid_current()');
+        await open.query('savepoint s');
         for (const p of chunks[seq]!.slice(0, 20))
           await open.query(
             `insert into posts (platform, post_id, account_id, posted_at, text, lang) values ($1, $2, $3, $4, $5, 'en')`,
@@ -117,7 +120,7 @@ describe('a live window read incrementally', () => {
       // an engine restart: its kept posts are gone
       if (seq === 3) live = inlineEngine(db, narratives);
       // a kept state that would miss this step's rows: the count must catch it
-      if (seq === 7) state = { ...state!, xmax: state!.xmax + 1_000_000 };
+      if (seq === 7) state = { ...state!, xmin: state!.xmin + 1_000_000 };
 
       const reference = await loadPosts(db, RANGE);
       const r = await loadLivePosts(db, db.pool!, RANGE, state);
