@@ -29,6 +29,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { sharedDataDir } from '../src/shared-data.ts';
 
@@ -52,6 +53,21 @@ const EXTRA_ENV = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
+
+/** Delete every key of a queue prefix (the completed jobs keep their chunk payloads). */
+async function dropQueuePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const OLD_INDEXES = [
   'create index posts_repost_of_idx on posts (repost_of, posted_at) where repost_of is not null',
@@ -283,6 +299,7 @@ console.log(
 for (const file of files)
   for (const variant of VARIANTS) {
     const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
+    const queuePrefix = `cwbench-${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: ADMIN });
     await admin.connect();
     await admin.query(`create database "${dbName}"`);
@@ -292,7 +309,7 @@ for (const file of files)
       ...process.env,
       DATABASE_URL: u.toString(),
       REDIS_URL: REDIS,
-      QUEUE_PREFIX: `cwbench-${randomBytes(4).toString('hex')}`,
+      QUEUE_PREFIX: queuePrefix,
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       DOTENV_CONFIG_QUIET: 'true',
@@ -409,6 +426,8 @@ for (const file of files)
       await indexCost(u.toString());
     await admin.query(`drop database "${dbName}" with (force)`);
     await admin.end();
+    // the run's jobs (each with a chunk of posts) would stay in Redis: ~300 MB per run
+    await dropQueuePrefix(queuePrefix);
   }
 
 console.log(
