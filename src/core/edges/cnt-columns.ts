@@ -7,6 +7,7 @@ import type { PreparedPosts } from './prepare.ts';
 import { orderByTime } from './radix.ts';
 import { similarJoin, type TokenSets } from './similar-join.ts';
 import { HashIds, withPartnerByRank } from './objects.ts';
+import { ByteKeys } from './byte-keys.ts';
 
 /**
  * The columnar `--compat cnt` engine behind `coordwatch networks --compat cnt`: the same counts
@@ -123,7 +124,7 @@ export class ObjectKindCounter {
    */
   partition(each: (add: (rank: number, buf: Uint8Array, start: number, len: number) => void) => void): void {
     const gb = new GroupBuilder(this.prep.n);
-    const keys = new ByteKeys();
+    const keys = new ByteKeys(false);
     each((rank, buf, start, len) => gb.addId(rank, keys.id(buf, start, len)));
     const groups = gb.build(keys.size);
     if (this.perRank) groups.perRank = this.perRank;
@@ -134,64 +135,6 @@ export class ObjectKindCounter {
     const { prep, table, evidence } = this;
     this.side.forEachDistinct((r, b, rb, o) => creditDirected(table, evidence, 0, prep.acc[r], r, b, rb, o));
     return materialiseEdges(prep, table, evidence, { kind, minWeight, compat: true, label: () => '' });
-  }
-}
-
-/** Interns byte strings to dense ids (exact: a hash hit is confirmed byte by byte). */
-export class ByteKeys {
-  private index = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
-  private hash = new Uint32Array(1 << 11);
-  private start = new Int32Array(1 << 11);
-  private len = new Int32Array(1 << 11);
-  private bufs: Uint8Array[] = [];
-  size = 0;
-
-  id(buf: Uint8Array, s: number, n: number): number {
-    let h = 0x811c9dc5;
-    for (let k = s; k < s + n; k++) h = Math.imul(h ^ buf[k], 0x01000193);
-    h = (h ^ (h >>> 15)) >>> 0;
-    let slot = h & this.mask;
-    for (;;) {
-      const v = this.index[slot];
-      if (v === 0) break;
-      const id = v - 1;
-      if (this.hash[id] === h && this.len[id] === n && this.same(id, buf, s, n)) return id;
-      slot = (slot + 1) & this.mask;
-    }
-    const id = this.size++;
-    if (id === this.hash.length) {
-      const grow = <T extends Uint32Array | Int32Array>(a: T, b: T): T => {
-        b.set(a);
-        return b;
-      };
-      this.hash = grow(this.hash, new Uint32Array(id * 2));
-      this.start = grow(this.start, new Int32Array(id * 2));
-      this.len = grow(this.len, new Int32Array(id * 2));
-    }
-    this.hash[id] = h;
-    this.start[id] = s;
-    this.len[id] = n;
-    this.bufs.push(buf);
-    this.index[slot] = id + 1;
-    if (this.size * 2 > this.index.length) {
-      const size = this.index.length * 2;
-      this.index = new Int32Array(size);
-      this.mask = size - 1;
-      for (let k = 0; k < this.size; k++) {
-        let x = this.hash[k] & this.mask;
-        while (this.index[x] !== 0) x = (x + 1) & this.mask;
-        this.index[x] = k + 1;
-      }
-    }
-    return id;
-  }
-
-  private same(id: number, buf: Uint8Array, s: number, n: number): boolean {
-    const b = this.bufs[id];
-    const t = this.start[id];
-    for (let k = 0; k < n; k++) if (b[t + k] !== buf[s + k]) return false;
-    return true;
   }
 }
 

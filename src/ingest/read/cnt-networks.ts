@@ -22,10 +22,11 @@ import { readRecordBatches } from '../index.ts';
 import type { InputFormat } from '../registry.ts';
 import { detectFormat } from '../sniff.ts';
 import type { ReadOptions } from '../types.ts';
+import { ByteKeys } from '../../core/edges/byte-keys.ts';
 import { readCntFields, type CntFields } from './cnt-fast.ts';
 import { NotPlainCsv } from './cnt-scan.ts';
 import { SpillStore, type RecordReader } from './spill.ts';
-import { ByteInterner, IdHashSet, sameAscii, scratchBytes, utf8Scratch } from './cnt-intern.ts';
+import { IdHashSet, sameAscii, scratchBytes, utf8Scratch } from './cnt-intern.ts';
 
 /**
  * `coordwatch networks --compat cnt` without a post object per post: the file's records (the
@@ -165,9 +166,9 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
     let reposts = store(want.has('co_repost') ? P : 0, 'repost');
     let originals = store(needOriginals ? 1 : 0, 'orig');
     /** account number by platform and id (the id's UTF-8 bytes) */
-    let accountIds = new Map<string, ByteInterner>();
+    let accountIds = new Map<string, ByteKeys>();
     let lastPlatform = '';
-    let lastIds: ByteInterner | null = null;
+    let lastIds: ByteKeys | null = null;
     let accountKeys: string[] = [];
     let profiles: (CanonicalAccount | null)[] = [];
     let handles: (string | null)[] = [];
@@ -198,12 +199,12 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       duplicates = 0;
     };
     let reader = '';
-    const idsOf = (platform: string): ByteInterner => {
+    const idsOf = (platform: string): ByteKeys => {
       if (platform !== lastPlatform || lastIds === null) {
         lastPlatform = platform;
         if (!platforms.includes(platform)) platforms.push(platform);
         lastIds = accountIds.get(platform) ?? null;
-        if (lastIds === null) accountIds.set(platform, (lastIds = new ByteInterner()));
+        if (lastIds === null) accountIds.set(platform, (lastIds = new ByteKeys(true)));
       }
       return lastIds;
     };
@@ -219,7 +220,7 @@ export async function cntNetworks(opts: CntNetworksOptions): Promise<CntNetworks
       e: number,
       t: number,
     ): number => {
-      const a = idsOf(platform).id(buf, s, e);
+      const a = idsOf(platform).intern(buf, s, e - s);
       if (a < 0) {
         const n = -1 - a;
         accountKeys.push('');
