@@ -4,6 +4,7 @@ import type { Edge } from '../core/types.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { edgeRow } from '../db/edge-repository.ts';
 import { copyText } from '../db/copy-text.ts';
+import { inPooledTransaction } from '../db/pooled.ts';
 
 /**
  * A window's edges written with COPY (Postgres): the same rows as
@@ -22,10 +23,7 @@ const COLUMNS = 'window_start, window_end, kind, account_a, account_b, weight, s
 const PART = 5_000;
 
 export async function copyWindowEdges(pool: pg.Pool, w: TimeWindow, edges: readonly Edge[], detectorVersion: string): Promise<number> {
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    await client.query('begin');
+  return inPooledTransaction(pool, 'begin', async (client) => {
     await client.query('delete from coordination_edges where window_start = $1', [w.start]);
     if (edges.length) {
       const head = `${w.start.toISOString()}\t${w.end.toISOString()}\t`;
@@ -46,14 +44,6 @@ export async function copyWindowEdges(pool: pg.Pool, w: TimeWindow, edges: reado
       stream.end();
       await done;
     }
-    await client.query('commit');
     return edges.length;
-  } catch (err) {
-    failed = err as Error;
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    // a connection that failed mid-COPY is dropped, not reused
-    client.release(failed);
-  }
+  });
 }

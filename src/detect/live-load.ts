@@ -5,6 +5,7 @@ import { canonicalOrder } from '../core/posts.ts';
 import { postKey } from '../core/keys.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { POST_COLUMNS, rowPost } from './load.ts';
+import { eachCursorRow, inPooledTransaction } from '../db/pooled.ts';
 import type { LoadDb, PostRow } from './load.ts';
 
 /**
@@ -45,16 +46,7 @@ const XID = 2 ** 32;
 
 async function fetchAll(client: pg.PoolClient, text: string, params: unknown[]): Promise<Row[]> {
   const out: Row[] = [];
-  await client.query(`declare live_cursor no scroll cursor for ${text}`, params);
-  for (;;) {
-    const r = await client.query<Row>({
-      text: `fetch ${FETCH} from live_cursor`,
-      rowMode: 'array',
-    });
-    for (const row of r.rows) out.push(row);
-    if (r.rows.length < FETCH) break;
-  }
-  await client.query('close live_cursor');
+  await eachCursorRow(client, text, params, (row) => out.push(row as Row), FETCH);
   return out;
 }
 
@@ -99,64 +91,53 @@ export async function loadLivePosts(
   prev: LivePosts | null,
 ): Promise<{ posts: CorePost[]; state: LivePosts | null; read: number; incremental: boolean }> {
   const inRange = sql`posted_at >= ${range.start} and posted_at < ${range.end}`;
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    // the transaction's snapshot (its first statement takes it), as 32-bit ids
-    const s = await client.query<{ xmin: string }>(
-      'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
-    );
-    const snap = { xmin: Number(BigInt(s.rows[0]!.xmin) % BigInt(XID)) };
-    if (prev && sameRange(prev.range, range)) {
-      const unseen = sql`xmin::text::bigint >= ${prev.xmin}`;
-      const q = sql`select ${POST_COLUMNS} from posts where ${inRange} and ${unseen}`.compile(
-        db.kysely,
+  return inPooledTransaction(
+    pool,
+    'begin isolation level repeatable read read only',
+    async (client) => {
+      // the transaction's snapshot (its first statement takes it), as 32-bit ids
+      const s = await client.query<{ xmin: string }>(
+        'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
       );
-      const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
-      const c = sql<{ n: number }>`select count(*)::int as n from posts where ${inRange}`.compile(
-        db.kysely,
-      );
-      const total = Number(
-        (await client.query<{ n: number }>(c.sql, c.parameters as unknown[])).rows[0]!.n,
-      );
-      const fresh = fromRows(
-        range,
-        rows.filter((r) => !prev.keys.has(postKey(r[0], r[1]))),
-        snap,
-      );
-      if (
-        fresh &&
-        prev.posts.length + fresh.posts.length === total &&
-        fresh.posts.every((p) => !prev.keys.has(p.key))
-      ) {
-        await client.query('commit');
-        const posts = fresh.posts.length ? merge(prev.posts, fresh.posts) : prev.posts;
-        for (const k of fresh.keys) prev.keys.add(k);
-        return {
-          posts,
-          state: { range, posts, keys: prev.keys, ...snap },
-          read: rows.length,
-          incremental: true,
-        };
+      const snap = { xmin: Number(BigInt(s.rows[0]!.xmin) % BigInt(XID)) };
+      if (prev && sameRange(prev.range, range)) {
+        const unseen = sql`xmin::text::bigint >= ${prev.xmin}`;
+        const q = sql`select ${POST_COLUMNS} from posts where ${inRange} and ${unseen}`.compile(
+          db.kysely,
+        );
+        const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
+        const c = sql<{ n: number }>`select count(*)::int as n from posts where ${inRange}`.compile(
+          db.kysely,
+        );
+        const total = Number(
+          (await client.query<{ n: number }>(c.sql, c.parameters as unknown[])).rows[0]!.n,
+        );
+        const fresh = fromRows(
+          range,
+          rows.filter((r) => !prev.keys.has(postKey(r[0], r[1]))),
+          snap,
+        );
+        // the rows already held were dropped by key above: kept + fresh is the range when the counts agree
+        if (fresh && prev.posts.length + fresh.posts.length === total) {
+          const posts = fresh.posts.length ? merge(prev.posts, fresh.posts) : prev.posts;
+          for (const k of fresh.keys) prev.keys.add(k);
+          return {
+            posts,
+            state: { range, posts, keys: prev.keys, ...snap },
+            read: rows.length,
+            incremental: true,
+          };
+        }
       }
-    }
-    const q = sql`select ${POST_COLUMNS} from posts where ${inRange}`.compile(db.kysely);
-    const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
-    await client.query('commit');
-    const state = fromRows(range, rows, snap);
-    return {
-      posts: state ? state.posts : rows.map(rowPost).sort(canonicalOrder),
-      state,
-      read: rows.length,
-      incremental: false,
-    };
-  } catch (err) {
-    failed = err as Error;
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    // a connection that failed mid-cursor is dropped, not reused
-    client.release(failed);
-  }
+      const q = sql`select ${POST_COLUMNS} from posts where ${inRange}`.compile(db.kysely);
+      const rows = await fetchAll(client, q.sql, q.parameters as unknown[]);
+      const state = fromRows(range, rows, snap);
+      return {
+        posts: state ? state.posts : rows.map(rowPost).sort(canonicalOrder),
+        state,
+        read: rows.length,
+        incremental: false,
+      };
+    },
+  );
 }

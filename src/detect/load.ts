@@ -7,6 +7,7 @@ import type { Database } from '../db/schema/index.ts';
 import { accountKey, splitKey } from '../core/keys.ts';
 import { canonicalOrder, corePost } from '../core/posts.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
+import { eachCursorRow, inPooledTransaction } from '../db/pooled.ts';
 
 /**
  * Loading a window of posts from Postgres into the plain data the core takes. Keys are
@@ -72,31 +73,9 @@ async function eachRow(
   const query = sql`select ${columns} from posts where posted_at >= ${w.start} and posted_at < ${w.end} ${only}`;
   if (db.kind === 'postgres' && db.pool) {
     const q = query.compile(db.kysely);
-    const client = await db.pool.connect();
-    let failed: Error | undefined;
-    try {
-      await client.query('begin read only');
-      await client.query(
-        `declare posts_cursor no scroll cursor for ${q.sql}`,
-        q.parameters as unknown[],
-      );
-      for (;;) {
-        const r = await client.query<unknown[]>({
-          text: `fetch ${FETCH} from posts_cursor`,
-          rowMode: 'array',
-        });
-        for (const row of r.rows) visit(row);
-        if (r.rows.length < FETCH) break;
-      }
-      await client.query('commit');
-    } catch (err) {
-      failed = err as Error;
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      // a connection that failed mid-cursor is dropped, not reused
-      client.release(failed);
-    }
+    await inPooledTransaction(db.pool, 'begin read only', (client) =>
+      eachCursorRow(client, q.sql, q.parameters as unknown[], visit, FETCH),
+    );
   } else {
     // the embedded database is in-process: one query, there is no driver buffer to bound
     const r = await query.execute(db.kysely);
