@@ -35,6 +35,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/config.ts';
 import { simulate } from '../src/core/simulate/index.ts';
 import type { CanonicalPost } from '../src/core/types.ts';
+import { liveStream } from './live-stream.ts';
 import { migrateToLatest, openPostgres } from '../src/db/connection.ts';
 import { ingestRepository } from '../src/db/ingest-repository.ts';
 import { runScan } from '../src/detect/scan.ts';
@@ -147,24 +148,7 @@ function worker(
 
 async function streamRun(rate: number): Promise<void> {
   const total = rate * DURATION_S;
-  // organic volume sized to the run; campaigns of 8 accounts acting in waves
-  const sim = simulate({
-    seed: 7,
-    days: 1,
-    organicAccounts: Math.max(2000, Math.round(total / 20)),
-    posts: total,
-    campaigns: 7,
-    campaignSize: 8,
-    wavesPerDay: 48,
-  });
-  const campaignAccounts = new Set(
-    sim.labels.filter((l) => l.label === 'campaign').map((l) => l.account_id),
-  );
-  const posts: CanonicalPost[] = [];
-  for (const p of sim.posts()) {
-    posts.push(p);
-    if (posts.length >= total) break;
-  }
+  const { posts, campaignAccounts } = liveStream(total);
 
   const db = await createDb();
   const prefix = `cwbench-${randomBytes(4).toString('hex')}`;

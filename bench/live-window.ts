@@ -18,8 +18,7 @@ import pg from 'pg';
 import { DEFAULT_DETECTION } from '../config/detection.ts';
 import { loadNarrativeLexicons } from '../config/narratives.ts';
 import { compileNarratives } from '../src/core/narratives/index.ts';
-import { simulate } from '../src/core/simulate/index.ts';
-import type { CanonicalPost } from '../src/core/types.ts';
+import { liveStream } from './live-stream.ts';
 import { migrateToLatest, openPostgres } from '../src/db/connection.ts';
 import { ingestRepository } from '../src/db/ingest-repository.ts';
 import { inlineEngine } from '../src/detect/engine.ts';
@@ -61,20 +60,7 @@ const sameResult = (a: WindowTaskResult, b: WindowTaskResult) =>
 
 async function main(): Promise<void> {
   const total = RATE * DURATION_S;
-  const sim = simulate({
-    seed: 7,
-    days: 1,
-    organicAccounts: Math.max(2000, Math.round(total / 20)),
-    posts: total,
-    campaigns: 7,
-    campaignSize: 8,
-    wavesPerDay: 48,
-  });
-  const posts: CanonicalPost[] = [];
-  for (const p of sim.posts()) {
-    posts.push(p);
-    if (posts.length >= total) break;
-  }
+  const { posts } = liveStream(total);
   // the stream's clock: post i at i / RATE seconds into the window (bench:latency's rewrite), whole seconds
   const span = RANGE.end.getTime() - RANGE.start.getTime();
   const stamped = posts.map((p, i) => ({
