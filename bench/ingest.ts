@@ -81,7 +81,7 @@ const FLATTEN = [
   'alter table posts_flat rename to posts',
   'alter table posts add constraint posts_pkey primary key (platform, post_id, posted_at)',
   'create index posts_posted_at_idx on posts (posted_at)',
-  'create index posts_account_idx on posts (platform, account_id, posted_at)',
+  'create index posts_account_idx on posts (account_id, platform, posted_at)',
 ];
 const TRGM =
   'create index posts_text_trgm_idx on posts using gin (text gin_trgm_ops) where repost_of is null';
@@ -186,9 +186,14 @@ async function direct(): Promise<void> {
         path: variant === 'insert' || variant === 'old' ? 'insert' : 'copy',
       });
       const batchId = await repo.createBatch({ source: 'bench', format: null, fileName: null });
+      const pgSeen = new Map<number, number>();
+      const pg0 = postgresCpu(dbName, pgSeen);
+      const c0 = process.cpuUsage();
       const t3 = performance.now();
       for (const ch of chunks) await repo.writeChunk({ ...ch, batchId });
       const s = (performance.now() - t3) / 1000;
+      const c1 = process.cpuUsage(c0);
+      const pgCpu = postgresCpu(dbName, pgSeen) - pg0;
       runs.push({
         file: path.relative(DATA, file),
         variant,
@@ -200,7 +205,7 @@ async function direct(): Promise<void> {
       });
       console.log(
         `  write [${variant}]`.padEnd(34) +
-          ` ${s.toFixed(2)} s  ${Math.round(n / s).toLocaleString('en-US')} posts/s`,
+          ` ${s.toFixed(2)} s  ${Math.round(n / s).toLocaleString('en-US')} posts/s  CPU s: writer ${((c1.user + c1.system) / 1e6).toFixed(1)}, Postgres ${pgCpu.toFixed(1)}`,
       );
       await db.close();
       await admin.query(`drop database "${dbName}" with (force)`);
@@ -475,8 +480,8 @@ async function indexCost(url: string): Promise<void> {
     ],
     ['posts_posted_at_idx (posted_at)', 'create index on cw_ic (posted_at)', true],
     [
-      'posts_account_idx (platform, account_id, posted_at)',
-      'create index on cw_ic (platform, account_id, posted_at)',
+      'posts_account_idx (account_id, platform, posted_at)',
+      'create index on cw_ic (account_id, platform, posted_at)',
       true,
     ],
     ...(hasTrgm

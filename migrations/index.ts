@@ -13,6 +13,7 @@ import * as m20261202T004000 from './2026-12-02T00-40-00_shadow.ts';
 import * as m20261202T003500 from './2026-12-02T00-35-00_pair-memory.ts';
 import * as m20261202T030000 from './2026-12-02T03-00-00_posts-partitioned.ts';
 import * as m20261202T033000 from './2026-12-02T03-30-00_posts-default-partition.ts';
+import * as m20261202T153000 from './2026-12-02T15-30-00_posts-account-idx-order.ts';
 
 /**
  * The barrel of migrations, in order. Kysely's FileMigrationProvider cannot import `.ts`
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T00-35-00_pair-memory': m20261202T003500,
   '2026-12-02T03-00-00_posts-partitioned': m20261202T030000,
   '2026-12-02T03-30-00_posts-default-partition': m20261202T033000,
+  '2026-12-02T15-30-00_posts-account-idx-order': m20261202T153000,
 };

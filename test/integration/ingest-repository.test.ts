@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/connection.ts';
 import type { Db } from '../../src/db/connection.ts';
-import { ingestRepository } from '../../src/db/ingest-repository.ts';
+import { ensurePostPartitions, ingestRepository } from '../../src/db/ingest-repository.ts';
 import type { IngestRepository } from '../../src/db/ingest-repository.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
@@ -206,5 +206,29 @@ describe.each(backends)('ingest repository on %s', (_name, make, mk) => {
     expect(r).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(await where('seeded')).toEqual(['posts_y2017m03']);
     expect(await where('mar')).toEqual(['posts_y2017m03']);
+  });
+});
+
+describe('the duplicate probe of a chunk on a month partition with no statistics yet', () => {
+  it('probes each partition by its primary key, never by an index led by platform alone', async () => {
+    const t = await createTestDatabase();
+    const db = await t.open();
+    try {
+      await ensurePostPartitions(db.kysely, ['2016-10', '2016-11']);
+      // the probe's shape in insertPosts, planned as a fresh chunk would be: the months just made, empty
+      await sql`create temp table probe_stage (platform text, post_id text)`.execute(db.kysely);
+      await sql`insert into probe_stage select 'x', 'p' || g from generate_series(1, 5000) g`.execute(db.kysely);
+      const plan = (
+        await sql<{ 'QUERY PLAN': string }>`explain select 1 from probe_stage u
+          where not exists (select 1 from posts p where p.platform = u.platform and p.post_id = u.post_id offset 0)`.execute(db.kysely)
+      ).rows.map((r) => r['QUERY PLAN']);
+      const scans = plan.filter((l) => / on posts_/.test(l));
+      expect(scans.map((l) => /posts_(y2016m1[01]|default)_pkey/.test(l))).toEqual(scans.map(() => true));
+      expect(scans.length).toBe(3);
+      expect(plan.join('\n')).not.toMatch(/Filter: \(post_id =/);
+    } finally {
+      await db.close();
+      await t.drop();
+    }
   });
 });
