@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors.ts';
 
 /**
  * The one typed configuration. Only entry points call `loadConfig(process.env)`;
@@ -117,15 +118,7 @@ export interface WebhookConfig {
   consoleUrl: string | null;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`invalid ${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const intVar = (name: string, def: number, min: number, max: number) =>
   z

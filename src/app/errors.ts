@@ -1,4 +1,5 @@
 // The app's errors the CLI tells apart (exit codes), without loading the app itself: the
-// CLI imports this file, not ./index.ts, so a command that never starts a worker does not
-// load queues, processors and the detection engine at startup.
-export { RedisUnreachableError } from '../queue/redis.ts';
+// CLI imports this file, not ./index.ts, so a command that never starts a worker or opens a
+// database does not load queues, processors, ioredis, pg or the detection engine.
+export { RedisUnreachableError } from '../queue/errors.ts';
+export { DbUnreachableError, MigrationError } from '../db/errors.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.ts';
-import { EXIT, setVerbosity } from './context.ts';
+import { EXIT, setVerbosity } from './run.ts';
 
 const program = new Command();
 program

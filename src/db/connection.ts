@@ -7,6 +7,7 @@ import { migrations } from '../../migrations/index.ts';
 import { redact } from '../../config/config.ts';
 import type { Config } from '../../config/config.ts';
 import type { Database } from './schema/index.ts';
+import { DbUnreachableError, MigrationError } from './errors.ts';
 
 // int8 (bigserial ids, counts) as JS numbers, as PGlite already returns them: both
 // backends then agree. Ids stay far below 2^53.
@@ -24,12 +25,7 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export class DbUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DbUnreachableError';
-  }
-}
+export { DbUnreachableError, MigrationError };
 
 export async function openDb(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPoolSize'>,
@@ -91,12 +87,6 @@ export async function openPglite(dir: string): Promise<Db> {
 
 const barrelProvider: MigrationProvider = { getMigrations: async () => migrations };
 
-export class MigrationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MigrationError';
-  }
-}
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: barrelProvider });

@@ -1,12 +1,9 @@
 import { Redis } from 'ioredis';
 import { redact } from '../../config/config.ts';
 
-export class RedisUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RedisUnreachableError';
-  }
-}
+import { RedisUnreachableError } from './errors.ts';
+
+export { RedisUnreachableError };
 
 /**
  * A connection for BullMQ. Workers need `maxRetriesPerRequest: null` so a Redis restart

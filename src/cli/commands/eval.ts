@@ -31,7 +31,7 @@ import { detectFormat } from '../../ingest/index.ts';
 import { loadCorePosts as loadIngested, withBareKeys } from '../../ingest/core-posts.ts';
 import type { LoadedPosts } from '../../ingest/core-posts.ts';
 import { sharedDataDir } from '../../shared-data.ts';
-import { quietOutput, runCommand, UsageError } from '../context.ts';
+import { quietOutput, runCommand, UsageError } from '../run.ts';
 import { n, safe, secs, table } from '../format.ts';
 
 /*

@@ -19,13 +19,13 @@ import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.ts';
 import { bareKeys, loadCorePosts } from '../../ingest/core-posts.ts';
 import { cntNetworks } from '../../ingest/read/cnt-networks.ts';
 import { DEFAULT_DETECTION, detectionParams } from '../../../config/detection.ts';
-import type { UsageError as UsageErrorClass } from '../context.ts';
+import { runCommand, UsageError } from '../run.ts';
 import { n, rate, safe, secs, table } from '../format.ts';
 
 /*
- * The command's runner (cli/context.ts pulls in the app: database, queue, API) and the clusters'
- * analysis (narratives, natural) are imported when used: a program that only runs `runNetworks`
- * (bench/networks.ts, tests) does not load them (~130 MB of RSS and ~1.5 s of CPU less).
+ * The clusters' analysis (narratives, natural) is imported when used: a program that only runs
+ * `runNetworks` (bench/networks.ts, tests) does not load it. The runner is cli/run.ts, which loads
+ * no service client (cli/context.ts would add config, pg, ioredis and pino: ~50 MB of RSS).
  */
 
 /**
@@ -326,12 +326,7 @@ interface NetworksFlags {
   memoryMb?: string;
 }
 
-function number(
-  UsageError: typeof UsageErrorClass,
-  name: string,
-  v: string,
-  integer: boolean,
-): number {
+function number(name: string, v: string, integer: boolean): number {
   const x = Number(v);
   if (!Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x)))
     throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not "${v}"`);
@@ -383,16 +378,11 @@ export function registerNetworksCommand(program: Command): void {
         'score, severity, verdict, score parts and evidence.\nExit codes: 0 done, 2 bad option or unreadable input.',
     )
     .action(async (file: string, flags: NetworksFlags) => {
-      const context = await import('../context.ts');
-      await context.runCommand(() => networksCommand(file, flags, context.UsageError));
+      await runCommand(() => networksCommand(file, flags));
     });
 }
 
-async function networksCommand(
-  file: string,
-  flags: NetworksFlags,
-  UsageError: typeof UsageErrorClass,
-): Promise<number> {
+async function networksCommand(file: string, flags: NetworksFlags): Promise<number> {
   if (flags.compat !== undefined && flags.compat !== 'cnt')
     throw new UsageError(`--compat takes "cnt", not "${flags.compat}"`);
   if (flags.format !== undefined && !INPUT_FORMATS.includes(flags.format as InputFormat)) {
@@ -400,7 +390,7 @@ async function networksCommand(
       `unknown --format "${flags.format}"; use one of ${INPUT_FORMATS.join(', ')}`,
     );
   }
-  const similarity = number(UsageError, 'similarity', flags.similarity, false);
+  const similarity = number('similarity', flags.similarity, false);
   if (similarity <= 0 || similarity > 1) throw new UsageError('--similarity must be in (0, 1]');
   let kinds: CoActionKind[] | undefined;
   try {
@@ -414,7 +404,7 @@ async function networksCommand(
   const withClusters = flags.clusters !== false && flags.compat !== 'cnt';
   let memoryMb: number | null = null;
   if (flags.memoryMb !== undefined) {
-    memoryMb = number(UsageError, 'memory-mb', flags.memoryMb, false);
+    memoryMb = number('memory-mb', flags.memoryMb, false);
     if (memoryMb <= 0) throw new UsageError('--memory-mb must be > 0');
     if (flags.compat !== 'cnt')
       throw new UsageError(
@@ -424,8 +414,8 @@ async function networksCommand(
   const result = await runNetworks({
     file,
     kinds,
-    window: number(UsageError, 'window', flags.window, false),
-    minWeight: Math.max(1, number(UsageError, 'min-weight', flags.minWeight, true)),
+    window: number('window', flags.window, false),
+    minWeight: Math.max(1, number('min-weight', flags.minWeight, true)),
     similarity,
     compat: flags.compat === 'cnt' ? 'cnt' : null,
     format: flags.format as InputFormat | undefined,

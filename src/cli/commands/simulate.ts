@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ALL_CAMPAIGN_TYPES, CAMPAIGN_TYPES, HARD_CAMPAIGN_TYPES, DEFAULT_SIMULATE, PRESETS, presetParams, simulate, SimPresetError, SimulateParamsError } from '../../core/simulate/index.ts';
 import type { CampaignType, SimLabel, SimulateParams } from '../../core/simulate/index.ts';
 import type { CanonicalPost } from '../../core/types.ts';
-import { runCommand, UsageError } from '../context.ts';
+import { runCommand, UsageError } from '../run.ts';
 import { readCoverTexts } from './eval.ts';
 import { n, rate, secs } from '../format.ts';
 
