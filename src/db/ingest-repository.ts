@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalAccount, CanonicalPost } from '../core/types.ts';
 import { applyStorageLimits, INT4_MAX, STORAGE_LIMITS } from './limits.ts';
 import type { StorageLimits, Trim } from './limits.ts';
-import { personaHash } from './persona.ts';
+import { personaHashOf, personaInput } from './persona.ts';
 import type { Database, IngestBatch, RejectedRecord } from './schema/index.ts';
 import { copyText } from './copy-text.ts';
 
@@ -430,27 +430,40 @@ const isNoPartition = (err: unknown) =>
   (err as { code?: unknown } | null)?.code === '23514' &&
   /no partition of relation "posts"/.test(String((err as Error).message));
 
+const hasNul = (s: string) => s.includes('\u0000');
+/** an optional field that must be cleaned: not a string (nor null), or a string with NUL */
+const dirtyOpt = (s: unknown) => s !== null && (typeof s !== 'string' || s.includes('\u0000'));
+const NONE: readonly string[] = [];
+function dirtyList(l: readonly string[]): boolean {
+  for (let i = 0; i < l.length; i++) if (l[i]!.includes('\u0000') || l[i]!.includes(SEP)) return true;
+  return false;
+}
+
 /** The stored form of a post: no NUL anywhere, no unit separator inside list elements. */
 function cleanPost(p: CanonicalPost): CanonicalPost {
   const a = p.account;
-  const lists = [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []];
-  const optional = [
-    p.lang,
-    p.repost_of,
-    p.reply_to,
-    a.handle,
-    a.display_name,
-    a.bio,
-    a.location,
-    a.avatar_hash,
-    a.created_at,
-  ];
+  // the same checks in the same order as a list of fields would take them, without building one per post
   const dirty =
-    [p.platform, p.post_id, p.text, a.id].some((s) => s.includes('\u0000')) ||
-    optional.some((s) => s !== null && (typeof s !== 'string' || s.includes('\u0000'))) ||
+    hasNul(p.platform) ||
+    hasNul(p.post_id) ||
+    hasNul(p.text) ||
+    hasNul(a.id) ||
+    dirtyOpt(p.lang) ||
+    dirtyOpt(p.repost_of) ||
+    dirtyOpt(p.reply_to) ||
+    dirtyOpt(a.handle) ||
+    dirtyOpt(a.display_name) ||
+    dirtyOpt(a.bio) ||
+    dirtyOpt(a.location) ||
+    dirtyOpt(a.avatar_hash) ||
+    dirtyOpt(a.created_at) ||
     typeof a.followers === 'undefined' ||
     typeof a.following === 'undefined' ||
-    lists.some((l) => l.some((x) => x.includes('\u0000') || x.includes(SEP)));
+    dirtyList(p.urls) ||
+    dirtyList(p.hashtags) ||
+    dirtyList(p.mentions) ||
+    dirtyList(p.media_hashes ?? NONE) ||
+    dirtyList(p.objects ?? NONE);
   if (!dirty && p.media_hashes) return p;
   return {
     ...p,
@@ -935,12 +948,20 @@ interface Inserted {
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+const PLAIN_UTC = /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,3})?Z$/;
+
 /** The UTC months (`YYYY-MM`) of posts' posted_at, for the partitions a chunk needs. */
 export function monthsOf(posts: readonly CanonicalPost[]): string[] {
   const out = new Set<string>();
   let last = '';
   for (const p of posts) {
     if (typeof p.posted_at !== 'string') continue;
+    // canonical UTC with a day that exists in every month: the month is the string's own
+    if (PLAIN_UTC.test(p.posted_at)) {
+      const m = p.posted_at.slice(0, 7);
+      if (m !== last) out.add((last = m));
+      continue;
+    }
     const d = new Date(p.posted_at);
     const y = d.getUTCFullYear();
     if (!Number.isFinite(y) || y < 1 || y > 9999) continue;
@@ -1071,6 +1092,7 @@ async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Pro
   // one hash per profile object and language: a chunk's payload shares an account's profile
   // among its posts (queue/payloads.ts), so most posts reuse one
   const hashes = new Map<CanonicalAccount, Map<string | null, string>>();
+  const byInput = new Map<string, string>();
   for (const p of posts) {
     const key = p.platform + '\u001f' + p.account.id;
     const a = accounts.get(key);
@@ -1091,7 +1113,13 @@ async function upsertAccounts(trx: Transaction<DB>, posts: CanonicalPost[]): Pro
     let byLang = hashes.get(p.account);
     if (!byLang) hashes.set(p.account, (byLang = new Map()));
     let hash = byLang.get(p.lang);
-    if (hash === undefined) byLang.set(p.lang, (hash = personaHash(p.account, p.lang)));
+    if (hash === undefined) {
+      // profiles of one account differ in their counts, not their persona: hashed once per persona
+      const input = personaInput(p.account, p.lang);
+      hash = byInput.get(input);
+      if (hash === undefined) byInput.set(input, (hash = personaHashOf(input)));
+      byLang.set(p.lang, hash);
+    }
     const skey = key + '\u001f' + hash;
     const s = sightings.get(skey);
     if (!s)

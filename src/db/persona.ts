@@ -7,12 +7,18 @@ import type { Account, Database } from './schema/index.ts';
 
 /** Identity of a persona: what an operator changes when recycling an account. */
 export function personaHash(a: CanonicalAccount, lang: string | null): string {
-  return createHash('sha1')
-    .update(
-      [a.handle, a.display_name, a.bio, a.location, a.avatar_hash, lang].map((v) => v ?? '\u0000').join('\u001f'),
-    )
-    .digest('hex')
-    .slice(0, 20);
+  return personaHashOf(personaInput(a, lang));
+}
+
+/** What personaHash hashes: the persona's fields joined by U+001F, a missing one as U+0000. */
+const f = (v: string | null | undefined) => v ?? '\u0000';
+export function personaInput(a: CanonicalAccount, lang: string | null): string {
+  return `${f(a.handle)}\u001f${f(a.display_name)}\u001f${f(a.bio)}\u001f${f(a.location)}\u001f${f(a.avatar_hash)}\u001f${f(lang)}`;
+}
+
+/** personaHash from personaInput's string (callers that see one persona many times hash it once). */
+export function personaHashOf(input: string): string {
+  return createHash('sha1').update(input).digest('hex').slice(0, 20);
 }
 
 /**
