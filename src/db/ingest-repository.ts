@@ -788,34 +788,79 @@ interface Staged {
   reply_to: (string | null)[];
 }
 
-/** Where INSERT … SELECT reads a chunk's posts from: a relation with the columns of Staged. */
+/**
+ * Where INSERT … SELECT reads a chunk's posts from: a relation with the columns of Staged,
+ * `i` each post's index in `posts`.
+ */
 type PostSource = (
   trx: Transaction<DB>,
   st: WriteState,
-  cols: Staged,
+  posts: readonly CanonicalPost[],
 ) => Promise<RawBuilder<unknown>>;
 
 const STAGE_COLUMNS =
   'i, platform, post_id, account_id, posted_at, text, lang, urls, hashtags, mentions, media, objects, repost_of, reply_to';
 
+/** The posts as the columns of Staged. */
+function stagedColumns(posts: readonly CanonicalPost[]): Staged {
+  const n = posts.length;
+  const cols: Staged = {
+    i: new Array(n),
+    platform: new Array(n),
+    post_id: new Array(n),
+    account_id: new Array(n),
+    posted_at: new Array(n),
+    text: new Array(n),
+    lang: new Array(n),
+    urls: new Array(n),
+    hashtags: new Array(n),
+    mentions: new Array(n),
+    media: new Array(n),
+    objects: new Array(n),
+    repost_of: new Array(n),
+    reply_to: new Array(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const p = posts[k]!;
+    cols.i[k] = k;
+    cols.platform[k] = p.platform;
+    cols.post_id[k] = p.post_id;
+    cols.account_id[k] = p.account.id;
+    cols.posted_at[k] = p.posted_at;
+    cols.text[k] = p.text;
+    cols.lang[k] = p.lang;
+    cols.urls[k] = joinList(p.urls);
+    cols.hashtags[k] = joinList(p.hashtags);
+    cols.mentions[k] = joinList(p.mentions);
+    cols.media[k] = joinList(p.media_hashes ?? []);
+    cols.objects[k] = joinList(p.objects ?? []);
+    cols.repost_of[k] = p.repost_of;
+    cols.reply_to[k] = p.reply_to;
+  }
+  return cols;
+}
+
 /** PGlite (and INGEST_WRITE=insert): the posts travel as 14 arrays, unnested. */
-const insertSource: PostSource = async (_trx, _st, c) =>
-  sql`(select * from unnest(${c.i}::int[], ${c.platform}::text[], ${c.post_id}::text[], ${c.account_id}::text[],
+const insertSource: PostSource = async (_trx, _st, posts) => {
+  const c = stagedColumns(posts);
+  return sql`(select * from unnest(${c.i}::int[], ${c.platform}::text[], ${c.post_id}::text[], ${c.account_id}::text[],
                 ${c.posted_at}::timestamptz[], ${c.text}::text[], ${c.lang}::text[],
                 ${c.urls}::text[], ${c.hashtags}::text[], ${c.mentions}::text[],
                 ${c.media}::text[], ${c.objects}::text[], ${c.repost_of}::text[], ${c.reply_to}::text[])
       as u(${sql.raw(STAGE_COLUMNS)}))`;
+};
 
 /** Postgres: the posts are COPYed (text format) into the connection's staging table. */
 function copySource(client: pg.PoolClient): PostSource {
-  return async (trx, st, c) => {
+  return async (trx, st, posts) => {
     if (st.staged) await sql`truncate cw_posts_stage`.execute(trx);
     st.staged = true;
-    const parts: string[] = [];
-    for (let k = 0; k < c.i.length; k++) {
-      parts.push(
-        `${c.i[k]}\t${copyText(c.platform[k]!)}\t${copyText(c.post_id[k]!)}\t${copyText(c.account_id[k]!)}\t${copyText(c.posted_at[k]!)}\t${copyText(c.text[k]!)}\t${copyText(c.lang[k]!)}\t${copyText(c.urls[k]!)}\t${copyText(c.hashtags[k]!)}\t${copyText(c.mentions[k]!)}\t${copyText(c.media[k]!)}\t${copyText(c.objects[k]!)}\t${copyText(c.repost_of[k]!)}\t${copyText(c.reply_to[k]!)}\n`,
-      );
+    // one row per post, the columns of stagedColumns in STAGE_COLUMNS order, built in one pass
+    const parts: string[] = new Array(posts.length);
+    for (let k = 0; k < posts.length; k++) {
+      const p = posts[k]!;
+      parts[k] =
+        `${k}\t${copyText(p.platform)}\t${copyText(p.post_id)}\t${copyText(p.account.id)}\t${copyText(p.posted_at)}\t${copyText(p.text)}\t${copyText(p.lang)}\t${copyText(joinList(p.urls))}\t${copyText(joinList(p.hashtags))}\t${copyText(joinList(p.mentions))}\t${copyText(joinList(p.media_hashes ?? []))}\t${copyText(joinList(p.objects ?? []))}\t${copyText(p.repost_of)}\t${copyText(p.reply_to)}\n`;
     }
     const stream = client.query(copyFrom(`copy cw_posts_stage (${STAGE_COLUMNS}) from stdin`));
     await new Promise<void>((resolve, reject) => {
@@ -863,41 +908,9 @@ function onClient(client: pg.PoolClient): Kysely<Database> {
  * posts, growing with the table; 0.06 s as probes; bench/ingest.ts).
  */
 async function insertPosts(trx: Transaction<DB>, st: WriteState, items: Item[]): Promise<Inserted> {
-  const n = items.length;
-  const cols: Staged = {
-    i: new Array(n),
-    platform: new Array(n),
-    post_id: new Array(n),
-    account_id: new Array(n),
-    posted_at: new Array(n),
-    text: new Array(n),
-    lang: new Array(n),
-    urls: new Array(n),
-    hashtags: new Array(n),
-    mentions: new Array(n),
-    media: new Array(n),
-    objects: new Array(n),
-    repost_of: new Array(n),
-    reply_to: new Array(n),
-  };
-  for (let k = 0; k < n; k++) {
-    const p = items[k]!.post;
-    cols.i[k] = k;
-    cols.platform[k] = p.platform;
-    cols.post_id[k] = p.post_id;
-    cols.account_id[k] = p.account.id;
-    cols.posted_at[k] = p.posted_at;
-    cols.text[k] = p.text;
-    cols.lang[k] = p.lang;
-    cols.urls[k] = joinList(p.urls);
-    cols.hashtags[k] = joinList(p.hashtags);
-    cols.mentions[k] = joinList(p.mentions);
-    cols.media[k] = joinList(p.media_hashes ?? []);
-    cols.objects[k] = joinList(p.objects ?? []);
-    cols.repost_of[k] = p.repost_of;
-    cols.reply_to[k] = p.reply_to;
-  }
-  const src = await st.source(trx, st, cols);
+  const posts: CanonicalPost[] = new Array(items.length);
+  for (let k = 0; k < items.length; k++) posts[k] = items[k]!.post;
+  const src = await st.source(trx, st, posts);
   const inserted = await sql<{
     n: number;
     min_t: Date | null;
