@@ -74,6 +74,61 @@ describe('ingest payload: account profiles shared per chunk', () => {
   });
 });
 
+// key order as validatePost makes it: such posts travel as arrays of their values
+const canonical = (id: string, a: CanonicalAccount, extra: Partial<CanonicalPost> = {}): CanonicalPost => ({
+  platform: 'x',
+  post_id: id,
+  posted_at: '2016-10-01T00:00:00Z',
+  text: `t${id} \u0000 "q" \\`,
+  lang: null,
+  urls: ['https://a.example/'],
+  hashtags: [],
+  mentions: ['m'],
+  repost_of: id === '2' ? '1' : null,
+  reply_to: null,
+  media_hashes: [],
+  account: a,
+  ...extra,
+});
+
+describe('ingest payload: posts of the canonical shape travel as arrays', () => {
+  it('gives back the same posts, key order included, objects or none', () => {
+    const posts = [
+      canonical('1', account('9')),
+      canonical('2', account('9'), { objects: ['sound:1', 'like:x'] }),
+      canonical('3', account('8')),
+      post('4', account('8')), // another key order: an object, as before
+    ];
+    const enc = encodeChunkPosts(posts);
+    expect(enc.posts.map((p) => Array.isArray(p))).toEqual([true, true, true, false]);
+    const wire = JSON.parse(JSON.stringify({ batchId: 1, seq: 0, ...enc, rejected: [] })) as unknown;
+    const chunk = parseIngestPayload(wire);
+    expect(JSON.stringify(chunk.posts)).toBe(JSON.stringify(posts));
+    expect(chunk.posts).toEqual(posts);
+  });
+
+  it('a post with a field left undefined travels as an object (JSON drops it there, as before)', () => {
+    const p = { ...canonical('1', account('9')), lang: undefined } as unknown as CanonicalPost;
+    expect(Array.isArray(encodeChunkPosts([p]).posts[0])).toBe(false);
+  });
+
+  it('refuses an array of the wrong length, without profiles, or with a bad account index or field', () => {
+    const enc = encodeChunkPosts([canonical('1', account('9'))]);
+    const t = enc.posts[0] as unknown[];
+    const bad = (posts: unknown[], accounts: unknown = enc.accounts) =>
+      () => parseIngestPayload({ batchId: 1, seq: 0, posts, accounts, rejected: [] });
+    expect(bad([t.slice(0, 11)])).toThrow(/posts\[0\]: an array of 11 values/);
+    expect(() => parseIngestPayload({ batchId: 1, seq: 0, posts: [t], rejected: [] })).toThrow(
+      /posts\[0\]: account is not an index of accounts/,
+    );
+    expect(bad([[...t.slice(0, 11), 3]])).toThrow(/account 3 is not an index of accounts/);
+    expect(bad([[...t.slice(0, 11), 'x']])).toThrow(/account is not an index/);
+    expect(bad([[1, ...t.slice(1)]])).toThrow(/platform is not a string/);
+    expect(bad([[...t.slice(0, 2), '2016-10-01', ...t.slice(3)]])).toThrow(/posted_at/);
+    expect(bad([[...t.slice(0, 12), 'sound:1']])).toThrow(/objects is not a list of strings/);
+  });
+});
+
 describe('ingest payload: profile keys', () => {
   it('never merges profiles that differ, whatever their text or shape', () => {
     const a = { ...account('9'), handle: 'x\u0001', display_name: null };
