@@ -1,6 +1,6 @@
 import type { AnalyzeParams } from '../src/core/analyze.ts';
-import { DEFAULT_SYNCHRONY } from '../src/core/edges/index.ts';
-import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/index.ts';
+import { DEFAULT_SYNCHRONY } from '../src/core/edges/kinds/synchrony.ts';
+import { DEFAULT_SIGNAL_PARAMS } from '../src/core/signals/params.ts';
 
 /**
  * Versioned detection defaults: weights and thresholds of the engine as plain data.
