@@ -11,6 +11,7 @@ import { Phases } from './phases.ts';
 import { analyzeEdges } from '../core/analyze.ts';
 import { dedupePosts, memoTextKey } from '../core/cluster/index.ts';
 import { buildEdges } from '../core/edges/index.ts';
+import type { TextMemo } from '../core/edges/index.ts';
 import type { TimeWindow } from '../core/alerts/windows.ts';
 import { copyWindowEdges } from './edge-store.ts';
 import { loadLivePosts } from './live-load.ts';
@@ -156,15 +157,23 @@ const MEMO_LIMIT = 600_000;
 const LIVE_WINDOWS = 3;
 const LIVE_POSTS_LIMIT = 1_500_000;
 
+/**
+ * texts whose derived facts (normalised text, word count, shingles, LSH band keys) are kept
+ * between window runs in each generation (text-memo.ts; ~0.3 KB each, at most twice this)
+ */
+const TEXT_FACTS_LIMIT = 400_000;
+
 /** Co-action edges of a window's posts (repeated captures dropped first, as the engine does). */
 function buildWindowEdges(
   posts: readonly CorePost[],
   params: AnalyzeParams,
   textKeys?: Map<string, string>,
+  texts?: TextMemo,
 ): Edge[] {
   return buildEdges(
     params.dedupe ? dedupePosts(posts, memoTextKey(textKeys)) : posts,
     params.edges,
+    texts,
   );
 }
 
@@ -193,6 +202,8 @@ export function inlineEngine(
     textKeys: new GenerationalMap(MEMO_LIMIT),
     narratives: new GenerationalMap(MEMO_LIMIT),
   };
+  // and what the text kinds derive from a text (the same edges; scans do not use it either)
+  const texts: TextMemo = new GenerationalMap(TEXT_FACTS_LIMIT);
   const scans = scanOps(db, narratives);
   // The posts of the last few windows run, by window start, so a window's next run reads only
   // what landed since (live-load.ts); a window no longer run ages out.
@@ -293,7 +304,7 @@ export function inlineEngine(
           const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
           return first >= s && first < e;
         };
-        return buildWindowEdges(loaded, params, memo.textKeys).filter((x) =>
+        return buildWindowEdges(loaded, params, memo.textKeys, texts).filter((x) =>
           x.evidence.some(inside),
         );
       });

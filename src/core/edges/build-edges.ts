@@ -3,6 +3,7 @@ import { KINDS, type CoActionKind } from './kinds/index.ts';
 import type { CoActionKindDefinition } from './kinds/types.ts';
 import { type EdgeOptions, type ResolvedOptions, resolveOptions, EdgeOptionsError } from './options.ts';
 import { preparePosts, type PreparedPosts } from './prepare.ts';
+import type { TextMemo } from './text-memo.ts';
 
 const BUILDERS = new Map<string, CoActionKindDefinition>(
   KINDS.filter((k): k is (typeof KINDS)[number] & CoActionKindDefinition => k.mode === 'co_action').map((k) => [k.id, k]),
@@ -30,9 +31,11 @@ export function buildKindEdges(prep: PreparedPosts, kind: CoActionKind, ro: Reso
  * handling (see cnt-directed.ts, cnt-text.ts, similar-join.ts).
  *
  * Posts are keyed by `key`, which must be unique (loaders drop repeats, first wins, as CNT's
- * `insert or ignore` does). Output order: kinds as requested, then (a, b).
+ * `insert or ignore` does). Output order: kinds as requested, then (a, b). `texts`: what the
+ * text kinds derived from texts, kept by a caller that analyses overlapping posts again and
+ * again (text-memo.ts; the same edges either way).
  */
-export function buildEdges(posts: readonly CorePost[], opts: EdgeOptions): Edge[] {
+export function buildEdges(posts: readonly CorePost[], opts: EdgeOptions, texts?: TextMemo): Edge[] {
   const ro = resolveOptions(opts);
   for (const k of ro.kinds) {
     if (!BUILDERS.has(k)) {
@@ -40,7 +43,7 @@ export function buildEdges(posts: readonly CorePost[], opts: EdgeOptions): Edge[
       throw new EdgeOptionsError(`unknown edge kind "${k}"`);
     }
   }
-  const prep = preparePosts(posts);
+  const prep = preparePosts(posts, texts);
   const out: Edge[] = [];
   for (const kind of ro.kinds) for (const e of buildKindEdges(prep, kind, ro)) out.push(e);
   return out;

@@ -1,5 +1,6 @@
 export { buildEdges, buildKindEdges } from './build-edges.ts';
 export { preparePosts, type PreparedPosts } from './prepare.ts';
+export type { TextFacts, TextMemo } from './text-memo.ts';
 export {
   CNT_DEFAULT_KINDS,
   CNT_KIND_NAMES,

@@ -3,12 +3,15 @@ import { bandKey, makePermutations, minhashInto } from '../text/minhash.ts';
 import { jaccardSorted } from '../text/shingles.ts';
 import type { PreparedPosts } from './prepare.ts';
 import { radixOrder } from './radix.ts';
+import type { TextFacts } from './text-memo.ts';
 
 /** Hashed shingle sets of candidate posts, in rank (time) order: set i is vals[start[i] .. start[i+1]). */
 export interface ShingleSets {
   ranks: Int32Array;
   start: Int32Array;
   vals: Uint32Array;
+  /** by item: the memo's facts of the set's text (text-memo.ts), where the caller keeps them */
+  facts?: readonly TextFacts[];
 }
 
 export interface NearDupParams {
@@ -40,8 +43,25 @@ export function nearDupFamilies(prep: PreparedPosts, sets: ShingleSets, params: 
   const { numPerm, bands, seed } = params.minhash;
   const rows = numPerm / bands;
   const perms = makePermutations(numPerm, seed);
-  const sig = new Uint32Array(n * numPerm);
-  for (let i = 0; i < n; i++) minhashInto(sets.vals, sets.start[i], sets.start[i + 1], perms, sig, i * numPerm);
+  // band keys by item (i·bands + band): the signature itself is read through them only; a text's
+  // keys are kept in the caller's memo, when it keeps one
+  const bandKeys = new Uint32Array(n * bands);
+  const sig = new Uint32Array(numPerm);
+  const facts = sets.facts;
+  const of = `${numPerm}:${bands}:${seed}`;
+  for (let i = 0; i < n; i++) {
+    const f = facts?.[i];
+    if (f && f.bands !== null && f.bandsOf === of) {
+      bandKeys.set(f.bands, i * bands);
+      continue;
+    }
+    minhashInto(sets.vals, sets.start[i], sets.start[i + 1], perms, sig, 0);
+    for (let band = 0; band < bands; band++) bandKeys[i * bands + band] = bandKey(sig, 0, band, rows);
+    if (f) {
+      f.bands = bandKeys.slice(i * bands, (i + 1) * bands);
+      f.bandsOf = of;
+    }
+  }
 
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (x: number): number => {
@@ -59,7 +79,7 @@ export function nearDupFamilies(prep: PreparedPosts, sets: ShingleSets, params: 
   const keys = new Uint32Array(n);
   const { start, vals, ranks } = sets;
   for (let band = 0; band < bands; band++) {
-    for (let i = 0; i < n; i++) keys[i] = bandKey(sig, i * numPerm, band, rows);
+    for (let i = 0; i < n; i++) keys[i] = bandKeys[i * bands + band];
     const order = radixOrder(keys);
     let runStart = 0;
     for (let k = 1; k <= n; k++) {

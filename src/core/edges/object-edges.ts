@@ -6,7 +6,7 @@ import { GroupBuilder } from './groups.ts';
 import type { CoActionKind } from './kinds/index.ts';
 import type { ObjectEnv } from './kinds/types.ts';
 import { materialiseEdges } from './materialise.ts';
-import { forEachPost, labelOf, normalisedTexts, originalsWithPartner } from './objects.ts';
+import { forEachPost, labelOf, normalisedTexts, originalsWithPartner, wordCount } from './objects.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { PreparedPosts } from './prepare.ts';
 import { reachOf } from './significance.ts';
@@ -36,6 +36,7 @@ export function objectKindEdges(
     compat,
     ko,
     normalised: () => normalisedTexts(prep, reach),
+    words: (p, r) => wordCount(prep, normalisedTexts(prep, reach), p, r),
     withPartner: () => originalsWithPartner(prep, reach),
     urlKey(u) {
       let key = urlCache.get(u);

@@ -6,6 +6,7 @@ import type { ResolvedKindOptions } from './options.ts';
 import type { ShingleSets } from './near-dup.ts';
 import type { PreparedPosts } from './prepare.ts';
 import type { TokenSets } from './similar-join.ts';
+import type { TextFacts, TextMemo } from './text-memo.ts';
 
 /**
  * What each kind treats as "the same object", per mode.
@@ -98,11 +99,30 @@ export function normalisedTexts(prep: PreparedPosts, window: number): string[] {
   return cached(prep, `norm:${window}`, () => {
     const partner = originalsWithPartner(prep, window);
     const out = new Array<string>(prep.n).fill('');
+    const memo = prep.texts;
     forEachPost(prep, (p, r) => {
-      if (partner[r]) out[r] = normaliseText(p.text);
+      if (partner[r]) out[r] = memo ? textFacts(memo, p.text).norm : normaliseText(p.text);
     });
     return out;
   });
+}
+
+/** A text's facts from the caller's memo, its normalised text and word count derived on a miss. */
+export function textFacts(memo: TextMemo, text: string): TextFacts {
+  let f = memo.get(text);
+  if (f === undefined) {
+    const norm = normaliseText(text);
+    f = { norm, words: wordTokens(norm).length, shingles: null, shingleK: 0, bands: null, bandsOf: '' };
+    memo.set(text, f);
+  }
+  return f;
+}
+
+/** wordTokens(normalised text of the post at `rank`).length (normalisedTexts), from the memo when there is one. */
+export function wordCount(prep: PreparedPosts, norm: readonly string[], p: CorePost, rank: number): number {
+  const text = norm[rank];
+  if (text.length === 0) return 0;
+  return prep.texts ? textFacts(prep.texts, p.text).words : wordTokens(text).length;
 }
 
 export function postUrls(p: CorePost): readonly string[] {
@@ -135,14 +155,30 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
   return cached(prep, key, () => {
     const norm = normalisedTexts(prep, ko.window);
     const byRank = new Array<Uint32Array | undefined>(prep.n);
+    const memo = prep.texts;
+    const factsByRank = memo ? new Array<TextFacts | undefined>(prep.n) : null;
     forEachPost(prep, (p, r) => {
       if (norm[r].length === 0) return;
       if (onlyReplies && (p.reply_to === null || p.reply_to === undefined || p.reply_to === '')) return;
+      if (memo) {
+        // norm[r] is f.norm: both are normaliseText(p.text)
+        const f = textFacts(memo, p.text);
+        if (f.words < ko.minTokens || f.words === 0) return;
+        if (f.shingles === null || f.shingleK !== ko.shingleSize) {
+          f.shingles = shingleSet(wordTokens(f.norm), ko.shingleSize);
+          f.shingleK = ko.shingleSize;
+          f.bands = null;
+        }
+        byRank[r] = f.shingles;
+        factsByRank![r] = f;
+        return;
+      }
       const words = wordTokens(norm[r]);
       if (words.length < ko.minTokens || words.length === 0) return;
       byRank[r] = shingleSet(words, ko.shingleSize);
     });
     const ranks: number[] = [];
+    const facts: TextFacts[] = [];
     const itemOfRank = new Int32Array(prep.n).fill(-1);
     let total = 0;
     for (let r = 0; r < prep.n; r++) {
@@ -150,6 +186,7 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
       if (!sh) continue;
       itemOfRank[r] = ranks.length;
       ranks.push(r);
+      if (factsByRank) facts.push(factsByRank[r]!);
       total += sh.length;
     }
     const start = new Int32Array(ranks.length + 1);
@@ -159,7 +196,7 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
       vals.set(sh, start[i]);
       start[i + 1] = start[i] + sh.length;
     }
-    return { ranks: Int32Array.from(ranks), start, vals, itemOfRank };
+    return { ranks: Int32Array.from(ranks), start, vals, itemOfRank, ...(factsByRank ? { facts } : {}) };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { CorePost } from '../types.ts';
 import { orderByTime } from './radix.ts';
+import type { TextMemo } from './text-memo.ts';
 
 /**
  * Posts in time order with integer-interned accounts: every edge kind works on these arrays
@@ -23,6 +24,8 @@ export interface PreparedPosts {
   skipped: number;
   /** derived per-post data shared between kinds (normalised text, shingles), filled lazily */
   cache: Map<string, unknown>;
+  /** the caller's text facts kept between analyses (text-memo.ts), if any */
+  texts?: TextMemo;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface PreparedPosts {
  * then orders by time: a linear radix sort when times are whole seconds spanning < 2³² s,
  * a comparison sort otherwise. Ties keep input order.
  */
-export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
+export function preparePosts(posts: readonly CorePost[], texts?: TextMemo): PreparedPosts {
   const total = posts.length;
   const tIn = new Float64Array(total);
   const accIn = new Int32Array(total);
@@ -84,5 +87,5 @@ export function preparePosts(posts: readonly CorePost[]): PreparedPosts {
     acc[r] = accIn[i];
     rankOf[i] = r;
   }
-  return { posts, n, order, rankOf, t, acc, accounts, skipped: total - n, cache: new Map() };
+  return { posts, n, order, rankOf, t, acc, accounts, skipped: total - n, cache: new Map(), ...(texts ? { texts } : {}) };
 }

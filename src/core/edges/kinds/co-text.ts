@@ -1,5 +1,4 @@
 import { cntMessagePreprocess } from '../../text/cnt-text.ts';
-import { wordTokens } from '../../text/normalise.ts';
 import { stripNoiseSuffix } from '../../text/suffix.ts';
 import { textKey, tokenCount } from '../../text/text-key.ts';
 import { objectKindEdges } from '../object-edges.ts';
@@ -37,6 +36,6 @@ export const coText: CoActionKindDefinition<'co_text'> = {
         return;
       }
       const text = env.normalised()[r];
-      if (text.length > 0 && wordTokens(text).length >= env.ko.minTokens) add(text);
+      if (text.length > 0 && env.words(p, r) >= env.ko.minTokens) add(text);
     }),
 };

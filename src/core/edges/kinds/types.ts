@@ -16,6 +16,8 @@ export interface ObjectEnv {
   ko: ResolvedKindOptions;
   /** normalised text by rank (default mode; '' for reposts and posts with no possible partner) */
   normalised(): readonly string[];
+  /** wordTokens(normalised()[rank]).length (through the caller's text memo, when it keeps one) */
+  words(post: CorePost, rank: number): number;
   /** by rank: 1 when the post is an original with another account's original within ±Δ */
   withPartner(): Uint8Array;
   /** a link normalised once per distinct string (default mode), or null when it is not a link */
