@@ -138,9 +138,22 @@ export type Engine = { readonly mode: 'thread' | 'inline'; close(): Promise<void
 
 export function edgesHash(edges: readonly Edge[], detectorVersion: string): string {
   const h = createHash('sha1').update(detectorVersion).update('\n');
-  const rows = edges
-    .map((e) => `${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`)
-    .sort();
+  // buildEdges gives each kind's edges in one run, ordered by (a, b): with the runs put in
+  // kind order the rows are usually sorted already, which one pass checks (sorted rows are
+  // the one order sort() gives); anything else is sorted as before
+  const runs = new Map<string, Edge[]>();
+  for (const e of edges) {
+    let run = runs.get(e.kind);
+    if (!run) runs.set(e.kind, (run = []));
+    run.push(e);
+  }
+  const rows: string[] = [];
+  for (const k of [...runs.keys()].sort())
+    for (const e of runs.get(k)!)
+      rows.push(`${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`);
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) if (rows[i - 1]! > rows[i]!) sorted = false;
+  if (!sorted) rows.sort();
   for (const r of rows) h.update(r).update('\n');
   return h.digest('hex');
 }
@@ -175,6 +188,32 @@ function buildWindowEdges(
     params.edges,
     texts,
   );
+}
+
+/**
+ * The edges of `built` (from `posts`) that are the window's: the co-action belongs to the
+ * window of its earlier post, so adjacent windows do not both claim it. Posts are in
+ * canonical (time) order; when none is before the window's start (a window task's range
+ * starts there), an evidence pair's earlier post is inside the window unless both posts lie
+ * at or past its end, so only those (a suffix of the posts: the Δ margin) are looked up.
+ */
+export function windowEdges(built: Edge[], posts: readonly CorePost[], window: TimeWindow): Edge[] {
+  const s = window.start.getTime() / 1000;
+  const e = window.end.getTime() / 1000;
+  if (posts.length === 0 || posts[0]!.t >= s) {
+    let i = posts.length;
+    while (i > 0 && posts[i - 1]!.t >= e) i--;
+    if (i === posts.length) return built;
+    const margin = new Set<string>();
+    for (let k = i; k < posts.length; k++) margin.add(posts[k]!.key);
+    return built.filter((x) => x.evidence.some((ev) => !(margin.has(ev.a_post) && margin.has(ev.b_post))));
+  }
+  const t = new Map(posts.map((p) => [p.key, p.t]));
+  const inside = (ev: Edge['evidence'][number]) => {
+    const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
+    return first >= s && first < e;
+  };
+  return built.filter((x) => x.evidence.some(inside));
 }
 
 /** The engine on the calling thread, over the given database. */
@@ -296,17 +335,8 @@ export function inlineEngine(
       const ws = window.start.getTime();
       const { posts: loaded, load } = await ph.time('load', () => loadWindow(range, ws));
       const edges = await ph.time('edges', () => {
-        const t = new Map(loaded.map((p) => [p.key, p.t]));
-        const s = window.start.getTime() / 1000;
-        const e = window.end.getTime() / 1000;
-        // the co-action belongs to the window of its earlier post: adjacent windows do not both claim it
-        const inside = (ev: Edge['evidence'][number]) => {
-          const first = Math.min(t.get(ev.a_post) ?? Infinity, t.get(ev.b_post) ?? Infinity);
-          return first >= s && first < e;
-        };
-        return buildWindowEdges(loaded, params, memo.textKeys, texts).filter((x) =>
-          x.evidence.some(inside),
-        );
+        const built = buildWindowEdges(loaded, params, memo.textKeys, texts);
+        return ph.time('edges.claim', () => windowEdges(built, loaded, window));
       });
       const hash = edgesHash(edges, params.detectorVersion);
       const base = { posts: loaded.length, edges: edges.length, hash, load };
