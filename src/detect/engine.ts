@@ -138,22 +138,9 @@ export type Engine = { readonly mode: 'thread' | 'inline'; close(): Promise<void
 
 export function edgesHash(edges: readonly Edge[], detectorVersion: string): string {
   const h = createHash('sha1').update(detectorVersion).update('\n');
-  // buildEdges gives each kind's edges in one run, ordered by (a, b): with the runs put in
-  // kind order the rows are usually sorted already, which one pass checks (sorted rows are
-  // the one order sort() gives); anything else is sorted as before
-  const runs = new Map<string, Edge[]>();
-  for (const e of edges) {
-    let run = runs.get(e.kind);
-    if (!run) runs.set(e.kind, (run = []));
-    run.push(e);
-  }
-  const rows: string[] = [];
-  for (const k of [...runs.keys()].sort())
-    for (const e of runs.get(k)!)
-      rows.push(`${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`);
-  let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) if (rows[i - 1]! > rows[i]!) sorted = false;
-  if (!sorted) rows.sort();
+  const rows = edges
+    .map((e) => `${e.kind}\u0000${e.a}\u0000${e.b}\u0000${e.weight}\u0000${e.strength}`)
+    .sort();
   for (const r of rows) h.update(r).update('\n');
   return h.digest('hex');
 }

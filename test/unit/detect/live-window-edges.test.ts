@@ -7,9 +7,9 @@ import { simulate } from '../../../src/core/simulate/index.ts';
 import type { CorePost, Edge } from '../../../src/core/types.ts';
 import { edgesHash, windowEdges } from '../../../src/detect/engine.ts';
 
-// A window run's two steps after its edges: which edges are the window's, and their
-// fingerprint. Both take shortcuts for the common shapes; each must give what the plain
-// definition gives on any input.
+// A window run's two steps after its edges: which edges are the window's (a shortcut for the
+// common shapes: no margin, a margin suffix) and their fingerprint; each must give what the
+// plain definition gives on any input.
 const W = { start: new Date('2026-11-02T12:00:00Z'), end: new Date('2026-11-02T12:01:00Z') };
 
 /** the plain definitions the engine used */
