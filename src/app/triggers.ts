@@ -13,30 +13,45 @@ import { detectJobId, notifyJobId } from '../queue/job-ids.ts';
 import { jobOptions } from '../queue/job-options.ts';
 import { InlineQueue } from '../queue/job-queue.ts';
 import { QUEUE_DETECT, QUEUE_NOTIFY } from '../queue/names.ts';
-import { createDetectProcessor } from '../queue/processors/detect.ts';
 import { createNotifyProcessor } from '../queue/processors/notify.ts';
-import { detectDeps } from './detection.ts';
 import { loggedQueue } from './queues.ts';
 
 /**
  * What happens after an ingest chunk commits (its detection windows are queued) and after an
  * alert transaction commits (webhooks). Redis mode puts jobs on BullMQ queues; the embedded
- * default runs the same processors in-process.
+ * default runs the same processors in-process. The detection engine is imported only when an
+ * embedded run detects its windows (close()): a producer (`coordwatch ingest` with Redis, ~100
+ * modules of detection) does not load it.
  */
 
 const minSeverity = (config: Pick<Config, 'webhook'>) => config.webhook?.minSeverity ?? null;
 
 /** The windows an ingest chunk touches; a chunk spread over too many (a backfill) is left to scans. */
 export function windowsOfChunk(config: Config, chunk: ChunkInput, log: Logger): TimeWindow[] {
-  const ws = windowsOf(
-    chunk.posts.map((p) => Date.parse(p.posted_at)).filter((t) => Number.isFinite(t)),
-    minutes(config.detect.windowMinutes),
-  );
+  const ws = windowsOf(postTimes(chunk), minutes(config.detect.windowMinutes));
   if (ws.length > config.detect.maxWindowsPerChunk) {
     log.info({ batchId: chunk.batchId, seq: chunk.seq, windows: ws.length }, 'chunk spans too many windows for streaming detection; left to scans');
     return [];
   }
   return ws;
+}
+
+/**
+ * The chunk's post times (ms). Stored posts carry canonical UTC timestamps; a run of posts in one
+ * second shares one parse, so a time-sorted chunk parses about once per distinct second.
+ */
+function postTimes(chunk: ChunkInput): number[] {
+  const out: number[] = [];
+  let lastAt = '';
+  let lastT = NaN;
+  for (const p of chunk.posts) {
+    if (p.posted_at !== lastAt) {
+      lastAt = p.posted_at;
+      lastT = Date.parse(lastAt);
+    }
+    if (Number.isFinite(lastT)) out.push(lastT);
+  }
+  return out;
 }
 
 export interface DetectTrigger {
@@ -84,6 +99,10 @@ export function inlineDetectTrigger(config: Config, db: Db, log: Logger): Detect
     },
     async close() {
       if (pending.size === 0) return;
+      const [{ createDetectProcessor }, { detectDeps }] = await Promise.all([
+        import('../queue/processors/detect.ts'),
+        import('./detection.ts'),
+      ]);
       const notify = inlineNotifier(config, db, log);
       const detect = createDetectProcessor(detectDeps(config, db, log, notify.send));
       const queue = new InlineQueue(detect, config.detect, 1, log);

@@ -123,11 +123,20 @@ const storableTimestamp = (s: string) => storableYear(s) && Number.isFinite(Date
 const isCount = (v: number) => Number.isInteger(v) && v >= 0 && v <= INT4_MAX;
 
 /** Upper bound of a post's size in UTF-8 bytes without encoding it (3 bytes per UTF-16 unit). */
+// per post, so without temporary arrays: a UTF-16 unit is at most 3 UTF-8 bytes
+const len = (s: unknown): number => (typeof s === 'string' ? s.length : 0);
+function listLen(l: readonly string[] | null | undefined): number {
+  if (!l) return 0;
+  let n = l.length;
+  for (let i = 0; i < l.length; i++) n += l[i]!.length;
+  return n;
+}
+
 function roughBytes(p: CanonicalPost): number {
-  let n = p.text.length + p.post_id.length + p.platform.length + (p.repost_of?.length ?? 0) + (p.reply_to?.length ?? 0);
-  for (const l of [p.urls, p.hashtags, p.mentions, p.media_hashes ?? [], p.objects ?? []]) for (const x of l) n += x.length + 1;
+  let n = p.text.length + p.post_id.length + p.platform.length + len(p.repost_of) + len(p.reply_to);
+  n += listLen(p.urls) + listLen(p.hashtags) + listLen(p.mentions) + listLen(p.media_hashes) + listLen(p.objects);
   const a = p.account;
-  for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += typeof s === 'string' ? s.length : 0;
+  n += len(a.id) + len(a.handle) + len(a.display_name) + len(a.bio) + len(a.location) + len(a.avatar_hash) + len(a.created_at);
   return n * 3;
 }
 
@@ -138,6 +147,15 @@ function exactBytes(p: CanonicalPost): number {
   for (const s of [a.id, a.handle, a.display_name, a.bio, a.location, a.avatar_hash, a.created_at]) n += typeof s === 'string' ? bytes(s) : 0;
   return n;
 }
+
+/** The post's copy for trims, made on the first trim only. */
+const copyOf = (p: CanonicalPost, out: CanonicalPost | null): CanonicalPost =>
+  out ?? { ...p, account: { ...p.account } };
+// never written: a list is copied before its first cut
+const NO_ITEMS = Object.freeze([]) as unknown as string[];
+const REF_FIELDS = ['repost_of', 'reply_to'] as const;
+const LIST_FIELDS = ['urls', 'hashtags', 'mentions', 'media_hashes', 'objects'] as const;
+const COUNT_FIELDS = ['followers', 'following'] as const;
 
 /**
  * Check one post against the storage limits: rejected with a reason, or accepted (maybe
@@ -168,21 +186,20 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
   // everything else: trim, and say so
   const trims: Trim[] = [];
   let out: CanonicalPost | null = null;
-  const edit = () => (out ??= { ...p, account: { ...p.account } });
 
-  for (const k of ['repost_of', 'reply_to'] as const) {
+  for (const k of REF_FIELDS) {
     const v = p[k];
     if (typeof v === 'string' && over(v, L.refBytes)) {
-      edit()[k] = trimWithHash(v, L.refBytes);
+      (out = copyOf(p, out))[k] = trimWithHash(v, L.refBytes);
       trims.push({ field: k, detail: `${k} was ${nf(bytes(v))} bytes: cut to ${nf(L.refBytes)} bytes ending in a hash of the whole (index row size)` });
     }
   }
   if (typeof p.lang === 'string' && over(p.lang, L.langBytes)) {
-    edit().lang = null;
+    (out = copyOf(p, out)).lang = null;
     trims.push({ field: 'lang', detail: `lang was ${nf(bytes(p.lang))} bytes, not a language tag: set to null` });
   }
-  for (const k of ['urls', 'hashtags', 'mentions', 'media_hashes', 'objects'] as const) {
-    const list = p[k] ?? [];
+  for (const k of LIST_FIELDS) {
+    const list = p[k] ?? NO_ITEMS;
     let next = list;
     if (list.length > L.maxListItems) {
       next = list.slice(0, L.maxListItems);
@@ -203,7 +220,7 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
     if (cut > 0) {
       trims.push({ field: k, detail: `${k}: ${cut} element(s) over ${nf(L.itemBytes)} bytes (longest ${nf(longest)}) cut, ending in a hash of the whole (index row size)` });
     }
-    if (next !== list) edit()[k] = next;
+    if (next !== list) (out = copyOf(p, out))[k] = next;
   }
 
   const a = p.account;
@@ -211,19 +228,19 @@ export function applyStorageLimits(p: CanonicalPost, L: StorageLimits = STORAGE_
   if (typeof a.handle === 'string' && a.handle.length * 6 > L.refBytes) {
     const b = Math.max(bytes(a.handle), bytes(a.handle.toLowerCase()));
     if (b > L.refBytes) {
-      edit().account.handle = trimWithHash(a.handle, L.refBytes);
+      (out = copyOf(p, out)).account.handle = trimWithHash(a.handle, L.refBytes);
       trims.push({ field: 'account.handle', detail: `account.handle was ${nf(b)} bytes: cut to ${nf(L.refBytes)} bytes ending in a hash of the whole (index row size)` });
     }
   }
-  for (const k of ['followers', 'following'] as const) {
+  for (const k of COUNT_FIELDS) {
     const v = a[k];
     if (v != null && !isCount(v)) {
-      edit().account[k] = null;
+      (out = copyOf(p, out)).account[k] = null;
       trims.push({ field: `account.${k}`, detail: `account.${k} ${String(v)} is not a count the database stores (0 to ${nf(INT4_MAX)}): set to null` });
     }
   }
   if (a.created_at != null && (typeof a.created_at !== 'string' || !storableTimestamp(a.created_at))) {
-    edit().account.created_at = null;
+    (out = copyOf(p, out)).account.created_at = null;
     trims.push({ field: 'account.created_at', detail: `account.created_at ${JSON.stringify(String(a.created_at).slice(0, 40))} is not a storable timestamp: set to null` });
   }
   return { ok: true, post: out ?? p, trims };

@@ -4,7 +4,7 @@ import { expandInput, INPUT_FORMATS, parseColumnMapping, readRecordBatches } fro
 import type { InputFormat, ReadOptions } from '../../ingest/index.ts';
 import { ingestRepository } from '../../db/ingest-repository.ts';
 import type { IngestBatchRow } from '../../db/ingest-repository.ts';
-import { produceIngest, RedisQueue, waitForBatch } from '../../app/index.ts';
+import { produceIngest, RedisQueue, waitForBatch } from '../../app/producer.ts';
 import type { JobStateOf } from '../../queue/ingest-producer.ts';
 import { openIngestQueue, openMigratedDb } from '../../app/services.ts';
 import { cliContext, EXIT, runCommand, UsageError } from '../context.ts';
@@ -155,9 +155,11 @@ async function ingestCommand(input: string, flags: IngestFlags): Promise<number>
 /** BullMQ's view of one ingest job: a job failed for good fails its batch at once. */
 function bullJobState(q: RedisQueue): JobStateOf {
   return async (jobId) => {
+    // the state alone: getJob would load and parse the chunk's whole payload (MBs) every poll
+    const state = await q.queue.getJobState(jobId);
+    if (state !== 'failed') return { state };
     const job = await q.queue.getJob(jobId);
-    if (!job) return { state: 'unknown' };
-    return { state: await job.getState(), reason: job.failedReason ?? null };
+    return { state, reason: job?.failedReason ?? null };
   };
 }
 

@@ -22,7 +22,7 @@ const HEAVY = [
   'fastify',
 ];
 
-function staticPackages(entry: string): Set<string> {
+function staticGraph(entry: string): { files: Set<string>; pkgs: Set<string> } {
   const seen = new Set<string>();
   const pkgs = new Set<string>();
   const todo = [path.resolve(ROOT, entry)];
@@ -41,8 +41,9 @@ function staticPackages(entry: string): Set<string> {
         );
     }
   }
-  return pkgs;
+  return { files: seen, pkgs };
 }
+const staticPackages = (entry: string) => staticGraph(entry).pkgs;
 
 describe('the light CLI runner', () => {
   it('finds a package when one is imported (the walk can fail)', () => {
@@ -60,4 +61,15 @@ describe('the light CLI runner', () => {
       expect(heavy).toEqual([]);
     });
   }
+
+  // the producer writes chunks to the queue; detection runs in the workers (or, embedded, is
+  // imported when its windows run): ~100 modules it must not load before reading a byte
+  it('coordwatch ingest loads no detection engine', () => {
+    const rel = (f: string) => path.relative(ROOT, f);
+    const engine = [...staticGraph('src/cli/commands/ingest.ts').files]
+      .map(rel)
+      .filter((f) => f.startsWith('src/detect/') || f.startsWith('src/core/cluster/'));
+    expect(engine).toEqual([]);
+    expect([...staticGraph('src/app/index.ts').files].map(rel)).toContain('src/detect/engine.ts');
+  });
 });
