@@ -134,7 +134,9 @@ try {
   );
   console.log(`  rss (MB):    ${trace.join(' ')}`);
   console.log(`  result md5  ${md5(plain(result))}`);
-  console.log(`  alerts md5  ${md5(alerts.rows[0]?.j ?? 'null')} (${r.applied?.opened.length ?? 0} opened)`);
+  console.log(
+    `  alerts md5  ${md5(alerts.rows[0]?.j ?? 'null')} (${r.applied?.opened.length ?? 0} opened)`,
+  );
   console.log(`  clusters md5 ${md5(clusters.rows[0]?.j ?? 'null')}`);
   if (process.env.SCAN_RESULT_OUT) fs.writeFileSync(process.env.SCAN_RESULT_OUT, plain(result));
   await closeEngines();

@@ -28,8 +28,8 @@ import type { EngineResult } from './engine-result.ts';
 /**
  * The engine's batch-scan operations (see engine.ts for the engine and its window
  * operations): a whole window's posts loaded and analysed at once. On the thread engine a
- * scan splits in two (engine-client.ts): one thread builds the text kinds' edges (scanEdges:
- * near-same texts are the costliest kind) while the other loads and prepares the posts,
+ * scan splits in two (engine-client.ts): one thread builds the text kinds' and co_repost's
+ * edges (scanEdges: near-same texts are the costliest kind) while the other loads and prepares the posts,
  * computes what needs the posts but not the edges (templates, co-set links) and builds the
  * other kinds' edges (scanPrepare), then finishes with both (scanFinish). Kinds are built
  * independently of each other, so the edges are the ones one thread would build.
@@ -72,17 +72,26 @@ export interface ScanPrepareTask extends ScanTask {
 }
 
 /**
+ * The kinds whose edges read no more of a post than loadTextPosts loads (key, account, time,
+ * text, repost and reply targets): the text kinds and co_repost (its object is the repost target).
+ */
+const LIGHT_KINDS: ReadonlySet<string> = new Set<string>([...TEXT_EDGE_KINDS, 'co_repost']);
+
+/**
  * Which of a scan's kinds each thread builds: the text kinds (sharing their normalised texts
- * and shingles) beside the loading, the rest after the preparation, so the two threads take
- * about as long.
+ * and shingles) and co_repost beside the loading, the rest after the preparation, so the two
+ * threads take about as long (the preparation side also builds the action index, templates
+ * and co-set links).
  */
 export function scanKindSplit(params: AnalyzeParams): {
   edges: CoActionKind[];
   prepare: CoActionKind[];
 } {
   const kinds = [...params.edges.kinds];
-  const text = new Set<string>(TEXT_EDGE_KINDS);
-  return { edges: kinds.filter((k) => text.has(k)), prepare: kinds.filter((k) => !text.has(k)) };
+  return {
+    edges: kinds.filter((k) => LIGHT_KINDS.has(k)),
+    prepare: kinds.filter((k) => !LIGHT_KINDS.has(k)),
+  };
 }
 
 /** Edges of some kinds only, as analysisEdges builds them over the prepared (canonical) posts. */
@@ -236,10 +245,9 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
 
     async scanEdges({ window, params, longHorizon, kinds }) {
       const ph = new Phases();
-      // text kinds alone read only the texts and the repost and reply targets: load just those
-      const text = new Set<string>(TEXT_EDGE_KINDS);
+      // text kinds and co_repost read only the texts and the repost and reply targets: load just those
       const posts = await ph.time('loadPosts', () =>
-        kinds?.every((k) => text.has(k)) ? loadTextPosts(db, window) : loadPosts(db, window),
+        kinds?.every((k) => LIGHT_KINDS.has(k)) ? loadTextPosts(db, window) : loadPosts(db, window),
       );
       const p = longHorizon ? edgesForMemory(params) : params;
       const edges = await ph.time('edges', () =>

@@ -99,10 +99,12 @@ async function split(task: ScanTask) {
 }
 
 describe('a scan split over two threads', () => {
-  it('splits the kinds: text kinds on one side, the others on the other, each once', () => {
+  it('splits the kinds: text kinds and co_repost on one side, the others on the other, each once', () => {
     const s = scanKindSplit(DEFAULT_DETECTION);
-    expect(s.edges).toEqual(expect.arrayContaining(['co_text', 'co_similar', 'co_reply']));
-    expect(s.prepare).toEqual(expect.arrayContaining(['co_repost', 'co_link', 'co_hashtag_seq']));
+    expect(s.edges).toEqual(
+      expect.arrayContaining(['co_text', 'co_similar', 'co_reply', 'co_repost']),
+    );
+    expect(s.prepare).toEqual(expect.arrayContaining(['co_link', 'co_hashtag_seq']));
     expect([...s.edges, ...s.prepare].sort()).toEqual([...DEFAULT_DETECTION.edges.kinds].sort());
   });
 
