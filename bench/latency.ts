@@ -35,7 +35,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/config.ts';
 import { simulate } from '../src/core/simulate/index.ts';
 import type { CanonicalPost } from '../src/core/types.ts';
-import { liveStream } from './live-stream.ts';
+import { liveStream, scanWindowOf } from './live-stream.ts';
 import { migrateToLatest, openPostgres } from '../src/db/connection.ts';
 import { ingestRepository } from '../src/db/ingest-repository.ts';
 import { runScan } from '../src/detect/scan.ts';
@@ -365,14 +365,7 @@ async function scanRun(): Promise<void> {
     if (process.env.SCAN_KEEP_DB && !reuse)
       console.log(`kept database ${dbName} (SCAN_DB=${dbName} scans it again)`);
     const config = loadConfig({ DATABASE_URL: db.url });
-    const lo = await sql<{
-      lo: Date;
-      hi: Date;
-    }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
-    const w = {
-      start: new Date(lo.rows[0]!.lo),
-      end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000),
-    };
+    const w = await scanWindowOf(pgdb.kysely);
     const rss0 = process.memoryUsage().rss;
     // the engine runs on worker threads: this thread's timers (a job's lock renewal) keep firing
     let maxLag = 0;

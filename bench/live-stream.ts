@@ -1,5 +1,7 @@
 import { simulate } from '../src/core/simulate/index.ts';
+import { sql, type Kysely } from 'kysely';
 import type { CanonicalPost } from '../src/core/types.ts';
+import type { Database } from '../src/db/schema/index.ts';
 
 /**
  * The simulated stream bench:latency sends (and bench/live-window.ts replays): `total` posts
@@ -23,4 +25,19 @@ export function liveStream(total: number): { posts: CanonicalPost[]; campaignAcc
   }
   const campaignAccounts = new Set(sim.labels.filter((l) => l.label === 'campaign').map((l) => l.account_id));
   return { posts, campaignAccounts };
+}
+
+/**
+ * The window a bench rolling scan covers: the stored posts' first to last posted_at, plus 1 s
+ * (bench:latency -- --scan and bench:scan scan the same one).
+ */
+export async function scanWindowOf(db: Kysely<Database>): Promise<{ start: Date; end: Date }> {
+  const r = await sql<{
+    lo: Date;
+    hi: Date;
+  }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(db);
+  return {
+    start: new Date(r.rows[0]!.lo),
+    end: new Date(new Date(r.rows[0]!.hi).getTime() + 1000),
+  };
 }

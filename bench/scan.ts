@@ -27,6 +27,7 @@ import { loadConfig } from '../config/config.ts';
 import { openPostgres } from '../src/db/connection.ts';
 import { runScan } from '../src/detect/scan.ts';
 import type { Engine } from '../src/detect/engine.ts';
+import { scanWindowOf } from './live-stream.ts';
 import { nullLogger } from '../src/logger.ts';
 import { closeEngines, detectDeps } from '../src/app/detection.ts';
 
@@ -67,14 +68,7 @@ try {
     await sql`truncate alerts, alert_members, alert_edges, alert_evidence, alert_events, alert_member_decisions, clusters restart identity cascade`.execute(
       pgdb.kysely,
     );
-  const lo = await sql<{
-    lo: Date;
-    hi: Date;
-  }>`select min(posted_at) lo, max(posted_at) hi from posts`.execute(pgdb.kysely);
-  const w = {
-    start: new Date(lo.rows[0]!.lo),
-    end: new Date(new Date(lo.rows[0]!.hi).getTime() + 1000),
-  };
+  const w = await scanWindowOf(pgdb.kysely);
   const config = loadConfig({ DATABASE_URL: url });
   const deps = detectDeps(config, pgdb, nullLogger);
   // keep the engine's result for its fingerprint (runScan hands back counts only)
