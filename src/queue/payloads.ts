@@ -132,7 +132,7 @@ const POST_KEYS = [
   'media_hashes',
   'account',
 ] as const;
-const ACCOUNT_AT = 11;
+const ACCOUNT_AT = POST_KEYS.indexOf('account');
 
 function tupleOf(p: CanonicalPost, k: number): unknown[] | null {
   let n = 0;
@@ -144,20 +144,8 @@ function tupleOf(p: CanonicalPost, k: number): unknown[] | null {
     n++;
   }
   if (n < POST_KEYS.length) return null;
-  const t: unknown[] = [
-    p.platform,
-    p.post_id,
-    p.posted_at,
-    p.text,
-    p.lang,
-    p.urls,
-    p.hashtags,
-    p.mentions,
-    p.repost_of,
-    p.reply_to,
-    p.media_hashes,
-    k,
-  ];
+  const t: unknown[] = POST_KEYS.map((key) => o[key]);
+  t[ACCOUNT_AT] = k;
   if (n > POST_KEYS.length) t.push(p.objects);
   return t;
 }
@@ -166,20 +154,9 @@ function tupleOf(p: CanonicalPost, k: number): unknown[] | null {
 function postOfTuple(t: unknown[], i: number): Record<string, unknown> {
   if (t.length !== POST_KEYS.length && t.length !== POST_KEYS.length + 1)
     throw new PayloadError(`bad ingest payload: posts[${i}]: an array of ${t.length} values, not a post`);
-  const o: Record<string, unknown> = {
-    platform: t[0],
-    post_id: t[1],
-    posted_at: t[2],
-    text: t[3],
-    lang: t[4],
-    urls: t[5],
-    hashtags: t[6],
-    mentions: t[7],
-    repost_of: t[8],
-    reply_to: t[9],
-    media_hashes: t[10],
-    account: t[ACCOUNT_AT],
-  };
+  // keys set in POST_KEYS order: the same object, key order included, as the producer had
+  const o: Record<string, unknown> = {};
+  for (let j = 0; j < POST_KEYS.length; j++) o[POST_KEYS[j]!] = t[j];
   if (t.length > POST_KEYS.length) o.objects = t[POST_KEYS.length];
   return o;
 }
