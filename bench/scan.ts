@@ -69,7 +69,9 @@ try {
       pgdb.kysely,
     );
   const w = await scanWindowOf(pgdb.kysely);
-  const config = loadConfig({ DATABASE_URL: url });
+  const app = `cw-bench-scan-${process.pid}`;
+  const engineUrl = Object.assign(new URL(url), { search: `?application_name=${app}` }).toString();
+  const config = loadConfig({ DATABASE_URL: engineUrl });
   const deps = detectDeps(config, pgdb, nullLogger);
   // keep the engine's result for its fingerprint (runScan hands back counts only)
   let result: unknown = null;
@@ -81,12 +83,28 @@ try {
       return r;
     },
   };
-  const backendCpu = async () => {
-    // Postgres backends' CPU: sum over the server's processes (the scan's cursors are most of it)
-    const r = spawnSync('sh', ['-c', "ps -C postgres -o times= | awk '{s+=$1} END {print s}'"]);
-    return Number(String(r.stdout).trim() || 'NaN');
+  // Postgres CPU (s) of the engine's backends: its threads connect as application_name
+  // `app`; their pids are sampled from pg_stat_activity with the RSS trace and each one's
+  // utime+stime read from /proc while it lives (a backend that exits, a helper thread's when
+  // its pool closes, loses at most its last sampling interval). Other processes' backends on
+  // the same server (other benches) are not counted.
+  const backendTicks = new Map<number, number>();
+  const sampleBackends = async () => {
+    const r = await sql<{
+      pid: number;
+    }>`select pid from pg_stat_activity where application_name = ${app}`.execute(pgdb.kysely);
+    for (const { pid } of r.rows) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+        backendTicks.set(pid, Number(f[11]) + Number(f[12]));
+      } catch {
+        // exited between the query and the read
+      }
+    }
   };
-  const pg0 = await backendCpu();
+  const backendCpu = () => [...backendTicks.values()].reduce((a, b) => a + b, 0) / 100;
+  const pg0 = backendCpu();
   const trace: string[] = [];
   const every = Number(process.env.SCAN_RSS_EVERY_MS ?? 1000);
   const t0 = performance.now();
@@ -94,11 +112,14 @@ try {
   const timer = setInterval(() => {
     trace.push(`${((performance.now() - t0) / 1000).toFixed(0)}s:${status('VmRSS')}`);
   }, every);
+  const sampler = setInterval(() => void sampleBackends().catch(() => {}), 250);
   const r = await runScan({ ...deps, engine }, 'rolling', w, null);
   clearInterval(timer);
+  clearInterval(sampler);
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const pg1 = await backendCpu();
+  await sampleBackends();
+  const pg1 = backendCpu();
   const stats = await sql<{
     phases: Record<string, number>;
   }>`select stats->'phases' as phases from scan_runs where id = ${r.scanRunId}`.execute(
@@ -119,7 +140,7 @@ try {
     `rolling scan: ${r.posts} posts of ${r.accounts} accounts, ${r.edges} edges, ${r.clusters} clusters, ${r.applied?.opened.length ?? 0} alerts opened`,
   );
   console.log(
-    `  wall ${wall.toFixed(1)} s (scan ${(r.ms / 1000).toFixed(1)} s), cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, sys ${(cpu.system / 1e6).toFixed(1)}), postgres ${(pg1 - pg0).toFixed(0)} s, peak rss ${status('VmHWM')} MB`,
+    `  wall ${wall.toFixed(1)} s (scan ${(r.ms / 1000).toFixed(1)} s), cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, sys ${(cpu.system / 1e6).toFixed(1)}), postgres ${(pg1 - pg0).toFixed(1)} s (the engine's backends), peak rss ${status('VmHWM')} MB`,
   );
   console.log(
     `  phases (s):  ${Object.entries(stats.rows[0]?.phases ?? {})

@@ -16,6 +16,11 @@ export async function inPooledTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // a connection the server drops while it is checked out (a backend terminated mid-cursor)
+  // also emits 'error' on the client, after the query in flight has rejected with the reason:
+  // with no listener that would be an uncaught exception (a thread's death), not a failed call
+  const ignore = () => {};
+  client.on('error', ignore);
   let failed: Error | undefined;
   try {
     await client.query(begin);
@@ -27,6 +32,8 @@ export async function inPooledTransaction<T>(
     await client.query('rollback').catch(() => {});
     throw err;
   } finally {
+    // a failed connection is dropped (and may still emit): it keeps the listener
+    if (!failed) client.off('error', ignore);
     client.release(failed);
   }
 }

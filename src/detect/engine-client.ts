@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { Transferable } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { ENGINE_OPS } from './engine.ts';
 import type { Engine, EngineOp, EngineOps, ScanTaskResult } from './engine.ts';
@@ -59,6 +60,7 @@ class EngineThread {
   constructor(
     private data: EngineThreadData,
     private log: Logger,
+    private onStart?: (w: Worker) => void,
   ) {}
 
   private fail(err: Error): void {
@@ -103,10 +105,12 @@ class EngineThread {
         this.fail(new EngineThreadError(`detection engine thread exited (code ${code})`));
     });
     w.unref();
+    this.onStart?.(w);
     return w;
   }
 
-  call<T>(op: EngineRequest['op'], task: unknown): Promise<T> {
+  /** `transfer`: what the task carries that moves to the thread (a MessagePort) rather than being copied */
+  call<T>(op: EngineRequest['op'], task: unknown, transfer: readonly Transferable[] = []): Promise<T> {
     this.worker ??= this.start();
     const w = this.worker;
     const id = ++this.seq;
@@ -114,7 +118,7 @@ class EngineThread {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // a task in flight keeps the process alive; an idle thread does not
       w.ref();
-      w.postMessage({ id, op, task });
+      w.postMessage({ id, op, task }, transfer);
     });
   }
 
@@ -131,14 +135,23 @@ class EngineThread {
 }
 
 /**
- * The engine on worker threads: one for every task, and for scans a second one that loads
- * the window too and builds its text kinds' co-action edges while the first loads it, builds
- * the action index, the co-set links and the other kinds' edges (in parallel on two cores);
- * the first then finishes with all the edges. The second thread exists only while a scan runs, so its memory goes back
- * after. (The two threads read the window in separate transactions: a post landing between
- * the two reads is missing from the edges, as if it had come after the scan.)
+ * The engine on worker threads: one for every task, and for scans a second one (the helper)
+ * that builds the window's text kinds' and co_repost's co-action edges while the first loads
+ * the window, builds the action index, the co-set links and the other kinds' edges (in
+ * parallel on two cores); the first then finishes with all the edges. The window is read
+ * once, by the first thread (one cursor, one transaction): it streams what the helper's kinds
+ * read of each post to the helper as the rows come (scan-stream.ts, a MessageChannel between
+ * the two threads), so both see the same rows and the helper starts as soon as they arrive.
+ * The helper exists only while a scan runs, so its memory goes back after. If either thread
+ * fails (or dies), the stream stops the other, the scan fails with the reason, the
+ * preparation is dropped and the job retries.
  */
-export function threadEngine(data: EngineThreadData, log: Logger): Engine {
+export function threadEngine(
+  data: EngineThreadData,
+  log: Logger,
+  /** onHelper: each scan's helper thread as it starts (tests kill it to see the scan fail) */
+  opts: { onHelper?: (w: Worker) => void } = {},
+): Engine {
   const main = new EngineThread(data, log);
   let scans = 0;
 
@@ -150,23 +163,40 @@ export function threadEngine(data: EngineThreadData, log: Logger): Engine {
     ...forward,
     mode: 'thread',
     async scan(task) {
-      const helper = new EngineThread(data, log);
+      const helper = new EngineThread(data, log, opts.onHelper);
       const id = ++scans;
       const split = scanKindSplit(task.params);
+      const { port1, port2 } = new MessageChannel();
       try {
-        const [built] = await Promise.all([
-          helper.call<EngineOps['scanEdges'][1]>('scanEdges', {
-            window: task.window,
-            params: task.params,
-            longHorizon: task.longHorizon ?? null,
-            kinds: split.edges,
-          }),
-          main.call('scanPrepare', { ...task, id, kinds: split.prepare }),
+        const [built, prepared] = await Promise.allSettled([
+          helper.call<EngineOps['scanEdges'][1]>(
+            'scanEdges',
+            {
+              window: task.window,
+              params: task.params,
+              longHorizon: task.longHorizon ?? null,
+              kinds: split.edges,
+              stream: port2,
+            },
+            [port2],
+          ),
+          main.call('scanPrepare', { ...task, id, kinds: split.prepare, stream: port1 }, [port1]),
         ]);
+        // the helper's failure is the cause when both failed (the main thread's read stops
+        // when the helper's end of the stream closes)
+        if (built.status === 'rejected') throw built.reason;
+        if (prepared.status === 'rejected') throw prepared.reason;
         // the helper's posts and edge state go back before the finish, not after it
         await helper.close();
-        const res = await main.call<ScanTaskResult>('scanFinish', { id, edges: built.edges });
-        for (const [k, v] of Object.entries(built.ms)) res.ms[`edges.${k}`] = v;
+        const res = await main.call<ScanTaskResult>('scanFinish', {
+          id,
+          edges: built.value.edges,
+        });
+        if (res.posts !== built.value.posts)
+          throw new EngineThreadError(
+            `the scan's threads saw different posts (${res.posts} prepared, ${built.value.posts} streamed)`,
+          );
+        for (const [k, v] of Object.entries(built.value.ms)) res.ms[`edges.${k}`] = v;
         return res;
       } catch (err) {
         await main.call('scanDrop', { id }).catch(() => {});

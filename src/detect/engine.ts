@@ -21,6 +21,7 @@ import { EngineStateError, strip } from './engine-result.ts';
 import type { EngineResult } from './engine-result.ts';
 import { scanOps } from './scan-engine.ts';
 import type {
+  ScanEdgesResult,
   ScanEdgesTask,
   ScanFinishTask,
   ScanPrepareTask,
@@ -31,6 +32,7 @@ import type {
 export { EngineStateError } from './engine-result.ts';
 export type { EngineResult } from './engine-result.ts';
 export type {
+  ScanEdgesResult,
   ScanEdgesTask,
   ScanFinishTask,
   ScanPrepareTask,
@@ -111,7 +113,7 @@ export interface EngineOps {
   storeWindow: [StoreTask, number];
   cluster: [ClusterTask, ClusterTaskResult];
   scan: [ScanTask, ScanTaskResult];
-  scanEdges: [ScanEdgesTask, { edges: Edge[]; ms: Record<string, number> }];
+  scanEdges: [ScanEdgesTask, ScanEdgesResult];
   scanPrepare: [ScanPrepareTask, void];
   scanFinish: [ScanFinishTask, ScanTaskResult];
   /** forget a preparation whose scan failed */

@@ -107,7 +107,11 @@ const POST_NAMES = [
 export async function loadPosts(
   db: LoadDb,
   w: TimeWindow,
-  opts: { accounts?: readonly string[] } = {},
+  opts: {
+    accounts?: readonly string[];
+    /** each post as it is read, before the sort (a scan streams them to its other thread); a throw stops the read */
+    each?: (p: CorePost) => void;
+  } = {},
 ): Promise<CorePost[]> {
   let only = sql``;
   if (opts.accounts) {
@@ -115,7 +119,21 @@ export async function loadPosts(
     only = sql`and (platform, account_id) in (select * from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.id)}::text[]))`;
   }
   const out: CorePost[] = [];
-  await eachRow(db, POST_COLUMNS, POST_NAMES, w, only, (row) => out.push(rowPost(row as PostRow)));
+  const each = opts.each;
+  await eachRow(
+    db,
+    POST_COLUMNS,
+    POST_NAMES,
+    w,
+    only,
+    each
+      ? (row) => {
+          const p = rowPost(row as PostRow);
+          out.push(p);
+          each(p);
+        }
+      : (row) => out.push(rowPost(row as PostRow)),
+  );
   return out.sort(canonicalOrder);
 }
 
@@ -152,6 +170,34 @@ export async function loadTextPosts(db: LoadDb, w: TimeWindow): Promise<CorePost
     ),
   );
   return out.sort(canonicalOrder);
+}
+
+/**
+ * The post loadTextPosts builds, from what it reads of a post already keyed (a post a scan's
+ * loading thread streamed, scan-stream.ts): corePost's fields in corePost's order, the
+ * unread lists empty (shared, frozen), no language, no objects.
+ */
+export function textPost(
+  key: string,
+  account: string,
+  t: number,
+  text: string,
+  repostOf: string | null,
+  replyTo: string | null,
+): CorePost {
+  return {
+    key,
+    account,
+    t,
+    text,
+    lang: null,
+    urls: NONE,
+    hashtags: NONE,
+    mentions: NONE,
+    repost_of: repostOf,
+    reply_to: replyTo,
+    media_hashes: NONE,
+  };
 }
 
 /** Account keys as a relation (platform, account_id), so the primary keys are used. */

@@ -18,7 +18,10 @@ import type { CoActionKind } from '../core/edges/index.ts';
 import { dayOf, memoryRows, mergeMemory } from '../core/memory/index.ts';
 import type { MemoryParams } from '../core/memory/index.ts';
 import { pairMemoryRepository } from '../db/pair-memory-repository.ts';
+import type { MessagePort } from 'node:worker_threads';
 import type { TimeWindow } from '../core/alerts/windows.ts';
+import type { CorePost } from '../core/types.ts';
+import { receiveTextPosts, TextPostSender } from './scan-stream.ts';
 import { loadAccounts, loadPosts, loadSightings, loadTextPosts } from './load.ts';
 import type { LoadDb } from './load.ts';
 import { Phases } from './phases.ts';
@@ -62,6 +65,18 @@ export interface ScanEdgesTask {
   longHorizon?: MemoryParams | null;
   /** the kinds to build (scanKindSplit's `edges`); all of params.edges.kinds when absent */
   kinds?: CoActionKind[];
+  /**
+   * the posts as the preparing side reads them (scan-stream.ts; only the light kinds' fields,
+   * so `kinds` must be light ones): no read of its own. Absent: the window is loaded here.
+   */
+  stream?: MessagePort;
+}
+
+export interface ScanEdgesResult {
+  edges: Edge[];
+  /** the posts the edges were built over */
+  posts: number;
+  ms: Record<string, number>;
 }
 
 /** …the posts' preparation on the other, kept under `id` until the edges come (scanFinish). */
@@ -69,6 +84,8 @@ export interface ScanPrepareTask extends ScanTask {
   id: number;
   /** the kinds this side builds itself (scanKindSplit's `prepare`); none when absent */
   kinds?: CoActionKind[];
+  /** where to stream the posts as they are read, for the edges side (ScanEdgesTask.stream) */
+  stream?: MessagePort;
 }
 
 /**
@@ -133,7 +150,7 @@ function edgesForMemory(params: AnalyzeParams): AnalyzeParams {
 /** The engine's scan operations (each one task and its result; see EngineOps in engine.ts). */
 export interface ScanOps {
   scan(task: ScanTask): Promise<ScanTaskResult>;
-  scanEdges(task: ScanEdgesTask): Promise<{ edges: Edge[]; ms: Record<string, number> }>;
+  scanEdges(task: ScanEdgesTask): Promise<ScanEdgesResult>;
   scanPrepare(task: ScanPrepareTask): Promise<void>;
   scanFinish(task: ScanFinishTask): Promise<ScanTaskResult>;
   /** forget a preparation whose scan failed */
@@ -201,13 +218,28 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
     return [...edges, ...sync];
   }
 
+  /** The window's posts, each also sent down `stream` as it is read (the edges side's, ended or failed here). */
+  async function streamedLoad(window: TimeWindow, stream?: MessagePort): Promise<CorePost[]> {
+    if (!stream) return loadPosts(db, window);
+    const sender = new TextPostSender(stream);
+    try {
+      const posts = await loadPosts(db, window, { each: (p) => sender.push(p) });
+      sender.end();
+      return posts;
+    } catch (err) {
+      sender.fail(err);
+      throw err;
+    }
+  }
+
   async function scanInput(
     window: TimeWindow,
     sightings: boolean,
     watchlist: string[],
     ph: Phases,
+    stream?: MessagePort,
   ): Promise<{ input: AnalyzeInput; accounts: number }> {
-    const posts = await ph.time('loadPosts', () => loadPosts(db, window));
+    const posts = await ph.time('loadPosts', () => streamedLoad(window, stream));
     const keys = [...new Set(posts.map((p) => p.account))];
     const accounts = await ph.time('loadAccounts', () => loadAccounts(db.kysely, keys));
     const seen = sightings
@@ -243,24 +275,32 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
       return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
     },
 
-    async scanEdges({ window, params, longHorizon, kinds }) {
+    async scanEdges({ window, params, longHorizon, kinds, stream }) {
       const ph = new Phases();
-      // text kinds and co_repost read only the texts and the repost and reply targets: load just those
-      const posts = await ph.time('loadPosts', () =>
-        kinds?.every((k) => LIGHT_KINDS.has(k)) ? loadTextPosts(db, window) : loadPosts(db, window),
+      const light = kinds?.every((k) => LIGHT_KINDS.has(k)) ?? false;
+      if (stream && !light) {
+        stream.close();
+        throw new Error(
+          `a scan's streamed posts carry only what ${[...LIGHT_KINDS].join(', ')} read: not ${kinds?.join(', ') ?? 'every kind'}`,
+        );
+      }
+      // text kinds and co_repost read only the texts and the repost and reply targets: load
+      // (or receive, as the other side reads them) just those
+      const posts = await ph.time(stream ? 'receivePosts' : 'loadPosts', () =>
+        stream ? receiveTextPosts(stream) : light ? loadTextPosts(db, window) : loadPosts(db, window),
       );
       const p = longHorizon ? edgesForMemory(params) : params;
       const edges = await ph.time('edges', () =>
         analysisEdges(posts, kinds ? { ...p, edges: { ...p.edges, kinds } } : p),
       );
-      return { edges, ms: ph.ms };
+      return { edges, posts: posts.length, ms: ph.ms };
     },
 
-    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon, kinds }) {
+    async scanPrepare({ id, window, params, sightings, watchlist, longHorizon, kinds, stream }) {
       // one scan at a time: a preparation left behind by a failed scan is dropped, not kept
       prepared.clear();
       const ph = new Phases();
-      const { input, accounts } = await scanInput(window, sightings, watchlist, ph);
+      const { input, accounts } = await scanInput(window, sightings, watchlist, ph, stream);
       const prep = await ph.time('prepare', () => prepareAnalysis(input, params));
       const ahead = await ph.time('clusterInputs', () => prepareClusterInputs(prep, params));
       const edges = await ph.time('edgesHere', () =>
