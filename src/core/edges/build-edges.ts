@@ -45,6 +45,15 @@ export function buildEdges(posts: readonly CorePost[], opts: EdgeOptions, texts?
   }
   const prep = preparePosts(posts, texts);
   const out: Edge[] = [];
-  for (const kind of ro.kinds) for (const e of buildKindEdges(prep, kind, ro)) out.push(e);
+  // what the text kinds derived per post (normalised texts, word counts, shingles: the
+  // posts' cache) goes once the last of them is built, before any kind after it
+  let lastTextual = -1;
+  ro.kinds.forEach((k, i) => {
+    if (KINDS.find((d) => d.id === k)?.textual) lastTextual = i;
+  });
+  ro.kinds.forEach((kind, i) => {
+    for (const e of buildKindEdges(prep, kind, ro)) out.push(e);
+    if (i === lastTextual) prep.cache.clear();
+  });
   return out;
 }

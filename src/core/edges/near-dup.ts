@@ -43,8 +43,9 @@ export function nearDupFamilies(prep: PreparedPosts, sets: ShingleSets, params: 
   const { numPerm, bands, seed } = params.minhash;
   const rows = numPerm / bands;
   const perms = makePermutations(numPerm, seed);
-  // band keys by item (i·bands + band): the signature itself is read through them only; a text's
-  // keys are kept in the caller's memo, when it keeps one
+  // band keys by band (band·n + item), so one band's keys are one run of the array: the
+  // signature itself is read through them only; a text's keys are kept in the caller's memo,
+  // when it keeps one
   const bandKeys = new Uint32Array(n * bands);
   const sig = new Uint32Array(numPerm);
   const facts = sets.facts;
@@ -52,13 +53,15 @@ export function nearDupFamilies(prep: PreparedPosts, sets: ShingleSets, params: 
   for (let i = 0; i < n; i++) {
     const f = facts?.[i];
     if (f && f.bands !== null && f.bandsOf === of) {
-      bandKeys.set(f.bands, i * bands);
+      for (let band = 0; band < bands; band++) bandKeys[band * n + i] = f.bands[band];
       continue;
     }
     minhashInto(sets.vals, sets.start[i], sets.start[i + 1], perms, sig, 0);
-    for (let band = 0; band < bands; band++) bandKeys[i * bands + band] = bandKey(sig, 0, band, rows);
+    for (let band = 0; band < bands; band++) bandKeys[band * n + i] = bandKey(sig, 0, band, rows);
     if (f) {
-      f.bands = bandKeys.slice(i * bands, (i + 1) * bands);
+      const keys = new Uint32Array(bands);
+      for (let band = 0; band < bands; band++) keys[band] = bandKeys[band * n + i];
+      f.bands = keys;
       f.bandsOf = of;
     }
   }
@@ -76,14 +79,32 @@ export function nearDupFamilies(prep: PreparedPosts, sets: ShingleSets, params: 
   const W = params.window;
   const K = params.maxPartners;
   const thr = params.threshold;
-  const keys = new Uint32Array(n);
   const { start, vals, ranks } = sets;
+  // Most band keys are held by one item: an item whose key's slot in a small count table no
+  // other item hits has no equal key, so it forms a run of one and proposes nothing. Only the
+  // items of shared slots (every item of a shared key among them, in item order) are sorted.
+  const slotBits = Math.min(22, Math.max(8, 32 - Math.clz32(n) + 2));
+  const slotShift = 32 - slotBits;
+  const hits = new Uint8Array(1 << slotBits);
+  let shared = new Int32Array(0);
   for (let band = 0; band < bands; band++) {
-    for (let i = 0; i < n; i++) keys[i] = bandKeys[i * bands + band];
-    const order = radixOrder(keys);
+    const keys = bandKeys.subarray(band * n, (band + 1) * n);
+    hits.fill(0);
+    for (let i = 0; i < n; i++) {
+      const slot = Math.imul(keys[i], 0x9e3779b1) >>> slotShift;
+      if (hits[slot] < 2) hits[slot]++;
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (hits[Math.imul(keys[i], 0x9e3779b1) >>> slotShift] > 1) m++;
+    if (shared.length < m) shared = new Int32Array(m);
+    m = 0;
+    for (let i = 0; i < n; i++) if (hits[Math.imul(keys[i], 0x9e3779b1) >>> slotShift] > 1) shared[m++] = i;
+    if (m < 2) continue;
+    // stable: items of one key stay in item (time) order
+    const order = radixOrder(keys, shared.subarray(0, m));
     let runStart = 0;
-    for (let k = 1; k <= n; k++) {
-      if (k < n && keys[order[k]] === keys[order[runStart]]) continue;
+    for (let k = 1; k <= m; k++) {
+      if (k < m && keys[order[k]] === keys[order[runStart]]) continue;
       // run [runStart, k) shares a band key, items in time order
       for (let x = runStart + 1; x < k; x++) {
         const i = order[x];

@@ -1,7 +1,7 @@
 import type { CorePost } from '../types.ts';
 import { cntTokenHashesInto, newTokenHashes } from '../text/cnt-text.ts';
-import { normaliseText, wordTokens } from '../text/normalise.ts';
-import { shingleSet } from '../text/shingles.ts';
+import { normaliseText } from '../text/normalise.ts';
+import { newWordHashes, shinglesOfHashes, wordCount as countWords, wordHashesInto } from '../text/words.ts';
 import type { ResolvedKindOptions } from './options.ts';
 import type { ShingleSets } from './near-dup.ts';
 import type { PreparedPosts } from './prepare.ts';
@@ -92,6 +92,23 @@ export function withPartnerByRank(n: number, t: Float64Array, acc: Int32Array, a
 }
 
 /**
+ * Per rank, each post's normalised text and word count once derived, whatever window asked:
+ * co_text asks for the posts with a partner within its reach (under significance, the whole
+ * span), co_similar and co_reply within Δ, and each text is normalised and counted once.
+ */
+interface RankTexts {
+  /** normaliseText(text) by rank, where `done` */
+  norm: string[];
+  done: Uint8Array;
+  /** wordTokens(norm).length by rank, −1 until counted */
+  words: Int32Array;
+}
+
+function rankTexts(prep: PreparedPosts): RankTexts {
+  return cached(prep, 'texts', () => ({ norm: new Array<string>(prep.n).fill(''), done: new Uint8Array(prep.n), words: new Int32Array(prep.n).fill(-1) }));
+}
+
+/**
  * Normalised text by rank, shared by co_text, co_similar and co_reply: '' for reposts and for
  * originals with no other account's original within ±window (see originalsWithPartner).
  */
@@ -100,9 +117,25 @@ export function normalisedTexts(prep: PreparedPosts, window: number): string[] {
     const partner = originalsWithPartner(prep, window);
     const out = new Array<string>(prep.n).fill('');
     const memo = prep.texts;
-    forEachPost(prep, (p, r) => {
-      if (partner[r]) out[r] = memo ? textFacts(memo, p.text).norm : normaliseText(p.text);
-    });
+    const { posts, rankOf } = prep;
+    if (memo) {
+      for (let i = 0; i < posts.length; i++) {
+        const r = rankOf[i];
+        if (r >= 0 && partner[r]) out[r] = textFacts(memo, posts[i].text).norm;
+      }
+      return out;
+    }
+    const store = rankTexts(prep);
+    const { norm, done } = store;
+    for (let i = 0; i < posts.length; i++) {
+      const r = rankOf[i];
+      if (r < 0 || !partner[r]) continue;
+      if (!done[r]) {
+        norm[r] = normaliseText(posts[i].text);
+        done[r] = 1;
+      }
+      out[r] = norm[r];
+    }
     return out;
   });
 }
@@ -112,7 +145,7 @@ export function textFacts(memo: TextMemo, text: string): TextFacts {
   let f = memo.get(text);
   if (f === undefined) {
     const norm = normaliseText(text);
-    f = { norm, words: wordTokens(norm).length, shingles: null, shingleK: 0, bands: null, bandsOf: '' };
+    f = { norm, words: countWords(norm), shingles: null, shingleK: 0, bands: null, bandsOf: '' };
     memo.set(text, f);
   }
   return f;
@@ -122,7 +155,11 @@ export function textFacts(memo: TextMemo, text: string): TextFacts {
 export function wordCount(prep: PreparedPosts, norm: readonly string[], p: CorePost, rank: number): number {
   const text = norm[rank];
   if (text.length === 0) return 0;
-  return prep.texts ? textFacts(prep.texts, p.text).words : wordTokens(text).length;
+  if (prep.texts) return textFacts(prep.texts, p.text).words;
+  const words = rankTexts(prep).words;
+  let w = words[rank];
+  if (w < 0) words[rank] = w = countWords(text);
+  return w;
 }
 
 export function postUrls(p: CorePost): readonly string[] {
@@ -148,35 +185,40 @@ export function hashtagSequence(p: CorePost): string[] {
 
 /**
  * Hashed word-shingle sets by rank for default co_similar / co_reply: original posts whose
- * normalised text has at least `minTokens` words. `onlyReplies` keeps replies only.
+ * normalised text has at least `minTokens` words. `onlyReplies` keeps replies only. Kept in the
+ * posts' cache for the kinds that ask again; `shingleSetsOnce` builds them for one use.
  */
 export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyReplies: boolean): ShingleSets & { itemOfRank: Int32Array } {
   const key = `sh:${ko.window}:${ko.shingleSize}:${ko.minTokens}:${onlyReplies ? 'r' : 'a'}`;
-  return cached(prep, key, () => {
-    const norm = normalisedTexts(prep, ko.window);
+  return cached(prep, key, () => shingleSetsOnce(prep, ko, onlyReplies));
+}
+
+export function shingleSetsOnce(prep: PreparedPosts, ko: ResolvedKindOptions, onlyReplies: boolean): ShingleSets & { itemOfRank: Int32Array } {
+  const norm = normalisedTexts(prep, ko.window);
+  const { posts, rankOf } = prep;
+  const memo = prep.texts;
+  if (memo) {
     const byRank = new Array<Uint32Array | undefined>(prep.n);
-    const memo = prep.texts;
-    const factsByRank = memo ? new Array<TextFacts | undefined>(prep.n) : null;
-    forEachPost(prep, (p, r) => {
-      if (norm[r].length === 0) return;
-      if (onlyReplies && (p.reply_to === null || p.reply_to === undefined || p.reply_to === '')) return;
-      if (memo) {
-        // norm[r] is f.norm: both are normaliseText(p.text)
-        const f = textFacts(memo, p.text);
-        if (f.words < ko.minTokens || f.words === 0) return;
-        if (f.shingles === null || f.shingleK !== ko.shingleSize) {
-          f.shingles = shingleSet(wordTokens(f.norm), ko.shingleSize);
-          f.shingleK = ko.shingleSize;
-          f.bands = null;
-        }
-        byRank[r] = f.shingles;
-        factsByRank![r] = f;
-        return;
+    const factsByRank = new Array<TextFacts | undefined>(prep.n);
+    const w = newWordHashes();
+    for (let i = 0; i < posts.length; i++) {
+      const r = rankOf[i];
+      if (r < 0 || norm[r].length === 0) continue;
+      const p = posts[i];
+      if (onlyReplies && (p.reply_to === null || p.reply_to === undefined || p.reply_to === '')) continue;
+      // norm[r] is f.norm: both are normaliseText(p.text)
+      const f = textFacts(memo, p.text);
+      if (f.words < ko.minTokens || f.words === 0) continue;
+      if (f.shingles === null || f.shingleK !== ko.shingleSize) {
+        wordHashesInto(f.norm, w);
+        const sh = new Uint32Array(w.n);
+        f.shingles = sh.slice(0, shinglesOfHashes(w, ko.shingleSize, sh));
+        f.shingleK = ko.shingleSize;
+        f.bands = null;
       }
-      const words = wordTokens(norm[r]);
-      if (words.length < ko.minTokens || words.length === 0) return;
-      byRank[r] = shingleSet(words, ko.shingleSize);
-    });
+      byRank[r] = f.shingles;
+      factsByRank[r] = f;
+    }
     const ranks: number[] = [];
     const facts: TextFacts[] = [];
     const itemOfRank = new Int32Array(prep.n).fill(-1);
@@ -186,7 +228,7 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
       if (!sh) continue;
       itemOfRank[r] = ranks.length;
       ranks.push(r);
-      if (factsByRank) facts.push(factsByRank[r]!);
+      facts.push(factsByRank[r]!);
       total += sh.length;
     }
     const start = new Int32Array(ranks.length + 1);
@@ -196,8 +238,56 @@ export function shingleSets(prep: PreparedPosts, ko: ResolvedKindOptions, onlyRe
       vals.set(sh, start[i]);
       start[i + 1] = start[i] + sh.length;
     }
-    return { ranks: Int32Array.from(ranks), start, vals, itemOfRank, ...(factsByRank ? { facts } : {}) };
-  });
+    return { ranks: Int32Array.from(ranks), start, vals, itemOfRank, facts };
+  }
+  // no memo: each post's set goes straight into one pool (input order), located by rank, then
+  // the pool is laid out in rank order; no array per post
+  const words = rankTexts(prep).words;
+  const w = newWordHashes();
+  let scratch = new Uint32Array(256);
+  const setStart = new Int32Array(prep.n).fill(-1);
+  const setLen = new Int32Array(prep.n);
+  let pool = new Uint32Array(1 << 16);
+  let used = 0;
+  let items = 0;
+  for (let i = 0; i < posts.length; i++) {
+    const r = rankOf[i];
+    if (r < 0) continue;
+    const text = norm[r];
+    if (text.length === 0) continue;
+    if (onlyReplies) {
+      const to = posts[i].reply_to;
+      if (to === null || to === undefined || to === '') continue;
+    }
+    const m = wordHashesInto(text, w);
+    words[r] = m;
+    if (m < ko.minTokens || m === 0) continue;
+    if (scratch.length < m) scratch = new Uint32Array(m * 2);
+    const len = shinglesOfHashes(w, ko.shingleSize, scratch);
+    if (used + len > pool.length) {
+      const next = new Uint32Array(Math.max(pool.length * 2, used + len));
+      next.set(pool.subarray(0, used));
+      pool = next;
+    }
+    pool.set(scratch.subarray(0, len), used);
+    setStart[r] = used;
+    setLen[r] = len;
+    used += len;
+    items++;
+  }
+  const ranks = new Int32Array(items);
+  const start = new Int32Array(items + 1);
+  const vals = new Uint32Array(used);
+  const itemOfRank = new Int32Array(prep.n).fill(-1);
+  for (let r = 0, k = 0; r < prep.n; r++) {
+    if (setStart[r] < 0) continue;
+    ranks[k] = r;
+    itemOfRank[r] = k;
+    vals.set(pool.subarray(setStart[r], setStart[r] + setLen[r]), start[k]);
+    start[k + 1] = start[k] + setLen[r];
+    k++;
+  }
+  return { ranks, start, vals, itemOfRank };
 }
 
 /** Interns 64-bit token hashes (two 32-bit halves) to dense ids (also the columnar CNT path's). */

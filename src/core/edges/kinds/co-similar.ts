@@ -4,7 +4,8 @@ import { GroupBuilder } from '../groups.ts';
 import { materialiseEdges } from '../materialise.ts';
 import { nearDupFamilies } from '../near-dup.ts';
 import { coActionParams } from '../object-edges.ts';
-import { cntTokenSets, labelOf, shingleSets } from '../objects.ts';
+import { cntTokenSets, labelOf, shingleSetsOnce } from '../objects.ts';
+import type { ResolvedOptions } from '../options.ts';
 import { EvidenceLog, PairTable } from '../pair-table.ts';
 import type { PreparedPosts } from '../prepare.ts';
 import { similarJoin } from '../similar-join.ts';
@@ -13,6 +14,17 @@ import type { CoActionKindDefinition } from './types.ts';
 function postText(prep: PreparedPosts, rank: number): string {
   const text = prep.posts[prep.order[rank]].text;
   return typeof text === 'string' ? text : '';
+}
+
+/**
+ * Near-same families of the posts' shingle sets (near-dup.ts), by item, and the items' ranks:
+ * the sets (the largest per-post structure) are built for this one use and dropped here.
+ */
+function families(prep: PreparedPosts, ro: ResolvedOptions): { ranks: Int32Array; family: Int32Array } {
+  const ko = ro.kind('co_similar');
+  const sets = shingleSetsOnce(prep, ko, false);
+  const family = nearDupFamilies(prep, sets, { window: ko.window, threshold: ko.threshold, maxPartners: ro.maxPartners, minhash: ro.minhash });
+  return { ranks: sets.ranks, family };
 }
 
 /**
@@ -48,12 +60,11 @@ export const coSimilar: CoActionKindDefinition<'co_similar'> = {
       side.forEachDistinct((r, b, rb, o) => creditDirected(table, evidence, cap, acc[r], r, b, rb, o));
       return materialiseEdges(prep, table, evidence, { kind, minWeight: ko.minWeight, compat: true, label: (_o, ra) => labelOf(postText(prep, ra)) });
     }
-    const sets = shingleSets(prep, ko, false);
-    const family = nearDupFamilies(prep, sets, { window: ko.window, threshold: ko.threshold, maxPartners: ro.maxPartners, minhash: ro.minhash });
+    const { ranks, family } = families(prep, ro);
     const gb = new GroupBuilder(prep.n);
-    for (let i = 0; i < family.length; i++) if (family[i] >= 0) gb.addId(sets.ranks[i], family[i]);
+    for (let i = 0; i < family.length; i++) if (family[i] >= 0) gb.addId(ranks[i], family[i]);
     const groups = gb.build(family.length);
     const { table, evidence } = accumulateCoActions(prep, groups, coActionParams(ro, ko.window));
-    return materialiseEdges(prep, table, evidence, { kind, minWeight: ko.minWeight, compat: false, label: (obj) => labelOf(postText(prep, sets.ranks[obj])) });
+    return materialiseEdges(prep, table, evidence, { kind, minWeight: ko.minWeight, compat: false, label: (obj) => labelOf(postText(prep, ranks[obj])) });
   },
 };
