@@ -23,6 +23,8 @@ const RT_PREFIX_RE = /^\s*rt\s+@[\p{L}\p{N}_]+:?\s*/u;
 const URL_RE = /(?:https?:\/\/|www\.)\S+/gu;
 const MENTION_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu;
 const WS_RE = /\s+/gu;
+/** whitespace that collapsing would change: a white space other than ' ', or two in a row */
+const ODD_WS_RE = /[^\S ]|\s\s/u;
 const ENTITY_RE = /&(amp|lt|gt|quot|#39);/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
@@ -33,7 +35,10 @@ export function normaliseText(text: string): string {
   s = s.replace(RT_PREFIX_RE, '');
   if (s.includes('http') || s.includes('www.')) s = s.replace(URL_RE, ' ');
   if (s.includes('@')) s = s.replace(MENTION_RE, '$1 ');
-  return s.replace(WS_RE, ' ').trim();
+  // most texts' whitespace is single spaces already: then the collapse would change nothing
+  // (and costs a replacement per word)
+  if (ODD_WS_RE.test(s)) s = s.replace(WS_RE, ' ');
+  return s.trim();
 }
 
 const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:['’_-][\p{L}\p{N}\p{M}]+)*/gu;

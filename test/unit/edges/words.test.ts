@@ -3,6 +3,7 @@ import { fnv1a32 } from '../../../src/core/text/hash.ts';
 import { makePermutations, minhashInto } from '../../../src/core/text/minhash.ts';
 import { normaliseText, wordTokens } from '../../../src/core/text/normalise.ts';
 import { shingleSet } from '../../../src/core/text/shingles.ts';
+import { stripNoiseSuffix } from '../../../src/core/text/suffix.ts';
 import { fmix32 } from '../../../src/core/text/hash.ts';
 import { newWordHashes, shinglesOfHashes, wordCount, wordHashesInto } from '../../../src/core/text/words.ts';
 
@@ -136,5 +137,34 @@ describe('minhashInto (four permutations a pass) against one permutation at a ti
     const out = new Uint32Array(8);
     minhashInto(new Uint32Array(0), 0, 0, makePermutations(8, 1), out, 0);
     expect([...out]).toEqual(Array(8).fill(0xffffffff));
+  });
+});
+
+describe('normaliseText skips the whitespace collapse only where it changes nothing', () => {
+  // normalise.ts's rules as they were, collapsing white space always
+  const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+  function reference(text: string): string {
+    let s = stripNoiseSuffix(text).normalize('NFKC').toLowerCase();
+    s = s.replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
+    if (s.includes('&')) s = s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ENTITIES[e] ?? '');
+    s = s.replace(/^\s*rt\s+@[\p{L}\p{N}_]+:?\s*/u, '');
+    if (s.includes('http') || s.includes('www.')) s = s.replace(/(?:https?:\/\/|www\.)\S+/gu, ' ');
+    if (s.includes('@')) s = s.replace(/(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu, '$1 ');
+    return s.replace(/\s+/gu, ' ').trim();
+  }
+  const SPACES = [' ', ' ', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', ' \u00a0 ', '\u2028', '\u000b', '\u000c'];
+  const OTHER = ['RT @x: ', 'rt @a_b ', '@who', 'http://t.co/x', ' https://e.x/y WIRD', 'www.a.b', '&amp;', '&lt;3'];
+
+  it('gives the text the full collapse gives, on texts of every kind of white space', () => {
+    const next = rng(17);
+    const pick = (l: readonly string[]) => l[Math.floor(next() * l.length)]!;
+    for (let i = 0; i < 20_000; i++) {
+      let t = '';
+      const n = Math.floor(next() * 14);
+      for (let k = 0; k < n; k++) t += pick(next() < 0.45 ? PIECES : next() < 0.8 ? SPACES : OTHER);
+      expect(normaliseText(t), JSON.stringify(t)).toBe(reference(t));
+    }
+    expect(normaliseText(' a  b\tc\u00a0d \n e ')).toBe('a b c d e');
+    expect(normaliseText('a b c')).toBe('a b c');
   });
 });
