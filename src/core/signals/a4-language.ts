@@ -40,18 +40,33 @@ export function scanScripts(text: string): TextScripts {
   const sample = (ch: string) => {
     if (r.samples.length < 6 && !r.samples.includes(ch)) r.samples.push(ch);
   };
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
+  // Code units, not per-character strings: a code point's string is only built when sampled
+  // or tested against \p{…}. A lone surrogate is its own code point, as `for…of` yields it.
+  const n = s.length;
+  let latin = 0;
+  let letters = 0;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
     if (c < 0x80) {
       if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-        r.latin++;
-        r.letters++;
+        latin++;
+        letters++;
       }
       continue;
     }
+    let w = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        w = 2;
+      }
+    }
+    const start = i;
+    i += w - 1;
     if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) {
       r.fullwidth++;
-      sample(ch);
+      sample(s.slice(start, start + w));
       continue;
     }
     if (
@@ -61,40 +76,61 @@ export function scanScripts(text: string): TextScripts {
       (c >= 0xf900 && c <= 0xfaff)
     ) {
       r.han++;
-      r.letters++;
-      sample(ch);
+      letters++;
+      sample(s.slice(start, start + w));
     } else if (c >= 0x3040 && c <= 0x30ff) {
       r.kana++;
-      r.letters++;
-      sample(ch);
+      letters++;
+      sample(s.slice(start, start + w));
     } else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) {
       r.hangul++;
-      r.letters++;
-      sample(ch);
+      letters++;
+      sample(s.slice(start, start + w));
     } else if (c >= 0x0400 && c <= 0x04ff) {
       r.cyrillic++;
-      r.letters++;
+      letters++;
     } else if (c >= 0x0600 && c <= 0x06ff) {
       r.arabic++;
-      r.letters++;
-    } else if (/\p{L}/u.test(ch)) {
-      r.letters++;
-      if (/\p{Script=Latin}/u.test(ch)) r.latin++;
+      letters++;
+    } else {
+      const ch = s.slice(start, start + w);
+      if (LETTER.test(ch)) {
+        letters++;
+        if (LATIN.test(ch)) latin++;
+      }
     }
   }
+  r.latin = latin;
+  r.letters = letters;
   return r;
+}
+
+const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
+
+// langKey's label part depends on the label alone; labels are a handful of codes.
+const LABEL_MEMO_LIMIT = 10_000;
+const labelMemo = new Map<string, string>();
+
+function labelBase(l: string): string {
+  const hit = labelMemo.get(l);
+  if (hit !== undefined) return hit;
+  const base = l
+    .slice(0, 35)
+    .trim()
+    .toLowerCase()
+    .split(/[-_]/)[0]
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 12);
+  if (labelMemo.size >= LABEL_MEMO_LIMIT) labelMemo.clear();
+  labelMemo.set(l, base);
+  return base;
 }
 
 function langKey(lang: unknown, sc: TextScripts): string | null {
   const l = str(lang);
   if (l !== null) {
-    const base = l
-      .slice(0, 35)
-      .trim()
-      .toLowerCase()
-      .split(/[-_]/)[0]
-      .replace(/[^a-z0-9]/g, '')
-      .slice(0, 12);
+    const base = labelBase(l);
     if (!NO_LANG.has(base)) return base;
   }
   // No usable label: a non-Latin script that dominates the text still names a language family.

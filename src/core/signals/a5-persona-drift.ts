@@ -32,9 +32,24 @@ interface Snapshot {
   shown: Record<Field, string | null>;
 }
 
+// norm() is pure and profile fields repeat on every post of an account: a bounded memo per field.
+const NORM_MEMO_LIMIT = 100_000;
+const normMemo = new Map<Field, Map<string, string | null>>();
+
 function norm(field: Field, x: unknown): string | null {
   const s = str(x);
   if (s === null) return null;
+  let memo = normMemo.get(field);
+  if (!memo) normMemo.set(field, (memo = new Map()));
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit;
+  const v = normUncached(field, s);
+  if (memo.size >= NORM_MEMO_LIMIT) memo.clear();
+  memo.set(s, v);
+  return v;
+}
+
+function normUncached(field: Field, s: string): string | null {
   let v = s
     .slice(0, 2000)
     .normalize('NFKC')
