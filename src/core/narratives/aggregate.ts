@@ -10,10 +10,14 @@ const MEMO_LIMIT = 50_000;
  * Narratives across a set of posts (a cluster, an account, a window): for each narrative
  * matched at least once, the share of posts matching it, score statistics, the terms and
  * phrases most often behind the matches and the best-matching posts. Sorted by posts, most first.
+ *
+ * `known` holds matchNarratives(text, compiled) results the caller already has (e.g. its own
+ * memo): those texts are not matched again. It must hold only results of this `compiled`.
  */
 export function narrativesForPosts(
   posts: readonly { text: string | null; key?: string }[],
   compiled: CompiledNarratives,
+  known?: ReadonlyMap<string, NarrativeMatch[]>,
 ): NarrativeSummary[] {
   const memo = new Map<string, NarrativeMatch[]>();
   const acc = new Map<
@@ -33,7 +37,7 @@ export function narrativesForPosts(
     if (p === null || typeof p !== 'object') continue;
     total++;
     const text = typeof p.text === 'string' ? p.text : '';
-    let matches = memo.get(text);
+    let matches = known?.get(text) ?? memo.get(text);
     if (!matches) {
       matches = matchNarratives(text, compiled);
       if (memo.size < MEMO_LIMIT) memo.set(text, matches);
