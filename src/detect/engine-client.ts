@@ -45,6 +45,10 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 
 /** the engine thread's young generation (MB; three semi-spaces); COORDWATCH_ENGINE_YOUNG_MB overrides it (0: V8's default) */
 const YOUNG_GENERATION_MB = Number(process.env.COORDWATCH_ENGINE_YOUNG_MB ?? 192);
+/** the same for a scan's helper thread (COORDWATCH_ENGINE_HELPER_YOUNG_MB; the engine thread's by default) */
+const HELPER_YOUNG_GENERATION_MB = Number(
+  process.env.COORDWATCH_ENGINE_HELPER_YOUNG_MB ?? YOUNG_GENERATION_MB,
+);
 
 interface Pending {
   resolve(v: unknown): void;
@@ -61,6 +65,7 @@ class EngineThread {
     private data: EngineThreadData,
     private log: Logger,
     private onStart?: (w: Worker) => void,
+    private youngMb = YOUNG_GENERATION_MB,
   ) {}
 
   private fail(err: Error): void {
@@ -75,8 +80,7 @@ class EngineThread {
       // larger young generation lets them die in scavenges instead of being promoted and
       // marked (GC was a fifth of the engine thread's time with V8's default 16 MB semi-spaces; with
       // 64 MB ones a 150k-post window's engine work takes 25-35 % less CPU, same output)
-      resourceLimits:
-        YOUNG_GENERATION_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {},
+      resourceLimits: this.youngMb > 0 ? { maxYoungGenerationSizeMb: this.youngMb } : {},
       workerData: {
         ...this.data,
         tsx: import.meta.resolve('tsx/esm/api'),
@@ -163,7 +167,7 @@ export function threadEngine(
     ...forward,
     mode: 'thread',
     async scan(task) {
-      const helper = new EngineThread(data, log, opts.onHelper);
+      const helper = new EngineThread(data, log, opts.onHelper, HELPER_YOUNG_GENERATION_MB);
       const id = ++scans;
       const split = scanKindSplit(task.params);
       const { port1, port2 } = new MessageChannel();

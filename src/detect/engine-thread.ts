@@ -8,6 +8,7 @@ import type { CompiledNarratives } from '../core/narratives/index.ts';
 import { openPostgres } from '../db/connection.ts';
 import type { Db } from '../db/connection.ts';
 import { ENGINE_OPS, inlineEngine } from './engine.ts';
+import { streamedScanEdges } from './scan-engine.ts';
 import type { Engine } from './engine.ts';
 import type { EngineRequest, EngineResponse, EngineThreadData } from './engine-client.ts';
 
@@ -39,6 +40,8 @@ function open(): Promise<{ db: Db; engine: Engine }> {
 
 async function run(req: EngineRequest): Promise<unknown> {
   if (!(ENGINE_OPS as readonly string[]).includes(req.op)) throw new Error(`unknown engine operation "${String(req.op)}"`);
+  // a scan's helper gets its posts from the other thread's read: it needs no connection
+  if (req.op === 'scanEdges' && req.task.stream) return streamedScanEdges({ ...req.task, stream: req.task.stream });
   const { engine: e } = await open();
   return (e[req.op] as (task: unknown) => Promise<unknown>)(req.task);
 }

@@ -39,10 +39,18 @@ export type PostRow = [
   objects: string[],
 ];
 
+/** shared by every post without a list (rowPost, loadTextPosts), and frozen: a reader that wrote to one would throw */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
 export const POST_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms,
   text, lang, urls, hashtags, mentions, media_hashes, repost_of, reply_to, objects`;
 
-/** A row through the one row → CorePost rule (core/posts.ts), as files are read for `networks`. */
+/**
+ * A row through the one row → CorePost rule (core/posts.ts), as files are read for `networks`.
+ * Empty lists are one shared frozen array (most posts have no links, mentions or media: the
+ * driver's fresh [] for each was ~120 MB of a million-post window) and each language one
+ * string; the same values, so the same results (a reader that wrote to a list would throw).
+ */
 export function rowPost(r: PostRow): CorePost {
   return corePost({
     platform: r[0],
@@ -50,15 +58,24 @@ export function rowPost(r: PostRow): CorePost {
     account_id: r[2],
     ms: r[3],
     text: r[4],
-    lang: r[5],
-    urls: r[6],
-    hashtags: r[7],
-    mentions: r[8],
-    media_hashes: r[9],
+    lang: r[5] === null ? null : lang(r[5]),
+    urls: r[6].length ? r[6] : NONE,
+    hashtags: r[7].length ? r[7] : NONE,
+    mentions: r[8].length ? r[8] : NONE,
+    media_hashes: r[9].length ? r[9] : NONE,
     repost_of: r[10],
     reply_to: r[11],
     objects: r[12],
   });
+}
+
+/** languages seen, each held once (a few dozen codes; bounded all the same) */
+const LANGS = new Map<string, string>();
+function lang(code: string): string {
+  const had = LANGS.get(code);
+  if (had !== undefined) return had;
+  if (LANGS.size < 1000) LANGS.set(code, code);
+  return code;
 }
 
 /** `select … from posts` over a window, one array row at a time (a cursor on Postgres). */
@@ -139,8 +156,6 @@ export async function loadPosts(
 
 const TEXT_COLUMNS = sql`platform, post_id, account_id, (extract(epoch from date_trunc('milliseconds', posted_at)) * 1000)::float8 as ms, text, repost_of, reply_to`;
 const TEXT_NAMES = ['platform', 'post_id', 'account_id', 'ms', 'text', 'repost_of', 'reply_to'];
-/** shared by every post loadTextPosts makes, and frozen: a reader that wrote to one would throw */
-const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * The posts of a window with only what the text kinds (co-text, co-similar, co-reply) and the

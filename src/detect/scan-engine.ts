@@ -157,6 +157,35 @@ export interface ScanOps {
   scanDrop(task: { id: number }): Promise<void>;
 }
 
+/** A scan's edges side's edges of its posts: the kinds asked for, every pair kept for a deep scan's memory. */
+async function edgesOf(
+  posts: readonly CorePost[],
+  { params, longHorizon, kinds }: ScanEdgesTask,
+  ph: Phases,
+): Promise<Edge[]> {
+  const p = longHorizon ? edgesForMemory(params) : params;
+  return ph.time('edges', () =>
+    analysisEdges(posts, kinds ? { ...p, edges: { ...p.edges, kinds } } : p),
+  );
+}
+
+/**
+ * scanEdges over the posts the preparing side streams as it reads them (task.stream): no
+ * database of its own (the thread engine's helper opens none for it).
+ */
+export async function streamedScanEdges(task: ScanEdgesTask & { stream: MessagePort }): Promise<ScanEdgesResult> {
+  const { kinds, stream } = task;
+  if (!kinds?.every((k) => LIGHT_KINDS.has(k))) {
+    stream.close();
+    throw new Error(
+      `a scan's streamed posts carry only what ${[...LIGHT_KINDS].join(', ')} read: not ${kinds?.join(', ') ?? 'every kind'}`,
+    );
+  }
+  const ph = new Phases();
+  const posts = await ph.time('receivePosts', () => receiveTextPosts(stream));
+  return { edges: await edgesOf(posts, task, ph), posts: posts.length, ms: ph.ms };
+}
+
 /** The scan operations of an engine over the given database. */
 export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined): ScanOps {
   const prepared = new Map<
@@ -275,25 +304,15 @@ export function scanOps(db: LoadDb, narratives: CompiledNarratives | undefined):
       return { posts: input.posts.length, accounts, result: strip(res), ms: ph.ms };
     },
 
-    async scanEdges({ window, params, longHorizon, kinds, stream }) {
+    async scanEdges(task) {
+      if (task.stream) return streamedScanEdges({ ...task, stream: task.stream });
+      const { window, kinds } = task;
       const ph = new Phases();
-      const light = kinds?.every((k) => LIGHT_KINDS.has(k)) ?? false;
-      if (stream && !light) {
-        stream.close();
-        throw new Error(
-          `a scan's streamed posts carry only what ${[...LIGHT_KINDS].join(', ')} read: not ${kinds?.join(', ') ?? 'every kind'}`,
-        );
-      }
-      // text kinds and co_repost read only the texts and the repost and reply targets: load
-      // (or receive, as the other side reads them) just those
-      const posts = await ph.time(stream ? 'receivePosts' : 'loadPosts', () =>
-        stream ? receiveTextPosts(stream) : light ? loadTextPosts(db, window) : loadPosts(db, window),
+      // text kinds and co_repost read only the texts and the repost and reply targets: load just those
+      const posts = await ph.time('loadPosts', () =>
+        kinds?.every((k) => LIGHT_KINDS.has(k)) ? loadTextPosts(db, window) : loadPosts(db, window),
       );
-      const p = longHorizon ? edgesForMemory(params) : params;
-      const edges = await ph.time('edges', () =>
-        analysisEdges(posts, kinds ? { ...p, edges: { ...p.edges, kinds } } : p),
-      );
-      return { edges, posts: posts.length, ms: ph.ms };
+      return { edges: await edgesOf(posts, task, ph), posts: posts.length, ms: ph.ms };
     },
 
     async scanPrepare({ id, window, params, sightings, watchlist, longHorizon, kinds, stream }) {

@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTION } from '../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../config/narratives.ts';
@@ -20,8 +21,10 @@ import type { TestDatabase } from '../helpers/services.ts';
  * links and the other kinds' edges on the other) gives exactly what one thread analysing the
  * whole window at once gives: the same clusters, scores, explanations, account signals and
  * stats, for rolling and deep scans. Simulated organic posts with planted campaigns, real
- * Postgres. (The thread engine's own scan, which runs these operations on two threads, is
- * exercised by every scan of the integration tests, e.g. pair-memory and shadow.)
+ * Postgres; the window read once and streamed to the edges side, as the thread engine does,
+ * and read by each side (the rolling scan). (The thread engine's own scan, which runs these
+ * operations on two threads, is exercised by every scan of the integration tests, e.g.
+ * pair-memory and shadow, and by scan-stream.)
  */
 
 let tdb: TestDatabase;
@@ -83,19 +86,27 @@ async function oneThread(task: ScanTask) {
   return plain((await scanOps(db, narratives).scan(task)).result);
 }
 
-async function split(task: ScanTask) {
+/**
+ * The split as the thread engine runs it: by default the preparing side reads the window and
+ * streams it to the edges side (scan-stream.ts); `stream: false`, each side loads it itself.
+ */
+async function split(task: ScanTask, { stream = true } = {}) {
   const ops = scanOps(db, narratives);
   const kinds = scanKindSplit(task.params);
+  const ch = stream ? new MessageChannel() : null;
   const [built] = await Promise.all([
     ops.scanEdges({
       window: task.window,
       params: task.params,
       longHorizon: task.longHorizon ?? null,
       kinds: kinds.edges,
+      stream: ch?.port2,
     }),
-    ops.scanPrepare({ ...task, id: 1, kinds: kinds.prepare }),
+    ops.scanPrepare({ ...task, id: 1, kinds: kinds.prepare, stream: ch?.port1 }),
   ]);
-  return plain((await ops.scanFinish({ id: 1, edges: built.edges })).result);
+  const res = await ops.scanFinish({ id: 1, edges: built.edges });
+  expect(built.posts).toBe(res.posts);
+  return plain(res.result);
 }
 
 describe('a scan split over two threads', () => {
@@ -150,7 +161,8 @@ describe('a scan split over two threads', () => {
       ).length,
     ).toBeGreaterThan(0);
     expect(await split(task)).toEqual(ref);
-  }, 60_000);
+    expect(await split(task, { stream: false })).toEqual(ref);
+  }, 90_000);
 
   it('finds the deep scan of one thread (all accounts signals, sightings, synchrony)', async () => {
     const params: AnalyzeParams = deepParams(DEFAULT_DETECTION);
