@@ -383,7 +383,7 @@ function clusterNarratives(
   }
   return {
     share: posts.length ? hit / posts.length : 0,
-    summaries: narrativesForPosts(forSummary, compiled),
+    summaries: narrativesForPosts(forSummary, compiled, memo),
   };
 }
 

@@ -14,6 +14,12 @@ interface Hit {
   phrases: string[];
 }
 
+function hitOf(hits: Map<number, Hit>, n: number): Hit {
+  let h = hits.get(n);
+  if (!h) hits.set(n, (h = { terms: [], phrases: [] }));
+  return h;
+}
+
 /**
  * Narratives in one text. score = 1 − (1 − lex)(1 − 0.8 · sim), where lex comes from the
  * distinct lexicon terms (weight 1) and phrases (weight 2) found, and sim is the highest
@@ -24,14 +30,9 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
   const { seq, content, bag } = tokenize(text, compiled.stem_cache);
   if (seq.length === 0) return [];
   const hits = new Map<number, Hit>();
-  const hitOf = (n: number): Hit => {
-    let h = hits.get(n);
-    if (!h) hits.set(n, (h = { terms: [], phrases: [] }));
-    return h;
-  };
   for (const stem of bag) {
     const refs = compiled.terms.get(stem);
-    if (refs) for (const r of refs) hitOf(r.narrative).terms.push(r.label);
+    if (refs) for (const r of refs) hitOf(hits, r.narrative).terms.push(r.label);
   }
   // Phrase hits with their spans; a phrase inside a longer one found at the same place
   // ("body double" inside "hillary body double") is one piece of evidence, not two.
@@ -63,7 +64,7 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
       );
       if (!inside) labels.add(a.label);
     }
-    hitOf(n).phrases.push(...labels);
+    hitOf(hits, n).phrases.push(...labels);
   }
 
   // TF-IDF cosine to each example that shares a stem with the text.

@@ -23,6 +23,10 @@ export interface TextScripts {
   samples: string[];
 }
 
+function sample(r: TextScripts, ch: string): void {
+  if (r.samples.length < 6 && !r.samples.includes(ch)) r.samples.push(ch);
+}
+
 /** Count letters by script and CJK punctuation in a text. */
 export function scanScripts(text: string): TextScripts {
   const r: TextScripts = {
@@ -37,9 +41,6 @@ export function scanScripts(text: string): TextScripts {
     samples: [],
   };
   const s = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
-  const sample = (ch: string) => {
-    if (r.samples.length < 6 && !r.samples.includes(ch)) r.samples.push(ch);
-  };
   // Code units, not per-character strings: a code point's string is only built when sampled
   // or tested against \p{…}. A lone surrogate is its own code point, as `for…of` yields it.
   const n = s.length;
@@ -66,7 +67,7 @@ export function scanScripts(text: string): TextScripts {
     i += w - 1;
     if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) {
       r.fullwidth++;
-      sample(s.slice(start, start + w));
+      sample(r, s.slice(start, start + w));
       continue;
     }
     if (
@@ -77,15 +78,15 @@ export function scanScripts(text: string): TextScripts {
     ) {
       r.han++;
       letters++;
-      sample(s.slice(start, start + w));
+      sample(r, s.slice(start, start + w));
     } else if (c >= 0x3040 && c <= 0x30ff) {
       r.kana++;
       letters++;
-      sample(s.slice(start, start + w));
+      sample(r, s.slice(start, start + w));
     } else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) {
       r.hangul++;
       letters++;
-      sample(s.slice(start, start + w));
+      sample(r, s.slice(start, start + w));
     } else if (c >= 0x0400 && c <= 0x04ff) {
       r.cyrillic++;
       letters++;
