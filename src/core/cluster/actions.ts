@@ -95,28 +95,49 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
         },
       }
     : opts;
-  // one lookup per post for its account and one per object it acts on: at a million posts
-  // the map operations are most of the cost
-  const accounts = new Map<string, { posts: CorePost[]; objs: string[][]; distinct: Set<string> }>();
+  // One lookup per post for its account and one per object it acts on: at a million posts
+  // the map operations (cache misses, mostly) are most of the cost. A post's objects share one
+  // Share; each account's distinct objects are collected after, an account at a time.
+  const kinds = INDEX_KINDS.map(({ index: k }) => k);
+  const accounts = new Map<string, AccountActions>();
   const objects = index.objects;
+  // posts in time order (what every analysis hands it) need no sorting of their lists
+  const sorted = timeKeySorted(posts);
   for (const p of posts) {
     let a = accounts.get(p.account);
-    if (!a) accounts.set(p.account, (a = { posts: [], objs: [], distinct: new Set() }));
-    const objs = objectsOf(p, o);
-    a.posts.push(p);
-    a.objs.push(objs);
-    for (const k of objs) {
-      let x = objects.get(k);
-      if (!x) objects.set(k, (x = { shares: [], sharers: 0 }));
-      x.shares.push({ account: p.account, t: p.t, post: p.key, ref: p });
-      if (!a.distinct.has(k)) {
-        a.distinct.add(k);
-        x.sharers++;
+    if (!a) accounts.set(p.account, (a = { posts: [], objs: [], xs: [] }));
+    const repost = !!p.repost_of;
+    const objs: string[] = [];
+    // one share for all the post's objects
+    let share: Share | undefined;
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
+      // a repost carries the original's text and links: only the kinds about reposting look at it
+      if (k.onReposts !== repost) continue;
+      for (const raw of k.objects(p, o)) {
+        const key = k.prefix + raw;
+        let x = objects.get(key);
+        if (x === undefined) objects.set(key, (x = { shares: [], sharers: 0 }));
+        objs.push(key);
+        a.xs.push(x);
+        x.shares.push((share ??= { account: p.account, t: p.t, post: p.key, ref: p }));
       }
     }
+    a.posts.push(p);
+    a.objs.push(objs);
   }
+  // each account's distinct objects, one account at a time (its set stays in cache), in
+  // the order the posts came in; an object's sharers count the accounts that have it
   for (const [id, a] of accounts) {
-    if (!isSorted(a.posts)) {
+    const distinct = new Set<string>();
+    let j = 0;
+    for (const objs of a.objs) {
+      for (let i = 0; i < objs.length; i++, j++) {
+        const n = distinct.size;
+        if (distinct.add(objs[i]).size !== n) a.xs[j].sharers++;
+      }
+    }
+    if (!sorted && !isSorted(a.posts)) {
       // stable, as a sort of the posts alone would be; the objects follow their posts
       const order = a.posts.map((_, i) => i).sort((i, j) => byTimeThenKey(a.posts[i], a.posts[j]));
       a.posts = order.map((i) => a.posts[i]);
@@ -124,10 +145,30 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
     }
     index.postsByAccount.set(id, a.posts);
     index.postObjects.set(id, a.objs);
-    index.objectsOfAccount.set(id, a.distinct);
+    index.objectsOfAccount.set(id, distinct);
   }
-  for (const x of objects.values()) if (x.shares.length > 1) x.shares.sort(byShareTime);
+  if (!sorted) for (const x of objects.values()) if (x.shares.length > 1) x.shares.sort(byShareTime);
   return index;
+}
+
+interface AccountActions {
+  posts: CorePost[];
+  objs: string[][];
+  /** the objects' actions, in the order of objs' keys (flat) */
+  xs: ObjectActions[];
+}
+
+/**
+ * Sorted by time then key, with every time a number: then every sub-list taken in order
+ * (an account's posts, an object's shares) is sorted too, and a stable sort leaves it as is.
+ * (A NaN time compares as equal to everything, which is not an order.)
+ */
+function timeKeySorted(ps: readonly CorePost[]): boolean {
+  for (let i = 0; i < ps.length; i++) {
+    const t = ps[i].t;
+    if (t !== t || (i > 0 && byTimeThenKey(ps[i - 1], ps[i]) > 0)) return false;
+  }
+  return true;
 }
 
 function isSorted(ps: readonly CorePost[]): boolean {
