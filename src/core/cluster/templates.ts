@@ -32,7 +32,24 @@ export interface TemplateOptions {
 export const DEFAULT_TEMPLATES: TemplateOptions = { minSharers: 3, alpha: 0.05, maxSharers: 25 };
 
 export function textSkeleton(key: string): string {
+  if (isOwnSkeleton(key)) return key;
   return key.replace(/(^|\s)@\S*/gu, ' ').replace(/\p{N}+/gu, ' ').replace(/\s+/gu, ' ').trim();
+}
+
+/**
+ * Whether textSkeleton leaves the key as it is (most text keys: ASCII words between single
+ * spaces): no `@` (no handle to drop), no digit, and no white space but single inner spaces
+ * (nothing to collapse or trim). Anything else, non-ASCII included, takes the regexps.
+ */
+function isOwnSkeleton(key: string): boolean {
+  const last = key.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 32) {
+      if (i === 0 || i === last || key.charCodeAt(i - 1) === 32) return false;
+    } else if (c < 33 || c > 126 || c === 64 || (c >= 48 && c <= 57)) return false;
+  }
+  return true;
 }
 
 /** log P(X ≥ x) for X ~ Binomial(N, p), summed directly (N is a number of gaps: small enough). */
@@ -62,16 +79,23 @@ export function templateObjects(index: ActionIndex, window: number, opts: Templa
   const out = new Set<string>();
   if (!(span > 0)) return out;
 
-  const bySkeleton = new Map<string, string[]>();
+  // most skeletons have one text key: a list only for those with more
+  const bySkeleton = new Map<string, string | string[]>();
   for (const [key, o] of index.objects) {
     if (!key.startsWith('t:') || o.sharers < 1) continue;
     const sk = textSkeleton(key.slice(2));
     if (!sk) continue;
-    let l = bySkeleton.get(sk);
-    if (!l) bySkeleton.set(sk, (l = []));
-    l.push(key);
+    const l = bySkeleton.get(sk);
+    if (l === undefined) bySkeleton.set(sk, key);
+    else if (typeof l === 'string') bySkeleton.set(sk, [l, key]);
+    else l.push(key);
   }
-  for (const keys of bySkeleton.values()) {
+  for (const ks of bySkeleton.values()) {
+    const keys = typeof ks === 'string' ? [ks] : ks;
+    // the accounts on the skeleton are at most the sum of each key's: most texts have too few
+    let most = 0;
+    for (const k of keys) most += index.objects.get(k)!.sharers;
+    if (most < opts.minSharers) continue;
     const shares = keys.flatMap((k) => index.objects.get(k)!.shares).sort((a, b) => a.t - b.t || (a.post < b.post ? -1 : 1));
     const sharers = new Set(shares.map((s) => s.account));
     const n = sharers.size;
