@@ -107,7 +107,9 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
     let a = accounts.get(p.account);
     if (!a) accounts.set(p.account, (a = { posts: [], objs: [], xs: [] }));
     const repost = !!p.repost_of;
-    const objs: string[] = [];
+    // lists are made with their first element: a first push onto [] reserves 16 slots, and
+    // most posts have one object, most objects one share
+    let objs: string[] | undefined;
     // one share for all the post's objects
     let share: Share | undefined;
     for (let i = 0; i < kinds.length; i++) {
@@ -116,15 +118,17 @@ export function buildActionIndex(posts: readonly CorePost[], opts: ActionOptions
       if (k.onReposts !== repost) continue;
       for (const raw of k.objects(p, o)) {
         const key = k.prefix + raw;
+        share ??= { account: p.account, t: p.t, post: p.key, ref: p };
         let x = objects.get(key);
-        if (x === undefined) objects.set(key, (x = { shares: [], sharers: 0 }));
-        objs.push(key);
+        if (x === undefined) objects.set(key, (x = { shares: [share], sharers: 0 }));
+        else x.shares.push(share);
+        if (objs === undefined) objs = [key];
+        else objs.push(key);
         a.xs.push(x);
-        x.shares.push((share ??= { account: p.account, t: p.t, post: p.key, ref: p }));
       }
     }
     a.posts.push(p);
-    a.objs.push(objs);
+    a.objs.push(objs ?? []);
   }
   // each account's distinct objects, one account at a time (its set stays in cache), in
   // the order the posts came in; an object's sharers count the accounts that have it
