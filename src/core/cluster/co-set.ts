@@ -80,43 +80,52 @@ export function coSetLinks(index: ActionIndex, opts: CoSetOptions, skip?: Readon
   if (total === 0 || rareSq === 0) return [];
   const q = rareSq / (total * total);
 
-  const pairs = new Map<string, string[]>();
+  // pairs by their first account, then their second (accounts sorted): the account strings
+  // are hashed once, where a joined key would be built and hashed for every object of a pair
+  const pairs = new Map<string, Map<string, string[]>>();
+  let pairCount = 0;
   for (const [obj, { shares, sharers: n }] of index.objects) {
     if (n < 2 || n > opts.maxSharers || skip?.has(obj)) continue;
     const accounts = [...new Set(shares.map((s) => s.account))].sort();
     for (let i = 0; i < accounts.length; i++) {
+      let withA = pairs.get(accounts[i]);
+      if (!withA) pairs.set(accounts[i], (withA = new Map()));
       for (let j = i + 1; j < accounts.length; j++) {
-        const k = `${accounts[i]}\u0000${accounts[j]}`;
-        let l = pairs.get(k);
-        if (!l) pairs.set(k, (l = []));
-        l.push(obj);
+        // made with its first object: a first push onto [] reserves 16 slots
+        const l = withA.get(accounts[j]);
+        if (l) l.push(obj);
+        else {
+          withA.set(accounts[j], [obj]);
+          pairCount++;
+        }
       }
     }
   }
-  const threshold = Math.log10(opts.alpha / Math.max(1, pairs.size));
+  const threshold = Math.log10(opts.alpha / Math.max(1, pairCount));
   const out: CoSetLink[] = [];
-  for (const [k, shared] of pairs) {
-    if (shared.length < opts.minShared) continue;
-    const [a, b] = k.split('\u0000');
-    const sa = index.objectsOfAccount.get(a)!;
-    const sb = index.objectsOfAccount.get(b)!;
-    const expected = sa.size * sb.size * q;
-    const logP = log10PoissonTail(shared.length, expected);
-    if (logP > threshold) continue;
-    let inter = 0;
-    const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
-    for (const o of small) if (large.has(o)) inter++;
-    let strength = 0;
-    for (const o of shared) strength += 1 / (index.objects.get(o)!.sharers - 1);
-    out.push({
-      a,
-      b,
-      shared: shared.sort(),
-      strength,
-      overlap: inter / (sa.size + sb.size - inter),
-      expected,
-      surprise: -logP,
-    });
+  for (const [a, withA] of pairs) {
+    for (const [b, shared] of withA) {
+      if (shared.length < opts.minShared) continue;
+      const sa = index.objectsOfAccount.get(a)!;
+      const sb = index.objectsOfAccount.get(b)!;
+      const expected = sa.size * sb.size * q;
+      const logP = log10PoissonTail(shared.length, expected);
+      if (logP > threshold) continue;
+      let inter = 0;
+      const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
+      for (const o of small) if (large.has(o)) inter++;
+      let strength = 0;
+      for (const o of shared) strength += 1 / (index.objects.get(o)!.sharers - 1);
+      out.push({
+        a,
+        b,
+        shared: shared.sort(),
+        strength,
+        overlap: inter / (sa.size + sb.size - inter),
+        expected,
+        surprise: -logP,
+      });
+    }
   }
   out.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
   return out;
