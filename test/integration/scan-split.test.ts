@@ -4,15 +4,13 @@ import { DEFAULT_DETECTION } from '../../config/detection.ts';
 import { loadNarrativeLexicons } from '../../config/narratives.ts';
 import { compileNarratives } from '../../src/core/narratives/index.ts';
 import type { CompiledNarratives } from '../../src/core/narratives/index.ts';
-import { simulate } from '../../src/core/simulate/index.ts';
-import type { CanonicalPost } from '../../src/core/types.ts';
 import type { AnalyzeParams } from '../../src/core/analyze.ts';
 import type { Db } from '../../src/db/connection.ts';
-import { ingestRepository } from '../../src/db/ingest-repository.ts';
 import { loadPosts, loadTextPosts } from '../../src/detect/load.ts';
 import { scanKindSplit, scanOps } from '../../src/detect/scan-engine.ts';
 import type { ScanTask } from '../../src/detect/scan-engine.ts';
 import { deepParams } from '../../src/detect/scan.ts';
+import { writeSimulatedWindow } from '../helpers/scan-window.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 
@@ -42,39 +40,37 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   narratives = compileNarratives(loadNarrativeLexicons());
-  const sim = simulate({
-    seed: 5,
-    days: 1,
-    organicAccounts: 250,
-    posts: 5_000,
-    campaigns: 4,
-    campaignSize: 8,
-    wavesPerDay: 48,
-  });
-  const repo = ingestRepository(db.kysely);
-  const batchId = await repo.createBatch({ source: 'test', format: 'sim', fileName: null });
-  const posts: CanonicalPost[] = [...sim.posts()];
-  // and a few replies to one post, twice each minute apart (the simulator writes none)
-  const base = posts[100]!;
-  for (let i = 0; i < 8; i++) {
-    const at = new Date(
-      Date.parse(base.posted_at) + (i % 2) * 60_000 + Math.floor(i / 2) * 20_000,
-    ).toISOString();
-    posts.push({
-      ...base,
-      post_id: `reply-${i}`,
-      posted_at: at,
-      text: `this is exactly what they will not tell you about the count ${i % 2}`,
-      repost_of: null,
-      reply_to: 'target-1',
-      account: { ...base.account, id: `replier-${Math.floor(i / 2)}` },
-    });
-  }
-  for (let i = 0, seq = 0; i < posts.length; i += 5000)
-    await repo.writeChunk({ batchId, seq: seq++, posts: posts.slice(i, i + 5000), rejected: [] });
-  const t = posts.map((p) => Date.parse(p.posted_at));
-  window.start = new Date(Math.min(...t));
-  window.end = new Date(Math.max(...t) + 1000);
+  const w = await writeSimulatedWindow(
+    db,
+    {
+      seed: 5,
+      days: 1,
+      organicAccounts: 250,
+      posts: 5_000,
+      campaigns: 4,
+      campaignSize: 8,
+      wavesPerDay: 48,
+    },
+    (posts) => {
+      // and a few replies to one post, twice each minute apart (the simulator writes none)
+      const base = posts[100]!;
+      for (let i = 0; i < 8; i++) {
+        const at = new Date(
+          Date.parse(base.posted_at) + (i % 2) * 60_000 + Math.floor(i / 2) * 20_000,
+        ).toISOString();
+        posts.push({
+          ...base,
+          post_id: `reply-${i}`,
+          posted_at: at,
+          text: `this is exactly what they will not tell you about the count ${i % 2}`,
+          repost_of: null,
+          reply_to: 'target-1',
+          account: { ...base.account, id: `replier-${Math.floor(i / 2)}` },
+        });
+      }
+    },
+  );
+  Object.assign(window, w.window);
 }, 120_000);
 
 afterAll(async () => {

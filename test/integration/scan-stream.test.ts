@@ -7,7 +7,6 @@ import { loadNarrativeLexicons } from '../../config/narratives.ts';
 import { analysisEdges } from '../../src/core/analyze.ts';
 import { compileNarratives } from '../../src/core/narratives/index.ts';
 import type { CompiledNarratives } from '../../src/core/narratives/index.ts';
-import { simulate } from '../../src/core/simulate/index.ts';
 import type { CanonicalPost } from '../../src/core/types.ts';
 import type { Db } from '../../src/db/connection.ts';
 import { ingestRepository } from '../../src/db/ingest-repository.ts';
@@ -18,6 +17,7 @@ import type { ScanTask } from '../../src/detect/scan-engine.ts';
 import { receiveTextPosts } from '../../src/detect/scan-stream.ts';
 import type { StreamMessage } from '../../src/detect/scan-stream.ts';
 import { nullLogger } from '../../src/logger.ts';
+import { writeSimulatedWindow } from '../helpers/scan-window.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import type { TestDatabase } from '../helpers/services.ts';
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   narratives = compileNarratives(loadNarrativeLexicons());
-  const sim = simulate({
+  const w = await writeSimulatedWindow(db, {
     seed: 11,
     days: 1,
     organicAccounts: 600,
@@ -64,14 +64,8 @@ beforeAll(async () => {
     campaignSize: 8,
     wavesPerDay: 48,
   });
-  const repo = ingestRepository(db.kysely);
-  const batchId = await repo.createBatch({ source: 'test', format: 'sim', fileName: null });
-  const posts: CanonicalPost[] = [...sim.posts()];
-  for (let i = 0, seq = 0; i < posts.length; i += 5000)
-    await repo.writeChunk({ batchId, seq: seq++, posts: posts.slice(i, i + 5000), rejected: [] });
-  const t = posts.map((p) => Date.parse(p.posted_at));
-  window.start = new Date(Math.min(...t));
-  window.end = new Date(Math.max(...t) + 1000);
+  const posts = w.posts;
+  Object.assign(window, w.window);
   template = posts[posts.length >> 1]!;
   total = (await loadPosts(db, window)).length;
 }, 180_000);
@@ -86,9 +80,10 @@ afterAll(async () => {
  * after `before(message, n)` (awaited) for the n-th one; `before` returning false closes the
  * receiver's side instead (the sender's thread gone, as far as the receiver knows).
  */
-function relay(
-  before: (m: StreamMessage, n: number) => Promise<boolean>,
-): { toSender: MessagePort; toReceiver: MessagePort } {
+function relay(before: (m: StreamMessage, n: number) => Promise<boolean>): {
+  toSender: MessagePort;
+  toReceiver: MessagePort;
+} {
   const a = new MessageChannel();
   const b = new MessageChannel();
   let n = 0;
@@ -118,7 +113,14 @@ async function insertPost(id: string): Promise<void> {
   await repo.writeChunk({
     batchId,
     seq: 0,
-    posts: [{ ...template, post_id: id, posted_at: at, account: { ...template.account, id: `late-${id}` } }],
+    posts: [
+      {
+        ...template,
+        post_id: id,
+        posted_at: at,
+        account: { ...template.account, id: `late-${id}` },
+      },
+    ],
     rejected: [],
   });
 }
@@ -160,7 +162,9 @@ describe('a scan read once and streamed to its edges thread', () => {
     });
     expect(built.edges.length).toBeGreaterThan(0);
     expect(plain(built.edges)).toEqual(plain(full));
-    expect(plain(res.result)).toEqual(plain((await scanOps(db, narratives).scan(rolling())).result));
+    expect(plain(res.result)).toEqual(
+      plain((await scanOps(db, narratives).scan(rolling())).result),
+    );
   }, 180_000);
 
   it('a post landing while the window is read is in neither thread’s posts', async () => {
@@ -268,11 +272,15 @@ describe('a scan read once and streamed to its edges thread', () => {
 
   it('on threads: the helper killed, the scan fails with the reason, drops its preparation, and the next scan is whole', async () => {
     let kill = true;
-    const engine = threadEngine({ databaseUrl: tdb.url, poolSize: 2, narratives: true }, nullLogger, {
-      onHelper: (w) => {
-        if (kill) void w.terminate();
+    const engine = threadEngine(
+      { databaseUrl: tdb.url, poolSize: 2, narratives: true },
+      nullLogger,
+      {
+        onHelper: (w) => {
+          if (kill) void w.terminate();
+        },
       },
-    });
+    );
     try {
       await expect(engine.scan(rolling())).rejects.toThrow(/detection engine thread exited/);
       // the scan's preparation (id 1 on this engine) is gone
@@ -282,7 +290,9 @@ describe('a scan read once and streamed to its edges thread', () => {
       expect(res.posts).toBe(total);
       expect(res.ms['edges.receivePosts']).toBeGreaterThanOrEqual(0);
       expect(res.ms['edges.loadPosts']).toBeUndefined();
-      expect(plain(res.result)).toEqual(plain((await scanOps(db, narratives).scan(rolling())).result));
+      expect(plain(res.result)).toEqual(
+        plain((await scanOps(db, narratives).scan(rolling())).result),
+      );
     } finally {
       await engine.close();
     }
