@@ -60,14 +60,25 @@ function lookup(word: string, cache: StemCache | undefined): StemEntry {
 
 // Module-level, not closures made per call: a closure per text costs an allocation (and,
 // under tsx/esbuild's keepNames, a defineProperty call per closure: 0.45 s per scan).
+/**
+ * Receives the words of a text as tokenize() reads them, before stemming: `joined` is the
+ * lower-cased whole of a camel-case word, which tokenize() puts in the bag only.
+ */
+export type WordSink = (word: string, joined: boolean) => void;
+
 interface Acc {
   seq: string[];
   content: boolean[];
   bag: Set<string>;
   cache: StemCache | undefined;
+  sink: WordSink | undefined;
 }
 
 function addWord(acc: Acc, word: string): void {
+  if (acc.sink !== undefined) {
+    acc.sink(word, false);
+    return;
+  }
   const e = lookup(word, acc.cache);
   acc.seq.push(e.stem);
   acc.content.push(e.content);
@@ -79,7 +90,8 @@ function emitWord(acc: Acc, raw: string, camel: boolean): void {
     const parts = raw.split(CAMEL);
     if (parts.length > 1) {
       for (const part of parts) addWord(acc, part);
-      acc.bag.add(lookup(raw.toLowerCase(), acc.cache).stem);
+      if (acc.sink !== undefined) acc.sink(raw.toLowerCase(), true);
+      else acc.bag.add(lookup(raw.toLowerCase(), acc.cache).stem);
       return;
     }
   }
@@ -122,6 +134,11 @@ function scanAscii(s: string, acc: Acc): void {
   }
 }
 
+/** The stem of one word and whether it counts for TF-IDF, as tokenize() sees it (no memo). */
+export function wordEntry(word: string): StemEntry {
+  return entryOf(word);
+}
+
 /** The stem of one word, as tokenize() would produce it. */
 export function stemWord(word: string, cache?: StemCache): string {
   return lookup(word, cache).stem;
@@ -136,12 +153,28 @@ export function tokenize(text: unknown, cache?: StemCache): Tokens {
   const seq: string[] = [];
   const content: boolean[] = [];
   const bag = new Set<string>();
-  if (typeof text !== 'string' || text.length === 0) return { seq, content, bag };
+  scan(text, { seq, content, bag, cache, sink: undefined });
+  return { seq, content, bag };
+}
+
+const NO_SEQ: string[] = [];
+const NO_CONTENT: boolean[] = [];
+const NO_BAG = new Set<string>();
+
+/**
+ * The words tokenize() would stem, in its order, given to `sink` unstemmed (tokenize(text)
+ * is: stem each word with stemWord; seq and content get the non-joined ones, the bag all).
+ */
+export function scanWords(text: unknown, sink: WordSink): void {
+  scan(text, { seq: NO_SEQ, content: NO_CONTENT, bag: NO_BAG, cache: undefined, sink });
+}
+
+function scan(text: unknown, acc: Acc): void {
+  if (typeof text !== 'string' || text.length === 0) return;
   let cut = text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
   if (cut.includes('http') || cut.includes('www.')) cut = cut.replace(URLS, ' ');
   const ascii = !NON_ASCII.test(cut);
   const clean = ascii ? cut : cut.replace(FORMAT_CHARS, '');
-  const acc: Acc = { seq, content, bag, cache };
   if (ascii) scanAscii(clean, acc);
   else {
     for (const m of clean.matchAll(WORD)) {
@@ -149,5 +182,4 @@ export function tokenize(text: unknown, cache?: StemCache): Tokens {
       emitWord(acc, raw, CAMEL.test(raw));
     }
   }
-  return { seq, content, bag };
 }
