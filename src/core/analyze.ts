@@ -367,23 +367,43 @@ function clusterNarratives(
   memo: Map<string, NarrativeMatch[]>,
   memoLimit: number,
 ): ClusterNarratives {
-  const posts = members.flatMap((m) => byAccount.get(m) ?? []);
-  let hit = 0;
-  // Posts that match nothing only count in the shares' denominators: the summaries get them
-  // with an empty text, so each text is matched once here rather than twice.
-  const forSummary: { text: string; key: string }[] = [];
-  for (const p of posts) {
-    let m = memo.get(p.text);
-    if (!m) {
-      m = matchNarratives(p.text, compiled);
-      if (memo.size < memoLimit) memo.set(p.text, m);
+  let total = 0;
+  // Posts that match nothing only count in the shares' denominators: the summaries get the
+  // matching posts and the number of the others, so each text is matched once here.
+  const matched: CorePost[] = [];
+  let keyed = true;
+  for (const a of members) {
+    const list = byAccount.get(a);
+    if (list === undefined) continue;
+    for (const p of list) {
+      total++;
+      let m = memo.get(p.text);
+      if (!m) {
+        m = matchNarratives(p.text, compiled);
+        if (memo.size < memoLimit) memo.set(p.text, m);
+      }
+      if (m.length) {
+        matched.push(p);
+        if (typeof p.key !== 'string') keyed = false;
+      }
     }
-    if (m.length) hit++;
-    forSummary.push(m.length ? p : { text: '', key: p.key });
   }
   return {
-    share: posts.length ? hit / posts.length : 0,
-    summaries: narrativesForPosts(forSummary, compiled, memo),
+    share: total ? matched.length / total : 0,
+    // a post without a string key is sampled by its index among all the posts
+    summaries: keyed
+      ? narrativesForPosts(matched, compiled, memo, total - matched.length)
+      : narrativesForPosts(
+          members
+            .flatMap((a) => byAccount.get(a) ?? [])
+            .map((p) =>
+              (memo.get(p.text)?.length ?? matchNarratives(p.text, compiled).length)
+                ? p
+                : { text: '', key: p.key },
+            ),
+          compiled,
+          memo,
+        ),
   };
 }
 

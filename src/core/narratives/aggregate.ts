@@ -13,11 +13,15 @@ const MEMO_LIMIT = 50_000;
  *
  * `known` holds matchNarratives(text, compiled) results the caller already has (e.g. its own
  * memo): those texts are not matched again. It must hold only results of this `compiled`.
+ *
+ * `unmatched` counts posts left out of `posts` because they match nothing: they count in the
+ * shares' denominators only (as posts of an empty text would).
  */
 export function narrativesForPosts(
   posts: readonly { text: string | null; key?: string }[],
   compiled: CompiledNarratives,
   known?: ReadonlyMap<string, NarrativeMatch[]>,
+  unmatched = 0,
 ): NarrativeSummary[] {
   const memo = new Map<string, NarrativeMatch[]>();
   const acc = new Map<
@@ -31,7 +35,7 @@ export function narrativesForPosts(
     }
   >();
   const list = Array.isArray(posts) ? posts : [];
-  let total = 0;
+  let total = Number.isInteger(unmatched) && unmatched > 0 ? unmatched : 0;
   for (let i = 0; i < list.length; i++) {
     const p = list[i];
     if (p === null || typeof p !== 'object') continue;
