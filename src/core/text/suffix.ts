@@ -11,6 +11,10 @@
 const SUFFIX_RE = /((?:https?:\/\/|www\.)\S+)[\s\u3000]+(?:[A-Z]{2,8}|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{1,8})[\s\u3000]*$/u;
 
 export function stripNoiseSuffix(text: string): string {
+  // what the pattern drops ends the text: a capital, a CJK character or a space; a text
+  // ending in any other ASCII character (most: a small letter, a digit, a link's end) keeps it
+  const last = text.charCodeAt(text.length - 1);
+  if (last < 128 && (last < 65 || last > 90) && last !== 32 && (last < 9 || last > 13)) return text;
   if (!text.includes('http') && !text.includes('www.')) return text;
   return text.replace(SUFFIX_RE, '$1');
 }
