@@ -109,7 +109,6 @@ function wordOf(word: string): WordInfo {
   if (!w) {
     const e = wordEntry(word);
     w = { info: infoOf(e.stem), content: e.content };
-    if (st.words.size >= WORD_CACHE_LIMIT) st.words.clear();
     st.words.set(word, w);
   }
   return w;
@@ -161,9 +160,20 @@ function clearScratch(): void {
  * text none of whose stems is a lexicon term, the first word of a phrase or a word of an
  * example has no evidence and no similarity, so it matches nothing and returns [] there.
  */
+/** Sizes of matchNarratives' word and stem caches for `compiled` (tests: they stay bounded). */
+export function matchCacheSizes(compiled: CompiledNarratives): { words: number; stems: number } {
+  const s = states.get(compiled);
+  return { words: s?.words.size ?? 0, stems: s?.stems.size ?? 0 };
+}
+
 export function matchNarratives(text: string, compiled: CompiledNarratives): NarrativeMatch[] {
   cur = compiled;
   st = stateOf(compiled);
+  // Bounded between texts, never inside one: a text's scratch holds its stems' entries.
+  if (st.words.size >= WORD_CACHE_LIMIT || st.stems.size >= WORD_CACHE_LIMIT) {
+    st.words.clear();
+    st.stems.clear();
+  }
   epoch++;
   seqLen = bagLen = tfLen = 0;
   anyPhrase = anyEvidence = false;
