@@ -371,7 +371,6 @@ function clusterNarratives(
   // Posts that match nothing only count in the shares' denominators: the summaries get the
   // matching posts and the number of the others, so each text is matched once here.
   const matched: CorePost[] = [];
-  let keyed = true;
   for (const a of members) {
     const list = byAccount.get(a);
     if (list === undefined) continue;
@@ -382,28 +381,12 @@ function clusterNarratives(
         m = matchNarratives(p.text, compiled);
         if (memo.size < memoLimit) memo.set(p.text, m);
       }
-      if (m.length) {
-        matched.push(p);
-        if (typeof p.key !== 'string') keyed = false;
-      }
+      if (m.length) matched.push(p);
     }
   }
   return {
     share: total ? matched.length / total : 0,
-    // a post without a string key is sampled by its index among all the posts
-    summaries: keyed
-      ? narrativesForPosts(matched, compiled, memo, total - matched.length)
-      : narrativesForPosts(
-          members
-            .flatMap((a) => byAccount.get(a) ?? [])
-            .map((p) =>
-              (memo.get(p.text)?.length ?? matchNarratives(p.text, compiled).length)
-                ? p
-                : { text: '', key: p.key },
-            ),
-          compiled,
-          memo,
-        ),
+    summaries: narrativesForPosts(matched, compiled, memo, total - matched.length),
   };
 }
 

@@ -168,11 +168,8 @@ interface AccountActions {
  * (A NaN time compares as equal to everything, which is not an order.)
  */
 function timeKeySorted(ps: readonly CorePost[]): boolean {
-  for (let i = 0; i < ps.length; i++) {
-    const t = ps[i].t;
-    if (t !== t || (i > 0 && byTimeThenKey(ps[i - 1], ps[i]) > 0)) return false;
-  }
-  return true;
+  for (const p of ps) if (Number.isNaN(p.t)) return false;
+  return isSorted(ps);
 }
 
 function isSorted(ps: readonly CorePost[]): boolean {

@@ -150,6 +150,12 @@ function clearScratch(): void {
   tfInfo.fill(undefined as never, 0, tfLen);
 }
 
+/** Sizes of matchNarratives' word and stem caches for `compiled` (tests: they stay bounded). */
+export function matchCacheSizes(compiled: CompiledNarratives): { words: number; stems: number } {
+  const s = states.get(compiled);
+  return { words: s?.words.size ?? 0, stems: s?.stems.size ?? 0 };
+}
+
 /**
  * Narratives in one text. score = 1 − (1 − lex)(1 − 0.8 · sim), where lex comes from the
  * distinct lexicon terms (weight 1) and phrases (weight 2) found, and sim is the highest
@@ -160,12 +166,6 @@ function clearScratch(): void {
  * text none of whose stems is a lexicon term, the first word of a phrase or a word of an
  * example has no evidence and no similarity, so it matches nothing and returns [] there.
  */
-/** Sizes of matchNarratives' word and stem caches for `compiled` (tests: they stay bounded). */
-export function matchCacheSizes(compiled: CompiledNarratives): { words: number; stems: number } {
-  const s = states.get(compiled);
-  return { words: s?.words.size ?? 0, stems: s?.stems.size ?? 0 };
-}
-
 export function matchNarratives(text: string, compiled: CompiledNarratives): NarrativeMatch[] {
   cur = compiled;
   st = stateOf(compiled);
@@ -177,8 +177,8 @@ export function matchNarratives(text: string, compiled: CompiledNarratives): Nar
   epoch++;
   seqLen = bagLen = tfLen = 0;
   anyPhrase = anyEvidence = false;
-  scanWords(text, sink);
   try {
+    scanWords(text, sink);
     if (seqLen === 0 || !anyEvidence) return [];
     return score(compiled);
   } finally {

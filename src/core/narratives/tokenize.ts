@@ -58,44 +58,22 @@ function lookup(word: string, cache: StemCache | undefined): StemEntry {
   return e;
 }
 
-// Module-level, not closures made per call: a closure per text costs an allocation (and,
-// under tsx/esbuild's keepNames, a defineProperty call per closure: 0.45 s per scan).
 /**
  * Receives the words of a text as tokenize() reads them, before stemming: `joined` is the
  * lower-cased whole of a camel-case word, which tokenize() puts in the bag only.
  */
 export type WordSink = (word: string, joined: boolean) => void;
 
-interface Acc {
-  seq: string[];
-  content: boolean[];
-  bag: Set<string>;
-  cache: StemCache | undefined;
-  sink: WordSink | undefined;
-}
-
-function addWord(acc: Acc, word: string): void {
-  if (acc.sink !== undefined) {
-    acc.sink(word, false);
-    return;
-  }
-  const e = lookup(word, acc.cache);
-  acc.seq.push(e.stem);
-  acc.content.push(e.content);
-  acc.bag.add(e.stem);
-}
-
-function emitWord(acc: Acc, raw: string, camel: boolean): void {
+function emitWord(sink: WordSink, raw: string, camel: boolean): void {
   if (camel && raw.length <= 40) {
     const parts = raw.split(CAMEL);
     if (parts.length > 1) {
-      for (const part of parts) addWord(acc, part);
-      if (acc.sink !== undefined) acc.sink(raw.toLowerCase(), true);
-      else acc.bag.add(lookup(raw.toLowerCase(), acc.cache).stem);
+      for (const part of parts) sink(part, false);
+      sink(raw.toLowerCase(), true);
       return;
     }
   }
-  addWord(acc, raw);
+  sink(raw, false);
 }
 
 const isAlnum = (c: number) =>
@@ -107,7 +85,7 @@ const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
  * camel = a lower-case letter followed by a capital inside the word. A hand loop: the
  * regex version allocates a match object per word and is the hot spot of matching.
  */
-function scanAscii(s: string, acc: Acc): void {
+function scanAscii(s: string, sink: WordSink): void {
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -130,7 +108,7 @@ function scanAscii(s: string, acc: Acc): void {
       } else break;
       if (i >= n) break;
     }
-    emitWord(acc, word + s.slice(start, i), camel);
+    emitWord(sink, word + s.slice(start, i), camel);
   }
 }
 
@@ -153,33 +131,32 @@ export function tokenize(text: unknown, cache?: StemCache): Tokens {
   const seq: string[] = [];
   const content: boolean[] = [];
   const bag = new Set<string>();
-  scan(text, { seq, content, bag, cache, sink: undefined });
+  scanWords(text, (word, joined) => {
+    const e = lookup(word, cache);
+    bag.add(e.stem);
+    if (joined) return;
+    seq.push(e.stem);
+    content.push(e.content);
+  });
   return { seq, content, bag };
 }
 
-const NO_SEQ: string[] = [];
-const NO_CONTENT: boolean[] = [];
-const NO_BAG = new Set<string>();
-
 /**
- * The words tokenize() would stem, in its order, given to `sink` unstemmed (tokenize(text)
- * is: stem each word with stemWord; seq and content get the non-joined ones, the bag all).
+ * The words tokenize() stems, in its order, given to `sink` unstemmed (tokenize(text) is:
+ * stem each word; seq and content get the non-joined ones, the bag all). matchNarratives
+ * reads texts through it with a module-level sink: no closure, arrays or set per text.
  */
 export function scanWords(text: unknown, sink: WordSink): void {
-  scan(text, { seq: NO_SEQ, content: NO_CONTENT, bag: NO_BAG, cache: undefined, sink });
-}
-
-function scan(text: unknown, acc: Acc): void {
   if (typeof text !== 'string' || text.length === 0) return;
   let cut = text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
   if (cut.includes('http') || cut.includes('www.')) cut = cut.replace(URLS, ' ');
   const ascii = !NON_ASCII.test(cut);
   const clean = ascii ? cut : cut.replace(FORMAT_CHARS, '');
-  if (ascii) scanAscii(clean, acc);
+  if (ascii) scanAscii(clean, sink);
   else {
     for (const m of clean.matchAll(WORD)) {
       const raw = m[0].includes("'") || m[0].includes('’') ? m[0].replace(APOSTROPHES, '') : m[0];
-      emitWord(acc, raw, CAMEL.test(raw));
+      emitWord(sink, raw, CAMEL.test(raw));
     }
   }
 }
